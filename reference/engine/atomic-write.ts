@@ -1,0 +1,50 @@
+// Writes a file so that a crash at any moment leaves either the old file or the new one: write a
+// temporary file, fsync it, rename it into place, fsync the directory. Crash points sit between the
+// steps (and in the middle of the write, leaving a torn temporary file) so every intermediate state
+// of the directory can be produced on purpose.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CrashPoints } from './crash-points.js';
+
+export type AtomicWriteKind = 'output' | 'data-checkpoint';
+
+export function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes bytes to `temp`, passing `<kind>:mid-write` half way, then fsyncs and passes `<kind>:written`
+ *  / `<kind>:fsynced` (names given by the caller through `points`). */
+export function writeSynced(temp: string, bytes: Uint8Array, onMidWrite: () => void, onWritten: () => void): void {
+  const fd = fs.openSync(temp, 'w');
+  try {
+    const half = bytes.length >>> 1;
+    fs.writeSync(fd, bytes, 0, half);
+    onMidWrite();
+    fs.writeSync(fd, bytes, half, bytes.length - half);
+    onWritten();
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function writeAtomic(file: string, bytes: Uint8Array, kind: AtomicWriteKind, crash: CrashPoints, batchTimeMs: number): void {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `.${path.basename(file)}.tmp`);
+  writeSynced(
+    temp,
+    bytes,
+    () => crash.pass(`${kind}:mid-write`, batchTimeMs),
+    () => crash.pass(`${kind}:written`, batchTimeMs),
+  );
+  crash.pass(`${kind}:fsynced`, batchTimeMs);
+  fs.renameSync(temp, file);
+  fsyncDir(dir);
+  crash.pass(`${kind}:renamed`, batchTimeMs);
+}

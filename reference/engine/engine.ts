@@ -1,0 +1,264 @@
+// The job generator and job runner (Spark's JobGenerator and JobScheduler) over one DStream graph.
+// The generator fixes each input's offset range for batch T, builds the batch's jobs and queues them,
+// running ahead of the runner by at most maxPendingBatches; the runner executes queued batches in
+// order, commits their output, writes data checkpoints and marks them complete. With a checkpoint
+// directory, a metadata checkpoint is written when a batch is generated and again when it completes;
+// on start an existing checkpoint is recovered as JobGenerator.restart does.
+
+import type { ValidProgram } from '../program/validate.js';
+import type { Value } from '../program/value.js';
+import { batchTimes, type InputLog } from '../source/input-log.js';
+import type { Metadata } from '../checkpoint/metadata.js';
+import { programHash } from '../checkpoint/metadata.js';
+import { CheckpointError, type FileCheckpointStore } from '../checkpoint/checkpoint-store.js';
+import type { FinalState, OutputSink } from '../sink/output-sink.js';
+import { ForEachDStream, type Job } from '../operators/for-each-stream.js';
+import type { CrashPoints } from './crash-points.js';
+import { EngineError } from './dstream.js';
+import type { EngineEvent } from './events.js';
+import { StreamGraph } from './graph.js';
+import { describeProgramChange } from './program-diff.js';
+import { Rdd } from './rdd.js';
+
+export interface EngineConfig {
+  program: ValidProgram;
+  input: InputLog;
+  /** Undefined: no checkpointing at all (in-process runs only; a stateful program then keeps
+   *  its lineage in memory, which Spark would refuse). */
+  store: FileCheckpointStore | undefined;
+  sink: OutputSink;
+  crash: CrashPoints;
+  emit: (e: EngineEvent) => void;
+  warn: (message: string) => void;
+  maxPendingBatches: number;
+  /** Logical clock: how far the clock jumps past the checkpoint on restart (Spark's manualClock.jump). */
+  restartJumpMs: number;
+  /** Real-time clock: wall time of batch time 0 (restored from the checkpoint on recovery). */
+  clockStartWallMs: number | null;
+}
+
+interface JobSet {
+  batchTimeMs: number;
+  jobs: Job[];
+}
+
+export type Step = { kind: 'generated' | 'ran'; batchTimeMs: number } | { kind: 'wait'; untilMs: number } | { kind: 'done' };
+
+export class Engine {
+  readonly graph: StreamGraph;
+  private readonly queue: JobSet[] = [];
+  /** Batches generated (or rescheduled) and not yet completed: Spark's JobScheduler.jobSets keys. */
+  private readonly pending = new Set<number>();
+  private readonly endTimeMs: number;
+  private nextTimeMs: number;
+  private maxPending: number;
+  private completed = 0;
+  private lastCompletedMs: number | null = null;
+  clockStartWallMs: number | null;
+
+  constructor(private readonly config: EngineConfig) {
+    this.graph = new StreamGraph(config.program, config.input);
+    this.graph.start();
+    const times = batchTimes(config.program.batchIntervalMs, config.input.endTimeMs);
+    this.endTimeMs = times.length === 0 ? 0 : times[times.length - 1]!;
+    this.nextTimeMs = config.program.batchIntervalMs;
+    this.maxPending = config.maxPendingBatches;
+    this.clockStartWallMs = config.clockStartWallMs;
+  }
+
+  /** Starts fresh, or recovers from the checkpoint directory; `nowMs` is the real-time clock's
+   *  reading (undefined under the logical clock). */
+  start(nowMs?: number): void {
+    const store = this.config.store;
+    const recovered = store?.readLatest();
+    if (recovered === undefined) {
+      this.config.emit({ event: 'start', recovered: false, checkpointTimeMs: null, checkpointFile: null });
+      return;
+    }
+    for (const s of recovered.skipped) {
+      this.config.warn(`checkpoint ${s.file} is unusable (${s.reason}); falling back to an older checkpoint`);
+      this.config.emit({ event: 'checkpoint-skipped', file: s.file, reason: s.reason });
+    }
+    const m = recovered.metadata;
+    if (m.programHash !== programHash(this.config.program.program)) {
+      const changes = describeProgramChange(m.program as ValidProgram['program'], this.config.program.program);
+      throw new CheckpointError(`the program differs from the one checkpoint ${recovered.file} was made with: ${changes.join('; ')}. Use a new checkpoint directory to run a changed program.`);
+    }
+    this.config.emit({ event: 'start', recovered: true, checkpointTimeMs: m.checkpointTimeMs, checkpointFile: recovered.file });
+    this.restore(m, recovered.data);
+    this.config.crash.pass('recovery:checkpoint-read', m.checkpointTimeMs);
+    this.restart(m, nowMs);
+  }
+
+  private restore(m: Metadata, data: Map<string, Value>): void {
+    this.maxPending = m.config.maxPendingBatches;
+    this.clockStartWallMs = m.config.clockStartWallMs;
+    for (const [name, input] of this.graph.inputs) {
+      const saved = m.inputs[name];
+      if (saved === undefined) throw new CheckpointError(`checkpoint has no offsets for input ${name}`);
+      input.restore(new Map(saved.batchForTime.map(([t, fromOffset, untilOffset]) => [t, { fromOffset, untilOffset }])), saved.currentOffset);
+    }
+    for (const [nodeId, files] of Object.entries(m.dataCheckpoints)) {
+      const node = this.graph.nodes.get(nodeId);
+      if (node === undefined) throw new CheckpointError(`checkpoint has data for unknown stream ${nodeId}`);
+      for (const [t, rel] of files) {
+        node.generatedRDDs.set(t, Rdd.of(node.fromCheckpointData(data.get(rel)!), rel));
+        node.checkpointFiles.set(t, rel);
+      }
+    }
+    for (const t of m.pendingTimes) this.pending.add(t);
+  }
+
+  /** JobGenerator.restart: re-run the pending batches and every batch time from the checkpoint
+   *  time up to the restart time, then continue from the restart time. */
+  private restart(m: Metadata, nowMs: number | undefined): void {
+    const batch = this.config.program.batchIntervalMs;
+    // Under the logical clock "now" is the latest time the crashed run is known to have reached:
+    // a real clock at restart is past every batch the checkpoint knows of.
+    const now = nowMs ?? Math.max(m.checkpointTimeMs, ...m.pendingTimes) + this.config.restartJumpMs;
+    const restartTimeMs = (Math.floor(now / batch) + 1) * batch;
+    const downTimes: number[] = [];
+    for (let t = m.checkpointTimeMs; t < restartTimeMs; t += batch) downTimes.push(t);
+    const times = [...new Set([...m.pendingTimes, ...downTimes])].filter((t) => t <= this.endTimeMs).sort((a, b) => a - b);
+    for (const t of times) {
+      for (const input of this.graph.inputs.values()) input.allocate(t);
+      this.submit(t, this.graph.generateJobs(t));
+    }
+    this.nextTimeMs = restartTimeMs;
+    const restoredData: Record<string, number[]> = {};
+    for (const [node, files] of Object.entries(m.dataCheckpoints)) restoredData[node] = files.map(([t]) => t);
+    this.config.emit({ event: 'recovery', checkpointTimeMs: m.checkpointTimeMs, pendingTimes: m.pendingTimes, rescheduled: times, restartTimeMs, restoredData });
+    this.config.crash.pass('recovery:batches-rescheduled', m.checkpointTimeMs);
+  }
+
+  private submit(t: number, jobs: Job[]): void {
+    // Spark's submitJobSet: a batch without jobs is not tracked ("No jobs added for time").
+    if (jobs.length === 0) return;
+    this.queue.push({ batchTimeMs: t, jobs });
+    this.pending.add(t);
+  }
+
+  /** Does one unit of work: generate the next batch, or run the oldest queued one. */
+  step(nowMs: number): Step {
+    if (this.nextTimeMs <= this.endTimeMs && this.queue.length < this.maxPending) {
+      if (nowMs < this.nextTimeMs && this.queue.length > 0) return this.runNext();
+      if (nowMs < this.nextTimeMs) return { kind: 'wait', untilMs: this.nextTimeMs };
+      return this.generate(this.nextTimeMs);
+    }
+    if (this.queue.length > 0) return this.runNext();
+    if (this.nextTimeMs <= this.endTimeMs) return { kind: 'wait', untilMs: this.nextTimeMs };
+    return { kind: 'done' };
+  }
+
+  private generate(t: number): Step {
+    this.nextTimeMs = t + this.config.program.batchIntervalMs;
+    const offsets: Record<string, [number, number]> = {};
+    for (const [name, input] of this.graph.inputs) {
+      const r = input.allocate(t);
+      offsets[name] = [r.fromOffset, r.untilOffset];
+    }
+    const jobs = this.graph.generateJobs(t);
+    this.config.crash.pass('generate:before-queue', t);
+    this.submit(t, jobs);
+    this.config.emit({ event: 'batch-generated', batchTimeMs: t, offsets, jobs: jobs.length });
+    this.checkpoint(t, 'generation');
+    return { kind: 'generated', batchTimeMs: t };
+  }
+
+  private runNext(): Step {
+    const set = this.queue.shift()!;
+    const t = set.batchTimeMs;
+    this.config.crash.pass('job:before-run', t);
+    for (const job of set.jobs) {
+      const records = ForEachDStream.records(job);
+      const sha256 = this.config.sink.commit(job.output, t, records);
+      this.config.emit({ event: 'output-committed', output: job.output, batchTimeMs: t, records: records.length, sha256 });
+      this.writeDataCheckpoints();
+    }
+    this.config.crash.pass('batch:before-completion-checkpoint', t);
+    this.pending.delete(t);
+    this.graph.clearMetadata(t);
+    this.checkpoint(t, 'completion');
+    this.config.store?.deleteUnreferencedData(t);
+    this.completed += 1;
+    this.lastCompletedMs = t;
+    this.config.emit({ event: 'batch-completed', batchTimeMs: t });
+    return { kind: 'ran', batchTimeMs: t };
+  }
+
+  /** RDD checkpointing after a job: every computed RDD marked for checkpointing gets its file. */
+  private writeDataCheckpoints(): void {
+    const store = this.config.store;
+    if (store === undefined) return;
+    for (const node of this.graph.checkpointingNodes()) {
+      for (const [t, rdd] of [...node.generatedRDDs].sort((a, b) => a[0] - b[0])) {
+        if (!rdd.markedForCheckpoint || !rdd.isComputed || rdd.checkpointFile !== undefined) continue;
+        rdd.checkpointFile = store.writeData(node.id, t, node.toCheckpointData(rdd.force()));
+        this.config.emit({ event: 'data-checkpoint-written', stream: node.id, batchTimeMs: t, file: rdd.checkpointFile });
+      }
+    }
+  }
+
+  private checkpoint(t: number, kind: 'generation' | 'completion'): void {
+    const store = this.config.store;
+    if (store === undefined) return;
+    this.graph.updateCheckpointData();
+    const inputs: Metadata['inputs'] = {};
+    for (const [name, input] of this.graph.inputs) {
+      inputs[name] = {
+        currentOffset: input.currentOffset,
+        batchForTime: [...input.generatedRDDs.keys()]
+          .sort((a, b) => a - b)
+          .map((time) => {
+            const r = input.batchForTime.get(time);
+            if (r === undefined) throw new EngineError(`input ${name}: batch ${time} ms has an RDD but no offset range`);
+            return [time, r.fromOffset, r.untilOffset] as [number, number, number];
+          }),
+      };
+    }
+    const dataCheckpoints: Metadata['dataCheckpoints'] = {};
+    for (const node of this.graph.nodes.values()) {
+      if (node.checkpointFiles.size > 0) dataCheckpoints[node.id] = [...node.checkpointFiles];
+    }
+    const pendingTimes = [...this.pending].sort((a, b) => a - b);
+    const file = store.writeMetadata({
+      checkpointTimeMs: t,
+      kind,
+      programHash: programHash(this.config.program.program),
+      program: this.config.program.program,
+      config: { batchIntervalMs: this.config.program.batchIntervalMs, maxPendingBatches: this.maxPending, zeroTimeMs: 0, clockStartWallMs: this.clockStartWallMs },
+      pendingTimes,
+      inputs,
+      dataCheckpoints,
+    });
+    this.config.emit({ event: 'checkpoint-written', checkpointTimeMs: t, file, kind, pendingTimes });
+  }
+
+  get batchesCompleted(): number {
+    return this.completed;
+  }
+
+  get inputBatchesRead(): number {
+    let n = 0;
+    for (const input of this.graph.inputs.values()) n += input.reads;
+    return n;
+  }
+
+  /** The state of every stateful operation at its latest computed batch. */
+  finalState(): FinalState {
+    const streams: Record<string, Value[]> = {};
+    for (const [id, node] of this.graph.stateful) {
+      const times = [...node.generatedRDDs.keys()].sort((a, b) => b - a);
+      const latest = times.map((t) => node.generatedRDDs.get(t)!).find((r) => r.isComputed);
+      if (latest === undefined) continue;
+      const data = node.toCheckpointData(latest.force());
+      streams[id] = Array.isArray(data) ? data.map((e) => (Array.isArray(e) && e.length === 3 ? [e[0]!, e[1]!] : e)) : [];
+    }
+    return { batchTimeMs: this.lastCompletedMs, streams };
+  }
+
+  finish(): void {
+    this.config.sink.writeFinalState(this.finalState());
+    this.config.emit({ event: 'done', batchesCompleted: this.completed, crashPoints: this.config.crash.count + 0, inputBatchesRead: this.inputBatchesRead, lastBatchTimeMs: this.lastCompletedMs });
+  }
+}

@@ -1,0 +1,44 @@
+// updateStateByKey (Spark's StateDStream): the state at T is the update function applied, for every
+// key in the previous state or in the batch, to the batch's values and the previous state; a result
+// of none removes the key. The state at T depends on the state at T - slide, so lineage grows every
+// batch and the stream must be data-checkpointed.
+
+import { resolveFn, type FnRef } from '../program/functions.js';
+import type { Value } from '../program/value.js';
+import { DStream } from '../engine/dstream.js';
+import { Rdd } from '../engine/rdd.js';
+import { asPair, groupByKey, keyString, sortedValues } from './keyed.js';
+
+export class StateDStream extends DStream<Value[]> {
+  private readonly update: ReturnType<typeof resolveFn<'update'>>;
+
+  constructor(id: string, private readonly parent: DStream<Value[]>, fn: FnRef) {
+    super(id, parent.slideMs, [parent as DStream<unknown>]);
+    this.update = resolveFn('update', fn);
+    this.mustCheckpoint = true;
+  }
+
+  protected compute(t: number): Rdd<Value[]> | undefined {
+    const prev = this.getOrCompute(t - this.slideMs);
+    const batch = this.parent.getOrCompute(t);
+    if (prev === undefined && batch === undefined) return undefined;
+    return new Rdd(() => {
+      const groups = batch === undefined ? new Map() : groupByKey(batch.force(), 'updateStateByKey');
+      const out: Value[] = [];
+      const seen = new Set<string>();
+      for (const r of prev?.force() ?? []) {
+        const [k, s] = asPair(r, 'updateStateByKey');
+        const ks = keyString(k);
+        seen.add(ks);
+        const next = this.update(sortedValues(groups.get(ks)?.values ?? []), s);
+        if (next !== undefined) out.push([k, next]);
+      }
+      for (const [ks, g] of groups) {
+        if (seen.has(ks)) continue;
+        const next = this.update(sortedValues(g.values), undefined);
+        if (next !== undefined) out.push([g.key, next]);
+      }
+      return out;
+    });
+  }
+}

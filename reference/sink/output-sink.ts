@@ -1,0 +1,92 @@
+// Where output operations commit. A batch's output of one output operation is one file,
+// <output dir>/<output id>/<batch time>.json, written atomically; committing the same batch again
+// (a re-run after recovery) replaces it, so the directory ends with exactly one file per batch time.
+// The memory sink serves in-process runs (tests, benchmarks).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { canonical, type Value } from '../program/value.js';
+import { writeAtomic } from '../engine/atomic-write.js';
+import type { CrashPoints } from '../engine/crash-points.js';
+import { sha256 } from '../checkpoint/framing.js';
+import { compareBatchOutputs, type BatchOutput } from './batch-output.js';
+
+export const OUTPUT_FORMAT = 'streamcheck-output';
+export const STATE_FORMAT = 'streamcheck-state';
+export const FINAL_STATE_FILE = '_state/final.json';
+
+/** The exact bytes of a committed output file (canonical JSON and a newline). */
+export function outputFileText(output: string, batchTimeMs: number, records: Value[]): string {
+  return `${canonical({ format: OUTPUT_FORMAT, version: 1, output, batchTimeMs, records })}\n`;
+}
+
+export interface FinalState {
+  /** The last batch time the engine completed. */
+  batchTimeMs: number | null;
+  /** Per stateful operation id: its state records [key, state] (window contents for windows). */
+  streams: Record<string, Value[]>;
+}
+
+export interface OutputSink {
+  /** Commits one output of one batch; returns the sha256 of the committed bytes. */
+  commit(output: string, batchTimeMs: number, records: Value[]): string;
+  writeFinalState(state: FinalState): void;
+}
+
+export class FileSink implements OutputSink {
+  constructor(readonly dir: string, private readonly crash: CrashPoints) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+
+  commit(output: string, batchTimeMs: number, records: Value[]): string {
+    const text = outputFileText(output, batchTimeMs, records);
+    const dir = path.join(this.dir, output);
+    fs.mkdirSync(dir, { recursive: true });
+    writeAtomic(path.join(dir, `${batchTimeMs}.json`), Buffer.from(text, 'utf8'), 'output', this.crash, batchTimeMs);
+    return sha256(text);
+  }
+
+  writeFinalState(state: FinalState): void {
+    const file = path.join(this.dir, FINAL_STATE_FILE);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const text = `${canonical({ format: STATE_FORMAT, version: 1, batchTimeMs: state.batchTimeMs, streams: state.streams })}\n`;
+    fs.writeFileSync(`${file}.tmp`, text);
+    fs.renameSync(`${file}.tmp`, file);
+  }
+}
+
+/** Reads every committed output of an output directory, in (time, output) order. */
+export function readOutputDir(dir: string): BatchOutput[] {
+  const out: BatchOutput[] = [];
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('_')) continue;
+    for (const f of fs.readdirSync(path.join(dir, entry.name))) {
+      const m = /^(\d+)\.json$/.exec(f);
+      if (m === null) continue;
+      const json = JSON.parse(fs.readFileSync(path.join(dir, entry.name, f), 'utf8')) as { output: string; batchTimeMs: number; records: Value[] };
+      out.push({ output: json.output, batchTimeMs: json.batchTimeMs, records: json.records });
+    }
+  }
+  return out.sort(compareBatchOutputs);
+}
+
+export class MemorySink implements OutputSink {
+  readonly commits = new Map<string, BatchOutput>();
+  commitCount = 0;
+  finalState: FinalState | undefined;
+
+  commit(output: string, batchTimeMs: number, records: Value[]): string {
+    this.commitCount += 1;
+    this.commits.set(`${output}@${batchTimeMs}`, { output, batchTimeMs, records });
+    return sha256(outputFileText(output, batchTimeMs, records));
+  }
+
+  writeFinalState(state: FinalState): void {
+    this.finalState = state;
+  }
+
+  outputs(): BatchOutput[] {
+    return [...this.commits.values()].sort(compareBatchOutputs);
+  }
+}
