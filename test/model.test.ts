@@ -189,6 +189,36 @@ test('reduceByKeyAndWindow with a filter follows Spark\'s recurrence on the prev
   ]);
 });
 
+// ReducedWindowedDStream with S > W: the "new" slice is (T - S, T], wider than the window, and the
+// "old" slice overlaps it, so a value from outside the window enters and never leaves. SEMANTICS.md's
+// closed form would give ("a", 1) at 3000 (it agrees there) but ("a", 0) at 6000; Spark keeps 1.
+test('reduceByKeyAndWindow with an inverse and S > W follows Spark\'s slices', (t) => {
+  const p = program({ in: 'pair' }, [
+    { id: 'r', op: 'reduceByKeyAndWindow', from: 'in', fn: 'sum', inverseFn: 'subtract', windowMs: 2000, slideMs: 3000 },
+    { id: 'naive', op: 'reduceByKeyAndWindow', from: 'in', fn: 'sum', windowMs: 2000, slideMs: 3000 },
+    { id: 'withInverse', op: 'output', from: 'r' },
+    { id: 'withoutInverse', op: 'output', from: 'naive' },
+  ]);
+  t.deepEqual(run(p, { in: [[['a', 1]], [], [], [], [], []] }), {
+    withInverse: [[3000, [['a', 1]]], [6000, [['a', 1]]]],
+    withoutInverse: [[3000, []], [6000, []]],
+  });
+});
+
+// Spark's rule computes f(zero, new) when a key that fell to its zero gets values again. For sum
+// that is exact; for concat the zero "" is the multiset {""} (functions.ts splits "" into one empty
+// token), so the result carries an extra empty token: ",ac", where the closed form says "ac".
+test('reduceByKeyAndWindow concat/remove-tokens: a key re-entering from its zero keeps the empty token', (t) => {
+  const p = program({ in: 'string' }, [
+    { id: 'k', op: 'map', from: 'in', fn: 'key-by-first-char' },
+    { id: 'r', op: 'reduceByKeyAndWindow', from: 'k', fn: 'concat', inverseFn: 'remove-tokens', windowMs: 2000 },
+    { id: 'out', op: 'output', from: 'r' },
+  ]);
+  t.deepEqual(run(p, { in: [['ab'], [], [], ['ac']] }).out, [
+    [1000, [['a', 'ab']]], [2000, [['a', 'ab']]], [3000, [['a', '']]], [4000, [['a', ',ac']]],
+  ]);
+});
+
 test('reduceByKeyAndWindow throws Spark\'s error for a key with values leaving and none entering, absent before', (t) => {
   const p = program({ in: 'pair' }, [
     { id: 'r', op: 'reduceByKeyAndWindow', from: 'in', fn: 'sum', inverseFn: 'subtract', filterFn: { name: 'value-gt', arg: 1 }, windowMs: 2000 },

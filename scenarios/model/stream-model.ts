@@ -13,7 +13,7 @@ import { dataCheckpointIntervalMs } from './data-checkpoint-interval.js';
 import { groupByKey } from './group-by-key.js';
 import { inputBatch } from './input-batch.js';
 import { joinByKey } from './join-by-key.js';
-import { mapWithStateStep, type MapWithStateBatch, type StateMap } from './map-with-state-step.js';
+import { mapWithStateStep, type MapWithStateBatch } from './map-with-state-step.js';
 import { ModelError } from './model-error.js';
 
 type OpOf<K extends Operation['op']> = Extract<Operation, { op: K }>;
@@ -258,7 +258,8 @@ export class StreamModel {
    * then filterFn. With an exact inverse and S <= W and no filter that drops a key while it still has
    * values in the window, this equals SEMANTICS.md's per-key rule (f over the key's values in the
    * window, or the zero inv(v, v), for every key that was in the previous result). Where the two
-   * differ (see the model's report), Spark's rule is the specification, so it is the one used here.
+   * differ (a filter that drops a key still in the window, S > W, concat's zero "" not being an
+   * identity; see test/model.test.ts), Spark's rule is the specification, so it is the one used here.
    */
   private reducedWindowAt(spec: ReducedWindowSpec, t: number): Map<string, KeyedValue> {
     const memoKey = `${spec.id}@${t}`;
@@ -326,14 +327,16 @@ export class StreamModel {
 
   /** mapWithState at t: a fold of mapWithStateStep over every batch so far, where a batch is a full
    *  scan (timeouts processed) when it is data-checkpointed (DStream.getOrCompute calls
-   *  rdd.checkpoint() when (u - zeroTime) is a multiple of the checkpoint interval). */
+   *  rdd.checkpoint() when (u - zeroTime) is a multiple of the checkpoint interval). Only the
+   *  mapWithState operation's own interval counts: Spark forwards it to the internal state stream,
+   *  whereas a checkpoint on stateSnapshots (a plain flatMap of that stream) changes nothing. */
   private mapWithStateAt(info: StreamInfo, op: OpOf<'mapWithState'>, t: number): MapWithStateBatch {
     const memoKey = `${op.id}@${t}`;
     const memo = this.mapWithStateBatches.get(memoKey);
     if (memo !== undefined) return memo;
     const fn = resolveFn('stateMapping', op.fn);
     const interval = dataCheckpointIntervalMs(info)!;
-    let batch: MapWithStateBatch = { state: new Map() as StateMap, emitted: [] };
+    let batch: MapWithStateBatch = { state: new Map(), emitted: [] };
     for (const u of timesBetween(info.slideMs, t, info.slideMs)) {
       batch = mapWithStateStep({
         fn,
