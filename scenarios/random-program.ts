@@ -1,0 +1,548 @@
+// Random valid programs: DAGs of every operation in the program format, built one operation at a
+// time so that each step only offers what type-checks (validate.ts, functions.ts) and what Spark
+// accepts at run time. The generator tracks more than the validator does: the sign of int values
+// (a value-nonzero filter on an inverse window is only safe over positive values), an estimate of
+// records per batch (so flatMaps, windows and joins do not blow up), and which values are opaque
+// (mapWithState emits objects on timeout, so only type-agnostic operations may follow).
+
+import * as fc from 'fast-check';
+import { PROGRAM_FORMAT, PROGRAM_VERSION, type InputType, type Operation, type Program } from '../reference/program/schema.js';
+import { WINDOW_BATCHES_MAX, WINDOW_SLIDE_BATCHES_MAX, type ScenarioConfig } from './scenario.js';
+
+type Gen = fc.GeneratorValue;
+type FnRef = string | { name: string; arg: number };
+
+/** Signs an int stream is known to have; 'positive' means every value is > 0. */
+type Sign = 'positive' | 'non-negative' | 'any';
+
+/** Record types as the generator knows them (validate.ts's types, plus signs and opacity). */
+export type GenType =
+  | { kind: 'int'; sign: Sign }
+  | { kind: 'string' }
+  | { kind: 'pair'; key: GenType; value: GenType }
+  | { kind: 'list'; of: GenType }
+  | { kind: 'option'; of: GenType }
+  /** Values of no single type (mapWithState's emitted values): only type-agnostic operations. */
+  | { kind: 'opaque' };
+
+const INT = (sign: Sign): GenType => ({ kind: 'int', sign });
+const STRING: GenType = { kind: 'string' };
+const OPAQUE: GenType = { kind: 'opaque' };
+const pairOf = (key: GenType, value: GenType): GenType => ({ kind: 'pair', key, value });
+const listOf = (of: GenType): GenType => ({ kind: 'list', of });
+const optionOf = (of: GenType): GenType => ({ kind: 'option', of });
+
+/** The type's shape as validate.ts sees it (signs dropped): equal shapes union and join. */
+function shape(t: GenType): string {
+  switch (t.kind) {
+    case 'int':
+    case 'string':
+    case 'opaque':
+      return t.kind;
+    case 'pair':
+      return `pair<${shape(t.key)},${shape(t.value)}>`;
+    case 'list':
+      return `list<${shape(t.of)}>`;
+    case 'option':
+      return `option<${shape(t.of)}>`;
+  }
+}
+
+/** The weakest sign of two. */
+function meet(a: Sign, b: Sign): Sign {
+  return a === b ? a : a === 'any' || b === 'any' ? 'any' : 'non-negative';
+}
+function meetType(a: GenType, b: GenType): GenType {
+  if (a.kind === 'int' && b.kind === 'int') return INT(meet(a.sign, b.sign));
+  if (a.kind === 'pair' && b.kind === 'pair') return pairOf(meetType(a.key, b.key), meetType(a.value, b.value));
+  if (a.kind === 'list' && b.kind === 'list') return listOf(meetType(a.of, b.of));
+  if (a.kind === 'option' && b.kind === 'option') return optionOf(meetType(a.of, b.of));
+  return a;
+}
+/** A reduction with an inverse keeps keys at the zero: positive values become non-negative. */
+function withZero(t: GenType): GenType {
+  return t.kind === 'int' && t.sign === 'positive' ? INT('non-negative') : t;
+}
+
+/** Bounds that keep a case fast. A load is an estimate of records per batch; an input has inputLoad. */
+export const RANDOM_PROGRAM_LIMITS = { stepsMin: 1, stepsMax: 8, inputsMax: 3, inputLoad: 6, loadMax: 150, statefulMax: 3 } as const;
+
+interface GenStream {
+  id: string;
+  type: GenType;
+  slideMs: number;
+  load: number;
+  /** A flatMap is on the path from an input: no second one, so sizes stay bounded. */
+  flatMapped: boolean;
+  /** Likewise a join: a join of joins multiplies hot keys' records beyond any bound. */
+  joined: boolean;
+  consumers: number;
+  /** For mapWithState streams: the type of their stateSnapshots. */
+  snapshots?: GenType;
+}
+
+/** A built operation with what the generator knows about its stream. */
+interface Made {
+  op: Operation;
+  type: GenType;
+  slideMs?: number;
+  load?: number;
+  flatMapped?: boolean;
+  joined?: boolean;
+  snapshots?: GenType;
+  stateful?: boolean;
+}
+interface Candidate {
+  weight: number;
+  make(g: Gen, id: string): Made | undefined;
+}
+
+interface FnChoice {
+  fn: FnRef;
+  out: GenType;
+  /** For flatMaps: records out per record in. */
+  factor?: number;
+}
+type FnOption = { weight: number; pick(g: Gen): FnChoice };
+
+const int = (g: Gen, min: number, max: number) => g(fc.integer, { min, max });
+const fixed = (weight: number, fn: FnRef, out: GenType, factor?: number): FnOption => ({ weight, pick: () => (factor === undefined ? { fn, out } : { fn, out, factor }) });
+
+function pickWeighted<T extends { weight: number }>(g: Gen, options: readonly T[]): T | undefined {
+  const live = options.filter((o) => o.weight > 0);
+  if (live.length === 0) return undefined;
+  const total = live.reduce((s, o) => s + o.weight, 0);
+  let r = int(g, 0, total - 1);
+  for (const o of live) {
+    if (r < o.weight) return o;
+    r -= o.weight;
+  }
+  return live[live.length - 1];
+}
+
+function mapOptions(t: GenType): FnOption[] {
+  const o: FnOption[] = [fixed(1, 'to-string', STRING), fixed(1, 'identity', t), fixed(2, 'pair-with-one', pairOf(t, INT('positive')))];
+  switch (t.kind) {
+    case 'int':
+      o.push(
+        { weight: 2, pick: (g) => ({ fn: { name: 'mod', arg: int(g, 2, 10) }, out: INT('non-negative') }) },
+        {
+          weight: 2,
+          pick: (g) => {
+            const n = int(g, -3, 5);
+            return { fn: { name: 'add', arg: n }, out: INT(n === 0 ? t.sign : n > 0 && t.sign !== 'any' ? 'positive' : 'any') };
+          },
+        },
+        fixed(1, 'negate', INT('any')),
+        { weight: 3, pick: (g) => ({ fn: { name: 'key-by-mod', arg: int(g, 2, 5) }, out: pairOf(INT('non-negative'), t) }) },
+      );
+      break;
+    case 'string':
+      o.push(
+        fixed(1, 'length', INT('non-negative')),
+        fixed(1, 'to-upper', STRING),
+        fixed(1, 'first-char', STRING),
+        fixed(2, 'key-by-first-char', pairOf(STRING, STRING)),
+        fixed(1, 'key-by-length', pairOf(INT('non-negative'), STRING)),
+      );
+      break;
+    case 'pair':
+      o.push(fixed(1, 'key', t.key), fixed(1, 'value', t.value), fixed(1, 'swap', pairOf(t.value, t.key)));
+      break;
+    case 'list':
+    case 'option':
+    case 'opaque':
+      break;
+  }
+  return o;
+}
+
+function flatMapOptions(t: GenType): FnOption[] {
+  const o: FnOption[] = [fixed(1, 'duplicate', t, 2)];
+  if (t.kind === 'string') o.push(fixed(3, 'split-words', STRING, 5), fixed(1, 'split-chars', STRING, 8));
+  if (t.kind === 'int') {
+    o.push(fixed(1, 'digits', INT('non-negative'), 3), {
+      weight: 1,
+      pick: (g) => {
+        const n = int(g, 2, 4);
+        return { fn: { name: 'range', arg: n }, out: INT('non-negative'), factor: n };
+      },
+    });
+  }
+  return o;
+}
+
+function filterOptions(t: GenType): FnOption[] {
+  switch (t.kind) {
+    case 'int':
+      return [
+        fixed(1, 'is-even', t),
+        fixed(1, 'is-odd', t),
+        {
+          weight: 2,
+          pick: (g) => {
+            const n = int(g, -2, 10);
+            return { fn: { name: 'gt', arg: n }, out: n >= 0 ? INT('positive') : t };
+          },
+        },
+        { weight: 1, pick: (g) => ({ fn: { name: 'lt', arg: int(g, 0, 10) }, out: t }) },
+      ];
+    case 'string':
+      return [fixed(2, 'non-empty', t), { weight: 1, pick: (g) => ({ fn: { name: 'shorter-than', arg: int(g, 2, 8) }, out: t }) }];
+    case 'pair': {
+      const v = t.value;
+      if (v.kind !== 'int') return [];
+      return [
+        {
+          weight: 2,
+          pick: (g) => {
+            const n = int(g, -1, 5);
+            return { fn: { name: 'value-gt', arg: n }, out: pairOf(t.key, n >= 0 ? INT('positive') : v) };
+          },
+        },
+        fixed(2, 'value-nonzero', pairOf(t.key, INT(v.sign === 'any' ? 'any' : 'positive'))),
+        fixed(1, 'value-is-even', t),
+      ];
+    }
+    case 'list':
+    case 'option':
+    case 'opaque':
+      return [];
+  }
+}
+
+/** Reduce functions for values of type t, with their inverse where one exists. */
+function reduceOptions(t: GenType): Array<{ weight: number; fn: string; inverse?: string; out: GenType }> {
+  if (t.kind === 'int') return [{ weight: 3, fn: 'sum', inverse: 'subtract', out: t }, { weight: 1, fn: 'max', out: t }, { weight: 1, fn: 'min', out: t }];
+  if (t.kind === 'string') return [{ weight: 1, fn: 'concat', inverse: 'remove-tokens', out: t }];
+  return [];
+}
+
+function updateOptions(v: GenType): FnOption[] {
+  const o: FnOption[] = [fixed(2, 'running-count', INT('positive')), { weight: 1, pick: (g) => ({ fn: { name: 'session', arg: int(g, 2, 4) }, out: listOf(INT('non-negative')) }) }];
+  if (v.kind === 'int') o.push(fixed(3, 'running-sum', v), fixed(1, 'max-so-far', v), fixed(2, 'sum-until-empty', v));
+  return o;
+}
+
+/** The random program generator for one configuration. */
+class Builder {
+  readonly streams: GenStream[] = [];
+  readonly operations: Operation[] = [];
+  private stateful = 0;
+  private counter = 0;
+
+  constructor(
+    private readonly g: Gen,
+    private readonly config: ScenarioConfig,
+  ) {}
+
+  get batch(): number {
+    return this.config.batchIntervalMs;
+  }
+
+  addInput(name: string, type: InputType): void {
+    const t = type === 'string' ? STRING : type === 'int' ? INT('any') : type === 'pair' ? pairOf(STRING, INT('any')) : OPAQUE;
+    this.streams.push({ id: name, type: t, slideMs: this.batch, load: RANDOM_PROGRAM_LIMITS.inputLoad, flatMapped: false, joined: false, consumers: 0 });
+  }
+
+  /** One operation on a randomly chosen stream; leaves are preferred so the graph grows deep and wide. */
+  step(): void {
+    const base = pickWeighted(
+      this.g,
+      this.streams.map((s) => ({ weight: s.consumers === 0 ? 4 : 1, s })),
+    )!.s;
+    const n = ++this.counter;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const candidate = pickWeighted(this.g, this.candidates(base));
+      const made = candidate?.make(this.g, `s${n}`);
+      if (made === undefined) continue;
+      made.op.id = `${made.op.op}-${n}`;
+      if ((made.load ?? base.load) > RANDOM_PROGRAM_LIMITS.loadMax) continue;
+      if (made.stateful === true) this.stateful++;
+      this.add(made, base);
+      return;
+    }
+  }
+
+  private add(made: Made, base: GenStream): void {
+    this.operations.push(made.op);
+    const parents = 'with' in made.op ? [made.op.from, made.op.with] : Array.isArray(made.op.from) ? made.op.from : [made.op.from];
+    for (const p of parents) this.streams.find((s) => s.id === p)!.consumers++;
+    const stream: GenStream = {
+      id: made.op.id,
+      type: made.type,
+      slideMs: made.slideMs ?? base.slideMs,
+      load: made.load ?? base.load,
+      flatMapped: made.flatMapped ?? base.flatMapped,
+      joined: made.joined ?? base.joined,
+      consumers: 0,
+    };
+    if (made.snapshots !== undefined) stream.snapshots = made.snapshots;
+    this.streams.push(stream);
+  }
+
+  /** Outputs on every leaf operation, and now and then on an inner one. */
+  finish(): Operation[] {
+    if (this.operations.length === 0) {
+      // Every step was refused (all its tries exceeded the load bound): pass the first input through.
+      const first = this.streams[0]!;
+      this.add({ op: { id: 'identity-0', op: 'map', from: first.id, fn: 'identity' }, type: first.type }, first);
+    }
+    const operationIds = new Set(this.operations.map((o) => o.id));
+    for (const s of [...this.streams]) {
+      if (!operationIds.has(s.id)) continue;
+      if (s.consumers === 0 || int(this.g, 0, 6) === 0) this.operations.push({ id: `out-${s.id}`, op: 'output', from: s.id });
+    }
+    return this.operations;
+  }
+
+  private candidates(s: GenStream): Candidate[] {
+    const t = s.type;
+    const c: Candidate[] = [];
+    const fnOp = (weight: number, op: 'map' | 'filter' | 'flatMap', options: FnOption[]) => {
+      if (options.length === 0 || (op === 'flatMap' && s.flatMapped)) return;
+      c.push({
+        weight,
+        make: (g, id) => {
+          const choice = pickWeighted(g, options)!.pick(g);
+          const made: Made = { op: { id, op, from: s.id, fn: choice.fn }, type: choice.out };
+          if (op === 'flatMap') Object.assign(made, { load: s.load * (choice.factor ?? 1), flatMapped: true });
+          return made;
+        },
+      });
+    };
+    fnOp(4, 'map', mapOptions(t));
+    fnOp(2, 'filter', filterOptions(t));
+    fnOp(1, 'flatMap', flatMapOptions(t));
+    c.push({ weight: 1, make: (_g, id) => ({ op: { id, op: 'count', from: s.id }, type: INT('non-negative'), load: 1 }) });
+    c.push({ weight: 1, make: (_g, id) => ({ op: { id, op: 'countByValue', from: s.id }, type: pairOf(t, INT('positive')) }) });
+    const reduces = reduceOptions(t);
+    if (reduces.length > 0) {
+      c.push({ weight: 1, make: (g, id) => { const r = pickWeighted(g, reduces)!; return { op: { id, op: 'reduce', from: s.id, fn: r.fn }, type: r.out, load: 1 }; } });
+    }
+    this.windowCandidates(s, c);
+    if (t.kind === 'pair') this.pairCandidates(s, t.key, t.value, c);
+    if (s.snapshots !== undefined) {
+      const snap = s.snapshots;
+      c.push({ weight: 3, make: (_g, id) => ({ op: { id, op: 'stateSnapshots', from: s.id }, type: snap, load: s.load * 4 }) });
+    }
+    this.unionCandidates(s, c);
+    return c;
+  }
+
+  private pairCandidates(s: GenStream, k: GenType, v: GenType, c: Candidate[]): void {
+    const valueOp = (weight: number, op: 'mapValues' | 'flatMapValues', options: FnOption[]) => {
+      if (options.length === 0 || (op === 'flatMapValues' && s.flatMapped)) return;
+      c.push({
+        weight,
+        make: (g, id) => {
+          const choice = pickWeighted(g, options)!.pick(g);
+          const made: Made = { op: { id, op, from: s.id, fn: choice.fn }, type: pairOf(k, choice.out) };
+          if (op === 'flatMapValues') Object.assign(made, { load: s.load * (choice.factor ?? 1), flatMapped: true });
+          return made;
+        },
+      });
+    };
+    valueOp(2, 'mapValues', mapOptions(v));
+    valueOp(1, 'flatMapValues', flatMapOptions(v));
+    const reduces = reduceOptions(v);
+    if (reduces.length > 0) {
+      c.push({ weight: 3, make: (g, id) => { const r = pickWeighted(g, reduces)!; return { op: { id, op: 'reduceByKey', from: s.id, fn: r.fn }, type: pairOf(k, r.out) }; } });
+    }
+    c.push({ weight: 1, make: (_g, id) => ({ op: { id, op: 'groupByKey', from: s.id }, type: pairOf(k, listOf(v)) }) });
+
+    if (this.stateful < RANDOM_PROGRAM_LIMITS.statefulMax) {
+      const updates = updateOptions(v);
+      c.push({
+        weight: 2,
+        make: (g, id) => {
+          const u = pickWeighted(g, updates)!.pick(g);
+          return { op: { id, op: 'updateStateByKey', from: s.id, fn: u.fn, ...this.checkpoint(g, s.slideMs) }, type: pairOf(k, u.out), load: s.load * 4, stateful: true };
+        },
+      });
+      c.push({
+        weight: 2,
+        make: (g, id) => {
+          // running-sum reads its values as ints; count-to takes any value.
+          const fn: FnRef = v.kind === 'int' && int(g, 0, 1) === 0 ? 'running-sum' : { name: 'count-to', arg: int(g, 2, 5) };
+          const snapshots = pairOf(k, typeof fn === 'string' ? v : INT('positive'));
+          const timeout = int(g, 0, 2) === 0 ? {} : { timeoutMs: this.batch * int(g, 1, 5) };
+          const op: Operation = { id, op: 'mapWithState', from: s.id, fn, ...timeout, ...this.checkpoint(g, s.slideMs) };
+          return { op, type: OPAQUE, snapshots, stateful: true };
+        },
+      });
+    }
+
+    // Joins with a stream of the same key shape and slide (possibly itself, as Spark allows).
+    const partners = this.streams.filter((o) => !o.joined && o.type.kind === 'pair' && o.slideMs === s.slideMs && shape(o.type.key) === shape(k));
+    if (!s.joined && partners.length > 0) {
+      c.push({
+        weight: 3,
+        make: (g, id) => {
+          const other = partners[int(g, 0, partners.length - 1)]!;
+          if (other.type.kind !== 'pair') return undefined;
+          const w = other.type.value;
+          const ops = ['join', 'leftOuterJoin', 'rightOuterJoin', 'fullOuterJoin', 'cogroup'] as const;
+          const op = ops[int(g, 0, ops.length - 1)]!;
+          const value =
+            op === 'join' ? pairOf(v, w)
+            : op === 'leftOuterJoin' ? pairOf(v, optionOf(w))
+            : op === 'rightOuterJoin' ? pairOf(optionOf(v), w)
+            : op === 'fullOuterJoin' ? pairOf(optionOf(v), optionOf(w))
+            : pairOf(listOf(v), listOf(w));
+          const load = op === 'cogroup' ? s.load + other.load : s.load * other.load;
+          return { op: { id, op, from: s.id, with: other.id }, type: pairOf(k, value), load, flatMapped: s.flatMapped || other.flatMapped, joined: true };
+        },
+      });
+    }
+  }
+
+  private unionCandidates(s: GenStream, c: Candidate[]): void {
+    const partners = this.streams.filter((o) => o.id !== s.id && o.slideMs === s.slideMs && shape(o.type) === shape(s.type));
+    if (partners.length === 0) return;
+    c.push({
+      weight: 2,
+      make: (g, id) => {
+        const other = partners[int(g, 0, partners.length - 1)]!;
+        return {
+          op: { id, op: 'union', from: [s.id, other.id] },
+          type: meetType(s.type, other.type),
+          load: s.load + other.load,
+          flatMapped: s.flatMapped || other.flatMapped,
+          joined: s.joined || other.joined,
+        };
+      },
+    });
+  }
+
+  /**
+   * Window operations. Durations are multiples of the parent's slide, bounded in batches; every
+   * operation with an inverse function (countByWindow, countByValueAndWindow, and reduce* with
+   * inverseFn) gets window >= slide, since with window < slide values leave a window they never
+   * entered and Spark throws.
+   */
+  private windowCandidates(s: GenStream, c: Candidate[]): void {
+    const t = s.type;
+    const ps = s.slideMs;
+    const kMax = Math.min(4, Math.floor((WINDOW_BATCHES_MAX * this.batch) / ps));
+    const jMax = Math.min(3, Math.floor((WINDOW_SLIDE_BATCHES_MAX * this.batch) / ps));
+    if (kMax < 1 || jMax < 1) return;
+    const durations = (g: Gen, inverse: boolean): { windowMs: number; slideMs: number } => {
+      const c = this.config;
+      if (ps === this.batch && int(g, 0, 2) === 0) return { windowMs: c.windowMs, slideMs: c.slideMs };
+      const k = int(g, 1, kMax);
+      const j = int(g, 1, inverse ? Math.min(jMax, k) : jMax);
+      return { windowMs: k * ps, slideMs: j * ps };
+    };
+    const stateful = this.stateful < RANDOM_PROGRAM_LIMITS.statefulMax;
+    const grow = (d: { windowMs: number }) => s.load * (d.windowMs / ps);
+
+    c.push({
+      weight: 2,
+      make: (g, id) => {
+        const d = durations(g, false);
+        return { op: { id, op: 'window', from: s.id, ...d }, type: t, slideMs: d.slideMs, load: grow(d) };
+      },
+    });
+    if (stateful) {
+      c.push({
+        weight: 1,
+        make: (g, id) => {
+          const d = durations(g, true);
+          return { op: { id, op: 'countByWindow', from: s.id, ...d, ...this.checkpoint(g, d.slideMs) }, type: INT('non-negative'), slideMs: d.slideMs, load: 1, stateful: true };
+        },
+      });
+      c.push({
+        weight: 1,
+        make: (g, id) => {
+          const d = durations(g, true);
+          return { op: { id, op: 'countByValueAndWindow', from: s.id, ...d, ...this.checkpoint(g, d.slideMs) }, type: pairOf(t, INT('positive')), slideMs: d.slideMs, load: grow(d), stateful: true };
+        },
+      });
+    }
+    const reduces = reduceOptions(t);
+    if (reduces.length > 0) {
+      c.push({
+        weight: 1,
+        make: (g, id) => {
+          const r = pickWeighted(g, reduces)!;
+          const inverse = stateful && r.inverse !== undefined && int(g, 0, 1) === 0 ? r.inverse : undefined;
+          const d = durations(g, inverse !== undefined);
+          const extra = inverse === undefined ? {} : { inverseFn: inverse, ...this.checkpoint(g, d.slideMs) };
+          return {
+            op: { id, op: 'reduceByWindow', from: s.id, fn: r.fn, ...d, ...extra },
+            type: inverse === undefined ? r.out : withZero(r.out),
+            slideMs: d.slideMs,
+            load: 1,
+            stateful: inverse !== undefined,
+          };
+        },
+      });
+    }
+    if (t.kind !== 'pair') return;
+    const k = t.key;
+    const v = t.value;
+    /** The slide is left out (defaulting to the parent's) now and then, when it equals the parent's. */
+    const slideField = (g: Gen, d: { windowMs: number; slideMs: number }) => (d.slideMs === ps && int(g, 0, 2) === 0 ? { windowMs: d.windowMs } : d);
+    const rbk = reduceOptions(v);
+    if (rbk.length > 0) {
+      c.push({
+        weight: 3,
+        make: (g, id) => {
+          const r = pickWeighted(g, rbk)!;
+          const inverse = stateful && r.inverse !== undefined && int(g, 0, 2) !== 0 ? r.inverse : undefined;
+          const d = durations(g, inverse !== undefined);
+          if (inverse === undefined) {
+            return { op: { id, op: 'reduceByKeyAndWindow', from: s.id, fn: r.fn, ...slideField(g, d) }, type: pairOf(k, r.out), slideMs: d.slideMs, load: grow(d) };
+          }
+          // value-nonzero drops exactly the keys whose window is empty, but only over positive values.
+          const positive = r.fn === 'sum' && v.kind === 'int' && v.sign === 'positive';
+          const filter = positive && int(g, 0, 1) === 0 ? { filterFn: 'value-nonzero' } : {};
+          const op: Operation = { id, op: 'reduceByKeyAndWindow', from: s.id, fn: r.fn, inverseFn: inverse, ...filter, ...slideField(g, d), ...this.checkpoint(g, d.slideMs) };
+          return { op, type: pairOf(k, 'filterFn' in filter ? r.out : withZero(r.out)), slideMs: d.slideMs, load: grow(d), stateful: true };
+        },
+      });
+    }
+    c.push({
+      weight: 1,
+      make: (g, id) => {
+        const d = durations(g, false);
+        return { op: { id, op: 'groupByKeyAndWindow', from: s.id, ...slideField(g, d) }, type: pairOf(k, listOf(v)), slideMs: d.slideMs, load: grow(d) };
+      },
+    });
+  }
+
+  /**
+   * A data-checkpoint interval for a stream sliding every slideMs: the configuration's when it fits,
+   * a small multiple of the slide, or none (the engine's default; always allowed).
+   */
+  private checkpoint(g: Gen, slideMs: number): { checkpointIntervalMs?: number } {
+    const configured = this.config.checkpointIntervalMs;
+    const choice = int(g, 0, 4);
+    if (choice === 0) return {};
+    if (choice <= 2 && configured !== undefined && configured % slideMs === 0) return { checkpointIntervalMs: configured };
+    return { checkpointIntervalMs: slideMs * int(g, 1, 4) };
+  }
+}
+
+const INPUT_TYPES: readonly InputType[] = ['pair', 'pair', 'pair', 'string', 'string', 'int', 'int'];
+
+/** Random valid programs for a configuration (batch interval and window durations). */
+export function randomProgram(config: ScenarioConfig): fc.Arbitrary<Program> {
+  return fc.gen().map((g) => {
+    const builder = new Builder(g, config);
+    const inputCount = int(g, 1, RANDOM_PROGRAM_LIMITS.inputsMax);
+    const inputs = Array.from({ length: inputCount }, (_, i) => ({ name: `in${i + 1}`, type: INPUT_TYPES[int(g, 0, INPUT_TYPES.length - 1)]! }));
+    for (const input of inputs) builder.addInput(input.name, input.type);
+    const steps = int(g, RANDOM_PROGRAM_LIMITS.stepsMin, RANDOM_PROGRAM_LIMITS.stepsMax);
+    for (let i = 0; i < steps; i++) builder.step();
+    return {
+      format: PROGRAM_FORMAT,
+      version: PROGRAM_VERSION,
+      name: 'random',
+      batchIntervalMs: config.batchIntervalMs,
+      inputs,
+      operations: builder.finish(),
+    };
+  });
+}
