@@ -16,7 +16,7 @@ type FnRef = string | { name: string; arg: number };
 type Sign = 'positive' | 'non-negative' | 'any';
 
 /** Record types as the generator knows them (validate.ts's types, plus signs and opacity). */
-export type GenType =
+type GenType =
   | { kind: 'int'; sign: Sign }
   | { kind: 'string' }
   | { kind: 'pair'; key: GenType; value: GenType }
