@@ -6,7 +6,7 @@
 // on start an existing checkpoint is recovered as JobGenerator.restart does.
 
 import type { ValidProgram } from '../program/validate.js';
-import type { Value } from '../program/value.js';
+import { sortCanonical, type Value } from '../program/value.js';
 import { batchTimes, type InputLog } from '../source/input-log.js';
 import type { Metadata } from '../checkpoint/metadata.js';
 import { programHash } from '../checkpoint/metadata.js';
@@ -252,7 +252,7 @@ export class Engine {
       const latest = times.map((t) => node.generatedRDDs.get(t)!).find((r) => r.isComputed);
       if (latest === undefined) continue;
       const data = node.toCheckpointData(latest.force());
-      streams[id] = Array.isArray(data) ? data.map((e) => (Array.isArray(e) && e.length === 3 ? [e[0]!, e[1]!] : e)) : [];
+      streams[id] = sortCanonical(Array.isArray(data) ? data.map((e) => (Array.isArray(e) && e.length === 3 ? [e[0]!, e[1]!] : e)) : []);
     }
     return { batchTimeMs: this.lastCompletedMs, streams };
   }

@@ -5,7 +5,7 @@
 import { isStateful, type ValidProgram } from '../program/validate.js';
 import { checkInputsPresent, type InputLog } from '../source/input-log.js';
 import { FileCheckpointStore } from '../checkpoint/checkpoint-store.js';
-import { MemorySink, type OutputSink } from '../sink/output-sink.js';
+import { FileSink, MemorySink, type OutputSink } from '../sink/output-sink.js';
 import type { BatchOutput } from '../sink/batch-output.js';
 import { CrashPoints, CrashSignal, killProcess } from './crash-points.js';
 import { EngineError } from './dstream.js';
@@ -18,7 +18,10 @@ export interface RunOptions {
   program: ValidProgram;
   input: InputLog;
   checkpointDir?: string;
-  sink: OutputSink;
+  /** Commit outputs as files under this directory ... */
+  outputDir?: string;
+  /** ... or to this sink (in-process runs). */
+  sink?: OutputSink;
   clock?: ClockKind;
   maxPendingBatches?: number;
   restartJumpMs?: number;
@@ -45,11 +48,13 @@ function makeEngine(o: RunOptions): Engine {
   const emit = o.onEvent ?? (() => {});
   const crash = new CrashPoints(o.crashAt, emit, o.crash ?? killProcess, o.reportCrashPoints ?? false);
   const store = o.checkpointDir === undefined ? undefined : new FileCheckpointStore(o.checkpointDir, crash);
+  const sink = o.sink ?? (o.outputDir === undefined ? undefined : new FileSink(o.outputDir, crash));
+  if (sink === undefined) throw new EngineError('no output directory or sink given');
   return new Engine({
     program: o.program,
     input: o.input,
     store,
-    sink: o.sink,
+    sink,
     crash,
     emit,
     warn: o.onWarning ?? ((m) => process.stderr.write(`streamcheck-engine: ${m}\n`)),

@@ -70,8 +70,9 @@ const need = (want: StreamType) => (input: StreamType) =>
 const needPair = (input: StreamType): { key: StreamType; value: StreamType } | string =>
   input.kind === 'pair' ? input : input.kind === 'any' ? { key: ANY, value: ANY } : `needs a pair, received ${showType(input)}`;
 
-/** Token multisets: the strings "a,b" and "b,a" are the same multiset, written sorted. */
-const tokens = (s: string) => s.split(',');
+/** Token multisets: the strings "a,b" and "b,a" are the same multiset, written sorted; "" is the
+ *  empty multiset (so it is the identity of concat, and what remove-tokens leaves of x minus x). */
+const tokens = (s: string) => (s === '' ? [] : s.split(','));
 const joinTokens = (t: string[]) => t.sort().join(',');
 
 const mapFns: Record<string, Entry<MapFn>> = {
