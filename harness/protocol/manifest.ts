@@ -1,0 +1,71 @@
+// The manifest that describes a system under test (SUT) to the harness: how to start it and what it
+// promises. Parsed with zod so a bad manifest is rejected with the field, the expectation and what
+// was received, before any process is spawned.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { describeValue } from '../../reference/program/value.js';
+import { OPERATION_NAMES } from './operation-names.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export const crashMechanismSchema = z
+  .enum(['crash-points', 'sigkill'])
+  .describe('crash-points: the SUT honours STREAMCHECK_CRASH_AT; sigkill: it may be killed at any instant');
+
+export const outputGuaranteeSchema = z
+  .enum(['exactly-once', 'at-least-once-identical'])
+  .describe('exactly-once: each (output, batch time) is committed once over all runs; at-least-once-identical: re-commits are allowed but must be byte-identical');
+
+export const manifestSchema = z
+  .object({
+    name: z.string().min(1).describe('A short name used in reports'),
+    protocolVersion: z.literal(PROTOCOL_VERSION),
+    command: z.array(z.string().min(1)).min(1).describe('argv: the program and its arguments; never run through a shell'),
+    cwd: z.string().optional().describe("Working directory of the command, relative to the manifest file's directory (default: that directory)"),
+    crashMechanisms: z.array(crashMechanismSchema).min(1),
+    operations: z.array(z.enum(OPERATION_NAMES)).min(1).describe('The program operations (op names) the SUT implements'),
+    outputGuarantee: outputGuaranteeSchema,
+    events: z.boolean().optional().describe('true if the SUT prints JSON-line progress events on stdout'),
+  })
+  .strict();
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type CrashMechanism = z.infer<typeof crashMechanismSchema>;
+export type OutputGuarantee = z.infer<typeof outputGuaranteeSchema>;
+
+/** A manifest together with the directory its relative paths resolve against. */
+export interface LoadedManifest {
+  manifest: Manifest;
+  /** Absolute working directory for the command. */
+  cwd: string;
+  file: string | null;
+}
+
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+}
+
+export function validateManifest(json: unknown, source: string, baseDir: string): LoadedManifest {
+  const parsed = manifestSchema.safeParse(json, { reportInput: true });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.map(String).join('.') || 'the manifest';
+    const input = (issue as { input?: unknown }).input;
+    throw new ManifestError(`${source}: ${where}: ${issue.message}, received ${input === undefined ? 'nothing' : describeValue(input)}`);
+  }
+  const manifest = parsed.data;
+  return { manifest, cwd: path.resolve(baseDir, manifest.cwd ?? '.'), file: null };
+}
+
+/** Reads and validates a manifest file; relative `cwd` resolves against the file's directory. */
+export function loadManifest(file: string): LoadedManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ManifestError(`cannot read the manifest ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  return { ...validateManifest(json, file, path.dirname(path.resolve(file))), file: path.resolve(file) };
+}

@@ -1,0 +1,6 @@
+// The op names of program format v1, read off the program schema so a manifest can only name
+// operations that exist.
+
+import { operationSchema } from '../../reference/program/schema.js';
+
+export const OPERATION_NAMES = operationSchema.options.map((o) => o.shape.op.value) as [string, ...string[]];

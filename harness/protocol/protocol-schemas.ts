@@ -1,0 +1,29 @@
+// Every file the protocol names, with the zod schema that defines it. write-schemas.ts renders these
+// as JSON Schema under schemas/, and a test fails when the rendered files are out of date.
+
+import { z } from 'zod';
+import { programSchema } from '../../reference/program/schema.js';
+import { inputLogSchema } from '../../reference/source/input-log.js';
+import { eventLineSchema } from './event-line.js';
+import { finalStateFileSchema } from './final-state-file.js';
+import { manifestSchema } from './manifest.js';
+import { outputFileSchema } from './output-file.js';
+
+export const PROTOCOL_SCHEMAS: Record<string, z.ZodType> = {
+  manifest: manifestSchema,
+  program: programSchema,
+  'input-log': inputLogSchema,
+  'output-file': outputFileSchema,
+  'final-state-file': finalStateFileSchema,
+  'event-line': eventLineSchema,
+};
+
+/** The text of schemas/<name>.json for each protocol file. */
+export function protocolSchemaTexts(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(PROTOCOL_SCHEMAS).map(([name, schema]) => [
+      name,
+      `${JSON.stringify({ $id: `streamcheck-protocol-v1/${name}.json`, ...z.toJSONSchema(schema, { io: 'input' }) }, null, 2)}\n`,
+    ]),
+  );
+}

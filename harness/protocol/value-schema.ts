@@ -1,0 +1,9 @@
+// A record value as the protocol's files carry it: any JSON value (null stands for Scala's None in
+// outer joins). Recursive, so JSON Schema shows it once under $defs.
+
+import { z } from 'zod';
+import type { Value } from '../../reference/program/value.js';
+
+export const valueSchema: z.ZodType<Value> = z.lazy(() =>
+  z.union([z.null(), z.number(), z.string(), z.boolean(), z.array(valueSchema), z.record(z.string(), valueSchema)]),
+);
