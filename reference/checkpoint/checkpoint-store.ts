@@ -10,6 +10,7 @@ import { writeAtomic, writeSynced, fsyncDir } from '../engine/atomic-write.js';
 import type { CrashPoints } from '../engine/crash-points.js';
 import { CheckpointFormatError, frame, unframe } from './framing.js';
 import { DATA_KIND, METADATA_KIND, validateData, validateMetadata, type Metadata } from './metadata.js';
+import type { BugName } from '../engine/bugs.js';
 
 /** Spark keeps the newest 10 checkpoint files, .bk files included (Checkpoint.scala). */
 export const METADATA_FILES_KEPT = 10;
@@ -56,8 +57,22 @@ export class FileCheckpointStore {
   /** Data files each retained metadata file refers to, for deleting the unreferenced ones. */
   private readonly refs = new Map<string, string[]>();
 
-  constructor(readonly dir: string, private readonly crash: CrashPoints) {
+  /** Where data checkpoints live: the checkpoint directory, except under the state-in-scratch bug. */
+  private readonly dataRoot: string;
+
+  constructor(
+    readonly dir: string,
+    private readonly crash: CrashPoints,
+    private readonly bug?: BugName,
+    scratchDir?: string,
+  ) {
+    this.dataRoot = bug === 'state-in-scratch' && scratchDir !== undefined ? scratchDir : dir;
     fs.mkdirSync(path.join(dir, DATA_DIR), { recursive: true });
+    fs.mkdirSync(path.join(this.dataRoot, DATA_DIR), { recursive: true });
+  }
+
+  dataFileName(node: string, batchTimeMs: number): string {
+    return dataFileName(node, batchTimeMs);
   }
 
   hasCheckpointFiles(): boolean {
@@ -70,6 +85,14 @@ export class FileCheckpointStore {
     this.latestTimeMs = Math.max(this.latestTimeMs, t);
     const name = `checkpoint-${this.latestTimeMs}`;
     const file = path.join(this.dir, name);
+    if (this.bug === 'in-place-checkpoint-writes') {
+      const bytes = frame(METADATA_KIND, metadata);
+      writeSynced(file, bytes, () => this.crash.pass('checkpoint:mid-write', t), () => this.crash.pass('checkpoint:written', t));
+      this.refs.set(name, Object.values(metadata.dataCheckpoints).flatMap((files) => files.map(([, f]) => f)));
+      this.crash.pass('checkpoint:renamed', t);
+      this.deleteOldMetadata(t);
+      return name;
+    }
     const temp = path.join(this.dir, 'temp');
     fs.rmSync(temp, { force: true });
     writeSynced(temp, frame(METADATA_KIND, metadata), () => this.crash.pass('checkpoint:mid-write', t), () => this.crash.pass('checkpoint:written', t));
@@ -85,6 +108,11 @@ export class FileCheckpointStore {
     this.crash.pass('checkpoint:renamed', t);
     fsyncDir(this.dir);
     this.crash.pass('checkpoint:dir-fsynced', t);
+    this.deleteOldMetadata(t);
+    return name;
+  }
+
+  private deleteOldMetadata(t: number): void {
     const all = listCheckpointFiles(this.dir);
     if (all.length > METADATA_FILES_KEPT) {
       for (const old of all.slice(0, all.length - METADATA_FILES_KEPT)) {
@@ -93,22 +121,34 @@ export class FileCheckpointStore {
       }
       this.crash.pass('checkpoint:old-deleted', t);
     }
-    return name;
   }
 
   writeData(node: string, batchTimeMs: number, data: Value): string {
     const rel = dataFileName(node, batchTimeMs);
     const body = { node, batchTimeMs, data };
     validateData(body, node, batchTimeMs);
-    fs.mkdirSync(path.dirname(path.join(this.dir, rel)), { recursive: true });
-    writeAtomic(path.join(this.dir, rel), frame(DATA_KIND, body), 'data-checkpoint', this.crash, batchTimeMs);
+    const file = path.join(this.dataRoot, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (this.bug === 'in-place-checkpoint-writes') {
+      writeSynced(file, frame(DATA_KIND, body), () => this.crash.pass('data-checkpoint:mid-write', batchTimeMs), () => this.crash.pass('data-checkpoint:written', batchTimeMs));
+    } else {
+      writeAtomic(file, frame(DATA_KIND, body), 'data-checkpoint', this.crash, batchTimeMs);
+    }
     return rel;
   }
 
   /** Deletes data checkpoints that no retained metadata checkpoint refers to. */
   deleteUnreferencedData(batchTimeMs: number): void {
     const live = new Set([...this.refs.values()].flat());
-    const root = path.join(this.dir, DATA_DIR);
+    if (this.bug === 'spark-data-cleanup') {
+      // Keep only what the newest metadata file refers to, and anything newer.
+      const newest = listCheckpointFiles(this.dir).at(-1);
+      const keep = newest === undefined ? [] : (this.refs.get(newest.name) ?? []);
+      const oldest = Math.min(...keep.map((f) => Number(/rdd-(\d+)$/.exec(f)?.[1] ?? Infinity)));
+      live.clear();
+      for (const refs of this.refs.values()) for (const f of refs) if (Number(/rdd-(\d+)$/.exec(f)?.[1]) >= oldest) live.add(f);
+    }
+    const root = path.join(this.dataRoot, DATA_DIR);
     let deleted = false;
     for (const nodeDir of fs.readdirSync(root)) {
       for (const f of fs.readdirSync(path.join(root, nodeDir))) {
@@ -132,14 +172,22 @@ export class FileCheckpointStore {
       try {
         const metadata = validateMetadata(unframe(fs.readFileSync(path.join(this.dir, f.name)), METADATA_KIND));
         const data = new Map<string, Value>();
+        const lenient = this.bug === 'trust-incomplete-checkpoint' || this.bug === 'state-in-scratch';
         for (const [node, refs] of Object.entries(metadata.dataCheckpoints)) {
-          for (const [t, rel] of refs) data.set(rel, this.readData(rel, node, t));
+          for (const [t, rel] of refs) {
+            try {
+              data.set(rel, this.readData(rel, node, t));
+            } catch (error) {
+              if (!lenient) throw error;
+            }
+          }
         }
         this.refs.set(f.name, [...data.keys()]);
         if (found === undefined) found = { metadata, file: f.name, data, skipped };
       } catch (error) {
         if (!(error instanceof CheckpointFormatError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
         if (found === undefined) skipped.push({ file: f.name, reason: (error as Error).message });
+        if (found === undefined && this.bug === 'no-checkpoint-fallback') break;
       }
     }
     if (found === undefined) {
@@ -155,7 +203,7 @@ export class FileCheckpointStore {
   private readData(rel: string, node: string, batchTimeMs: number): Value {
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(path.join(this.dir, rel));
+      bytes = fs.readFileSync(path.join(this.dataRoot, rel));
     } catch (error) {
       throw new CheckpointFormatError(`data checkpoint ${rel} is missing (${(error as NodeJS.ErrnoException).code})`);
     }

@@ -15,6 +15,7 @@ import { CheckpointError } from '../checkpoint/checkpoint-store.js';
 import { EngineError } from '../engine/dstream.js';
 import { runEngine, type ClockKind } from '../engine/run-engine.js';
 import type { EngineEvent } from '../engine/events.js';
+import { BUGS, isBugName } from '../engine/bugs.js';
 
 class UsageError extends Error {}
 
@@ -94,9 +95,11 @@ async function main(argv: string[]): Promise<number> {
 
   const validProgram = parseProgram(readText(o.program, 'program'), o.program);
   const input = parseInputLog(readText(o.input, 'input log'), o.input);
+  const bug = env.STREAMCHECK_REFERENCE_BUG === undefined || env.STREAMCHECK_REFERENCE_BUG === '' ? undefined : env.STREAMCHECK_REFERENCE_BUG;
+  if (bug !== undefined && !isBugName(bug)) throw new UsageError(`STREAMCHECK_REFERENCE_BUG must be one of ${Object.keys(BUGS).join(', ')}, received ${JSON.stringify(bug)}`);
   const checkpointDir = o.checkpointDir === undefined ? undefined : directory(o.checkpointDir, 'checkpoint directory', true);
   const outputDir = directory(o.outputDir, 'output directory', true);
-  if (o.scratchDir !== undefined) directory(o.scratchDir, 'scratch directory', true);
+  const scratchDir = o.scratchDir === undefined ? undefined : directory(o.scratchDir, 'scratch directory', true);
 
   const print = o.events === 'none' ? () => {} : (e: EngineEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
   await runEngine({
@@ -104,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
     input,
     checkpointDir,
     outputDir,
+    scratchDir,
+    bug,
     clock: o.clock as ClockKind,
     maxPendingBatches,
     restartJumpMs,

@@ -19,6 +19,9 @@ import type { EngineEvent } from './events.js';
 import { StreamGraph } from './graph.js';
 import { describeProgramChange } from './program-diff.js';
 import { Rdd } from './rdd.js';
+import type { BugName } from './bugs.js';
+import { ReducedWindowedDStream } from '../operators/reduced-windowed-stream.js';
+import { InternalMapWithStateDStream } from '../operators/map-with-state-stream.js';
 
 export interface EngineConfig {
   program: ValidProgram;
@@ -35,6 +38,8 @@ export interface EngineConfig {
   restartJumpMs: number;
   /** Real-time clock: wall time of batch time 0 (restored from the checkpoint on recovery). */
   clockStartWallMs: number | null;
+  /** A checkpoint bug to enable (self-test only; see bugs.ts). */
+  bug?: BugName;
 }
 
 interface JobSet {
@@ -93,18 +98,26 @@ export class Engine {
   private restore(m: Metadata, data: Map<string, Value>): void {
     this.maxPending = m.config.maxPendingBatches;
     this.clockStartWallMs = m.config.clockStartWallMs;
+    const bug = this.config.bug;
     for (const [name, input] of this.graph.inputs) {
       const saved = m.inputs[name];
       if (saved === undefined) throw new CheckpointError(`checkpoint has no offsets for input ${name}`);
-      input.restore(new Map(saved.batchForTime.map(([t, fromOffset, untilOffset]) => [t, { fromOffset, untilOffset }])), saved.currentOffset);
+      let ranges = saved.batchForTime;
+      if (bug === 'offsets-committed-before-output') ranges = ranges.filter(([t]) => !m.pendingTimes.includes(t));
+      input.restore(new Map(ranges.map(([t, fromOffset, untilOffset]) => [t, { fromOffset, untilOffset }])), saved.currentOffset);
     }
     for (const [nodeId, files] of Object.entries(m.dataCheckpoints)) {
       const node = this.graph.nodes.get(nodeId);
       if (node === undefined) throw new CheckpointError(`checkpoint has data for unknown stream ${nodeId}`);
       for (const [t, rel] of files) {
-        node.generatedRDDs.set(t, Rdd.of(node.fromCheckpointData(data.get(rel)!), rel));
+        let json = data.get(rel) ?? [];
+        if (bug === 'stale-state-restore') json = data.get(files[0]![1]) ?? [];
+        if (bug === 'drop-zero-window-keys' && node instanceof ReducedWindowedDStream) json = (json as Value[]).filter((r) => !Array.isArray(r) || (r[1] !== 0 && r[1] !== ''));
+        if (bug === 'restored-timeouts-reset' && node instanceof InternalMapWithStateDStream) json = (json as Value[][]).map(([k, s]) => [k!, s!, m.checkpointTimeMs]);
+        node.generatedRDDs.set(t, Rdd.of(node.fromCheckpointData(json), rel));
         node.checkpointFiles.set(t, rel);
       }
+      if (bug === 'window-edge-off-by-one' && node instanceof ReducedWindowedDStream) node.offByOneAfterRecovery = true;
     }
     for (const t of m.pendingTimes) this.pending.add(t);
   }
@@ -119,7 +132,9 @@ export class Engine {
     const restartTimeMs = (Math.floor(now / batch) + 1) * batch;
     const downTimes: number[] = [];
     for (let t = m.checkpointTimeMs; t < restartTimeMs; t += batch) downTimes.push(t);
-    const times = [...new Set([...m.pendingTimes, ...downTimes])].filter((t) => t <= this.endTimeMs).sort((a, b) => a - b);
+    let times = [...new Set([...m.pendingTimes, ...downTimes])].filter((t) => t <= this.endTimeMs).sort((a, b) => a - b);
+    if (this.config.bug === 'forget-pending-batches') times = times.filter((t) => t === m.checkpointTimeMs);
+    if (this.config.bug === 'skip-checkpoint-batch') times = times.filter((t) => t !== m.checkpointTimeMs);
     for (const t of times) {
       for (const input of this.graph.inputs.values()) input.allocate(t);
       this.submit(t, this.graph.generateJobs(t));
@@ -173,12 +188,14 @@ export class Engine {
       const records = ForEachDStream.records(job);
       const sha256 = this.config.sink.commit(job.output, t, records);
       this.config.emit({ event: 'output-committed', output: job.output, batchTimeMs: t, records: records.length, sha256 });
-      this.writeDataCheckpoints();
+      if (this.config.bug !== 'trust-incomplete-checkpoint') this.writeDataCheckpoints();
     }
     this.config.crash.pass('batch:before-completion-checkpoint', t);
     this.pending.delete(t);
     this.graph.clearMetadata(t);
+    if (this.config.bug === 'trust-incomplete-checkpoint') this.markDataCheckpointsWritten();
     this.checkpoint(t, 'completion');
+    if (this.config.bug === 'trust-incomplete-checkpoint') this.writeDataCheckpoints();
     this.config.store?.deleteUnreferencedData(t);
     this.completed += 1;
     this.lastCompletedMs = t;
@@ -192,9 +209,24 @@ export class Engine {
     if (store === undefined) return;
     for (const node of this.graph.checkpointingNodes()) {
       for (const [t, rdd] of [...node.generatedRDDs].sort((a, b) => a[0] - b[0])) {
-        if (!rdd.markedForCheckpoint || !rdd.isComputed || rdd.checkpointFile !== undefined) continue;
-        rdd.checkpointFile = store.writeData(node.id, t, node.toCheckpointData(rdd.force()));
+        if (!rdd.markedForCheckpoint || !rdd.isComputed || (rdd.checkpointFile !== undefined && !this.unwrittenData.has(rdd))) continue;
+        let data = rdd.force();
+        if (this.config.bug === 'state-checkpoint-before-update') data = node.generatedRDDs.get(t - node.slideMs)?.force() ?? node.fromCheckpointData([]);
+        rdd.checkpointFile = store.writeData(node.id, t, node.toCheckpointData(data));
+        this.unwrittenData.delete(rdd);
         this.config.emit({ event: 'data-checkpoint-written', stream: node.id, batchTimeMs: t, file: rdd.checkpointFile });
+      }
+    }
+  }
+
+  /** trust-incomplete-checkpoint: name the data files in the metadata before they exist. */
+  private readonly unwrittenData = new Set<Rdd<unknown>>();
+  private markDataCheckpointsWritten(): void {
+    for (const node of this.graph.checkpointingNodes()) {
+      for (const [t, rdd] of node.generatedRDDs) {
+        if (!rdd.markedForCheckpoint || !rdd.isComputed || rdd.checkpointFile !== undefined) continue;
+        rdd.checkpointFile = this.config.store!.dataFileName(node.id, t);
+        this.unwrittenData.add(rdd);
       }
     }
   }
@@ -205,15 +237,17 @@ export class Engine {
     this.graph.updateCheckpointData();
     const inputs: Metadata['inputs'] = {};
     for (const [name, input] of this.graph.inputs) {
+      // Every offset range allocated and still remembered, not only those of batches some job has
+      // read yet: a batch only a later window reads (slide > batch) must re-read the same records
+      // after recovery (Spark persists block allocations in its ReceivedBlockTracker log).
+      for (const time of input.generatedRDDs.keys()) {
+        if (!input.batchForTime.has(time)) throw new EngineError(`input ${name}: batch ${time} ms has an RDD but no offset range`);
+      }
       inputs[name] = {
         currentOffset: input.currentOffset,
-        batchForTime: [...input.generatedRDDs.keys()]
-          .sort((a, b) => a - b)
-          .map((time) => {
-            const r = input.batchForTime.get(time);
-            if (r === undefined) throw new EngineError(`input ${name}: batch ${time} ms has an RDD but no offset range`);
-            return [time, r.fromOffset, r.untilOffset] as [number, number, number];
-          }),
+        batchForTime: [...input.batchForTime]
+          .sort((a, b) => a[0] - b[0])
+          .map(([time, r]) => [time, r.fromOffset, r.untilOffset] as [number, number, number]),
       };
     }
     const dataCheckpoints: Metadata['dataCheckpoints'] = {};

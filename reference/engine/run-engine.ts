@@ -11,6 +11,7 @@ import { CrashPoints, CrashSignal, killProcess } from './crash-points.js';
 import { EngineError } from './dstream.js';
 import { Engine } from './engine.js';
 import type { CrashPointName, EngineEvent } from './events.js';
+import type { BugName } from './bugs.js';
 
 export type ClockKind = 'logical' | 'realtime';
 
@@ -33,6 +34,10 @@ export interface RunOptions {
   reportCrashPoints?: boolean;
   onEvent?: (e: EngineEvent) => void;
   onWarning?: (message: string) => void;
+  /** Node-local scratch directory (may be wiped between runs). */
+  scratchDir?: string;
+  /** A checkpoint bug to enable (the self-test's engine variants only). */
+  bug?: BugName;
   /** Allow a stateful program without a checkpoint directory (in-process runs only). */
   allowNoCheckpointDir?: boolean;
 }
@@ -47,8 +52,8 @@ function makeEngine(o: RunOptions): Engine {
   }
   const emit = o.onEvent ?? (() => {});
   const crash = new CrashPoints(o.crashAt, emit, o.crash ?? killProcess, o.reportCrashPoints ?? false);
-  const store = o.checkpointDir === undefined ? undefined : new FileCheckpointStore(o.checkpointDir, crash);
-  const sink = o.sink ?? (o.outputDir === undefined ? undefined : new FileSink(o.outputDir, crash));
+  const store = o.checkpointDir === undefined ? undefined : new FileCheckpointStore(o.checkpointDir, crash, o.bug, o.scratchDir);
+  const sink = o.sink ?? (o.outputDir === undefined ? undefined : new FileSink(o.outputDir, crash, o.bug === 'append-output-on-rerun'));
   if (sink === undefined) throw new EngineError('no output directory or sink given');
   return new Engine({
     program: o.program,
@@ -61,6 +66,7 @@ function makeEngine(o: RunOptions): Engine {
     maxPendingBatches: o.maxPendingBatches ?? 1,
     restartJumpMs: o.restartJumpMs ?? 0,
     clockStartWallMs: (o.clock ?? 'logical') === 'realtime' ? Date.now() : null,
+    bug: o.bug,
   });
 }
 

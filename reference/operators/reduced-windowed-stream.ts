@@ -14,6 +14,8 @@ export class ReducedWindowedDStream extends DStream<Value[]> {
   private readonly reduce: (a: Value, b: Value) => Value;
   private readonly inverse: (a: Value, b: Value) => Value;
   private readonly filter: ((x: Value) => boolean) | undefined;
+  /** Bug switch (window-edge-off-by-one): set on recovery by the engine's self-test variant only. */
+  offByOneAfterRecovery = false;
 
   /** `reduced` is the per-batch reduceByKey of the parent (a node of its own, as in Spark). */
   constructor(
@@ -43,7 +45,7 @@ export class ReducedWindowedDStream extends DStream<Value[]> {
     const curBegin = t - this.windowMs + ps;
     const prevBegin = curBegin - this.slideMs;
     const prevEnd = t - this.slideMs;
-    const oldRdds = this.reduced.slice(prevBegin, curBegin - ps);
+    const oldRdds = this.reduced.slice(prevBegin, this.offByOneAfterRecovery ? curBegin : curBegin - ps);
     const newRdds = this.reduced.slice(prevEnd + ps, t);
     const previous = this.getOrCompute(prevEnd);
     return new Rdd(() => {

@@ -34,14 +34,23 @@ export interface OutputSink {
 }
 
 export class FileSink implements OutputSink {
-  constructor(readonly dir: string, private readonly crash: CrashPoints) {
+  constructor(
+    readonly dir: string,
+    private readonly crash: CrashPoints,
+    /** Bug switch (append-output-on-rerun), for the self-test only. */
+    private readonly appendOnRerun = false,
+  ) {
     fs.mkdirSync(dir, { recursive: true });
   }
 
   commit(output: string, batchTimeMs: number, records: Value[]): string {
-    const text = outputFileText(output, batchTimeMs, records);
     const dir = path.join(this.dir, output);
     fs.mkdirSync(dir, { recursive: true });
+    const existing = path.join(dir, `${batchTimeMs}.json`);
+    if (this.appendOnRerun && fs.existsSync(existing)) {
+      records = [...(JSON.parse(fs.readFileSync(existing, 'utf8')) as { records: Value[] }).records, ...records];
+    }
+    const text = outputFileText(output, batchTimeMs, records);
     writeAtomic(path.join(dir, `${batchTimeMs}.json`), Buffer.from(text, 'utf8'), 'output', this.crash, batchTimeMs);
     return sha256(text);
   }

@@ -1,0 +1,27 @@
+// The catalogue of checkpoint bugs the reference engine can be built with, for streamcheck's
+// self-test (issue 5): each switch turns on exactly one realistic recovery bug, modelled on bugs
+// that real engines have shipped. The normal engine never turns one on; only the variable
+// STREAMCHECK_REFERENCE_BUG (read by the engine command) does, and the harness's self-test sets it.
+
+export const BUGS = {
+  'forget-pending-batches': 'recovery re-runs only the checkpoint\'s own batch and continues after the newest pending one: generated-but-unfinished batches are lost',
+  'skip-checkpoint-batch': 'recovery does not re-run the checkpoint\'s own batch time (lost when the checkpoint was written at generation)',
+  'stale-state-restore': 'a stateful stream is restored from its oldest referenced data checkpoint, placed at the newest one\'s time (state older than the metadata it is paired with)',
+  'in-place-checkpoint-writes': 'checkpoint files are overwritten in place: no temporary file, no rename, no backup',
+  'offsets-committed-before-output': 'input offsets count as consumed once a batch is generated: re-run pending batches read from the next offset instead of their own range',
+  'drop-zero-window-keys': 'restoring an inverse window from a data checkpoint drops the keys whose value is the zero',
+  'window-edge-off-by-one': 'after recovery an inverse window removes the batch at its new edge too (off by one on the window edge)',
+  'no-checkpoint-fallback': 'the reader gives up at the first unusable checkpoint file instead of falling back to an older one',
+  'trust-incomplete-checkpoint': 'the completion checkpoint is written before the batch\'s data checkpoints, and recovery uses the newest metadata without checking its data files (a missing one restores empty)',
+  'state-checkpoint-before-update': 'the data checkpoint of batch T holds the state before batch T was applied',
+  'state-in-scratch': 'data checkpoints are kept in the node-local scratch directory, not in reliable storage; a lost one restores empty',
+  'append-output-on-rerun': 'a re-run batch appends its records to the committed output instead of replacing it',
+  'restored-timeouts-reset': 'mapWithState state restored from a checkpoint takes the restore time as its last update, so timeouts fire late',
+  'spark-data-cleanup': 'data checkpoints older than the newest metadata checkpoint\'s oldest reference are deleted (Spark\'s DStreamCheckpointData.cleanup), so a fallback to an older metadata checkpoint finds its data gone',
+} as const;
+
+export type BugName = keyof typeof BUGS;
+
+export function isBugName(name: string): name is BugName {
+  return Object.hasOwn(BUGS, name);
+}
