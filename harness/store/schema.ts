@@ -1,0 +1,96 @@
+// The whole SQLite schema, versioned. Rows are written as things happen (store first, judge second),
+// so a suite killed midway keeps every finished case, and checkers can be re-run from the store.
+// Bump SCHEMA_VERSION on any change; openStore refuses a database of another version.
+
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS suites (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  seed INTEGER NOT NULL,
+  sut_name TEXT NOT NULL,
+  manifest_json TEXT NOT NULL,
+  options_json TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS cases (
+  id INTEGER PRIMARY KEY,
+  suite_id INTEGER REFERENCES suites(id),
+  case_index INTEGER NOT NULL,
+  scenario TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  case_json TEXT NOT NULL,
+  fault_plan_json TEXT NOT NULL,
+  work_dir TEXT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  verdict TEXT CHECK (verdict IN ('pass', 'fail', 'unknown')),
+  anomaly TEXT,
+  first_batch_ms INTEGER,
+  first_key TEXT,
+  message TEXT,
+  verdict_json TEXT,
+  UNIQUE (suite_id, case_index)
+);
+
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL CHECK (kind IN ('failure-free', 'faulty')),
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  outcome TEXT CHECK (outcome IN ('completed', 'gave-up'))
+);
+
+CREATE TABLE IF NOT EXISTS process_exits (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  attempt INTEGER NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('clean', 'nonzero-exit', 'signal', 'timeout', 'killed-by-harness')),
+  exit_code INTEGER,
+  signal TEXT,
+  timed_out INTEGER NOT NULL,
+  killed_by_harness INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  stderr_tail TEXT NOT NULL,
+  spawn_error TEXT,
+  command_json TEXT NOT NULL,
+  UNIQUE (run_id, attempt)
+);
+
+CREATE TABLE IF NOT EXISTS faults (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  attempt INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  fault_json TEXT NOT NULL,
+  -- 0 when the run ended before the fault's moment came (crash point never reached, exit before the delay).
+  injected INTEGER NOT NULL,
+  at_ms INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  attempt INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('event', 'garbage')),
+  name TEXT,
+  json TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS counterexamples (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  replay_line TEXT NOT NULL,
+  case_json TEXT NOT NULL,
+  timeline_json TEXT NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS cases_by_suite ON cases (suite_id, verdict);
+CREATE INDEX IF NOT EXISTS events_by_run ON events (run_id, attempt);
+`;

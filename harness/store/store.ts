@@ -1,0 +1,134 @@
+// Writes a suite's history to SQLite (better-sqlite3, WAL) as it happens: one method per fact, each
+// one statement, so a crash of the harness loses at most the fact being written.
+
+import Database from 'better-sqlite3';
+import type { ProcessExit } from '../process/process-exit.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+
+export type RunKind = 'failure-free' | 'faulty';
+export type VerdictName = 'pass' | 'fail' | 'unknown';
+
+export interface CaseRow {
+  suiteId: number | null;
+  caseIndex: number;
+  scenario: string;
+  seed: number;
+  path: string;
+  caseJson: unknown;
+  faultPlanJson: unknown;
+  workDir?: string | null;
+}
+
+export interface VerdictRow {
+  verdict: VerdictName;
+  anomaly: string | null;
+  firstBatchMs: number | null;
+  firstKey: string | null;
+  message: string | null;
+  detail: unknown;
+}
+
+export interface FaultRow {
+  caseId: number;
+  runId: number;
+  attempt: number;
+  kind: string;
+  fault: unknown;
+  injected: boolean;
+  atMs: number | null;
+}
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+const now = (): string => new Date().toISOString();
+
+export class Store {
+  private constructor(readonly db: Database.Database) {}
+
+  /** Opens (creating if needed) a database file, or ':memory:'. */
+  static open(file: string): Store {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== 0 && version !== SCHEMA_VERSION) {
+      db.close();
+      throw new StoreError(`${file}: expected a streamcheck database of schema version ${SCHEMA_VERSION}, received version ${version}`);
+    }
+    db.exec(SCHEMA_SQL);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return new Store(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  beginSuite(s: { seed: number; sutName: string; manifest: unknown; options: unknown }): number {
+    return Number(
+      this.db
+        .prepare('INSERT INTO suites (started_at, seed, sut_name, manifest_json, options_json) VALUES (?, ?, ?, ?, ?)')
+        .run(now(), s.seed, s.sutName, JSON.stringify(s.manifest), JSON.stringify(s.options)).lastInsertRowid,
+    );
+  }
+
+  finishSuite(suiteId: number): void {
+    this.db.prepare('UPDATE suites SET finished_at = ? WHERE id = ?').run(now(), suiteId);
+  }
+
+  beginCase(c: CaseRow): number {
+    return Number(
+      this.db
+        .prepare(
+          'INSERT INTO cases (suite_id, case_index, scenario, seed, path, case_json, fault_plan_json, work_dir, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(c.suiteId, c.caseIndex, c.scenario, c.seed, c.path, JSON.stringify(c.caseJson), JSON.stringify(c.faultPlanJson), c.workDir ?? null, now()).lastInsertRowid,
+    );
+  }
+
+  setCaseWorkDir(caseId: number, workDir: string | null): void {
+    this.db.prepare('UPDATE cases SET work_dir = ? WHERE id = ?').run(workDir, caseId);
+  }
+
+  finishCase(caseId: number, v: VerdictRow): void {
+    this.db
+      .prepare('UPDATE cases SET finished_at = ?, verdict = ?, anomaly = ?, first_batch_ms = ?, first_key = ?, message = ?, verdict_json = ? WHERE id = ?')
+      .run(now(), v.verdict, v.anomaly, v.firstBatchMs, v.firstKey, v.message, JSON.stringify(v.detail), caseId);
+  }
+
+  beginRun(caseId: number, kind: RunKind): number {
+    return Number(this.db.prepare('INSERT INTO runs (case_id, kind, started_at) VALUES (?, ?, ?)').run(caseId, kind, now()).lastInsertRowid);
+  }
+
+  finishRun(runId: number, outcome: 'completed' | 'gave-up'): void {
+    this.db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?').run(now(), outcome, runId);
+  }
+
+  recordExit(runId: number, attempt: number, e: ProcessExit): void {
+    this.db
+      .prepare(
+        'INSERT INTO process_exits (run_id, attempt, type, exit_code, signal, timed_out, killed_by_harness, duration_ms, stderr_tail, spawn_error, command_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(runId, attempt, e.type, e.exitCode, e.signal, e.timedOut ? 1 : 0, e.killedByHarness ? 1 : 0, e.durationMs, e.stderrTail, e.spawnError, JSON.stringify(e.command));
+  }
+
+  recordFault(f: FaultRow): void {
+    this.db
+      .prepare('INSERT INTO faults (case_id, run_id, attempt, kind, fault_json, injected, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(f.caseId, f.runId, f.attempt, f.kind, JSON.stringify(f.fault), f.injected ? 1 : 0, f.atMs);
+  }
+
+  recordEvent(runId: number, attempt: number, atMs: number, kind: 'event' | 'garbage', name: string | null, json: unknown): void {
+    this.db
+      .prepare('INSERT INTO events (run_id, attempt, at_ms, kind, name, json) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(runId, attempt, atMs, kind, name, JSON.stringify(json));
+  }
+
+  recordCounterexample(caseId: number, replayLine: string, caseJson: unknown, timeline: unknown): void {
+    this.db
+      .prepare('INSERT INTO counterexamples (case_id, replay_line, case_json, timeline_json) VALUES (?, ?, ?, ?)')
+      .run(caseId, replayLine, JSON.stringify(caseJson), JSON.stringify(timeline));
+  }
+}
