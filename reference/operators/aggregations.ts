@@ -4,7 +4,7 @@
 import { resolveFn, FunctionError, type FnRef } from '../program/functions.js';
 import type { Value } from '../program/value.js';
 import type { BatchFn } from './element-wise.js';
-import { groupByKey, keyString, sortedValues } from './keyed.js';
+import { asPair, groupByKey, keyString, sortedValues, type KeyId } from './keyed.js';
 
 /** DStream.count unions a (null, 0L) record before reducing, so an empty batch counts 0. */
 export const countBatch: BatchFn = ([records]) => [records!.length];
@@ -23,7 +23,7 @@ export function reduceBatch(ref: FnRef): BatchFn {
 }
 
 export const countByValueBatch: BatchFn = ([records]) => {
-  const counts = new Map<string, [Value, number]>();
+  const counts = new Map<KeyId, [Value, number]>();
   for (const r of records!) {
     const ks = keyString(r);
     const c = counts.get(ks);
@@ -36,9 +36,16 @@ export const countByValueBatch: BatchFn = ([records]) => {
 export function reduceByKeyBatch(ref: FnRef): BatchFn {
   const f = resolveFn('reduce', ref);
   return ([records]) => {
-    const out: Value[] = [];
-    for (const g of groupByKey(records!, 'reduceByKey').values()) out.push([g.key, reduceValues(f, g.values)]);
-    return out;
+    // Fold each key's values as they come (a combiner), instead of grouping them first.
+    const acc = new Map<KeyId, [Value, Value]>();
+    for (const r of records!) {
+      const [k, v] = asPair(r, 'reduceByKey');
+      const id = keyString(k);
+      const e = acc.get(id);
+      if (e === undefined) acc.set(id, [k, v]);
+      else e[1] = f(e[1], v);
+    }
+    return [...acc.values()];
   };
 }
 

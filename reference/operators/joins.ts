@@ -3,7 +3,7 @@
 
 import type { Value } from '../program/value.js';
 import type { BatchFn } from './element-wise.js';
-import { groupByKey, sortedValues, type KeyGroup } from './keyed.js';
+import { groupByKey, sortedValues, type KeyGroup, type KeyId } from './keyed.js';
 
 export type JoinKind = 'join' | 'leftOuterJoin' | 'rightOuterJoin' | 'fullOuterJoin' | 'cogroup';
 
@@ -11,7 +11,7 @@ export function joinBatch(kind: JoinKind): BatchFn {
   return ([left, right]) => {
     const l = groupByKey(left!, kind);
     const r = groupByKey(right!, kind);
-    const keys = new Map<string, Value>();
+    const keys = new Map<KeyId, Value>();
     for (const [ks, g] of l) keys.set(ks, g.key);
     for (const [ks, g] of r) if (!keys.has(ks)) keys.set(ks, g.key);
     const out: Value[] = [];

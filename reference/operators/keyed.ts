@@ -4,17 +4,19 @@
 import { canonical, isPair, sortCanonical, describeValue, type Value } from '../program/value.js';
 import { EngineError } from '../engine/dstream.js';
 
-/** An injective text for a key, cheap for strings and numbers. */
-export function keyString(key: Value): string {
+/** A Map key for a record key: primitives stand for themselves (a JS Map tells 1 from "1"); lists,
+ *  objects and null become their canonical text behind a NUL, and a string that starts with NUL is
+ *  escaped the same way, so no two different keys meet. */
+export type KeyId = string | number | boolean;
+export function keyString(key: Value): KeyId {
   switch (typeof key) {
     case 'string':
-      return `s${key}`;
+      return key.charCodeAt(0) === 0 ? `\u0000s${key}` : key;
     case 'number':
-      return `n${key}`;
     case 'boolean':
-      return key ? 'T' : 'F';
+      return key;
     default:
-      return `j${canonical(key)}`;
+      return `\u0000j${canonical(key)}`;
   }
 }
 
@@ -29,8 +31,8 @@ export function asPair(record: Value, op: string): [Value, Value] {
 }
 
 /** Groups pairs by key, keeping values in arrival order. */
-export function groupByKey(records: readonly Value[], op: string): Map<string, KeyGroup> {
-  const groups = new Map<string, KeyGroup>();
+export function groupByKey(records: readonly Value[], op: string): Map<KeyId, KeyGroup> {
+  const groups = new Map<KeyId, KeyGroup>();
   for (const r of records) {
     const [k, v] = asPair(r, op);
     const ks = keyString(k);

@@ -8,7 +8,7 @@ import { resolveFn, type FnRef } from '../program/functions.js';
 import { compareValues, describeValue, type Value } from '../program/value.js';
 import { DStream, EngineError } from '../engine/dstream.js';
 import { Rdd } from '../engine/rdd.js';
-import { asPair, keyString } from './keyed.js';
+import { asPair, keyString, type KeyId } from './keyed.js';
 
 export interface StateEntry {
   key: Value;
@@ -17,7 +17,7 @@ export interface StateEntry {
 }
 
 export interface MapWithStateRecord {
-  states: Map<string, StateEntry>;
+  states: Map<KeyId, StateEntry>;
   mapped: Value[];
 }
 
@@ -73,7 +73,7 @@ export class InternalMapWithStateDStream extends DStream<MapWithStateRecord> {
 
   override fromCheckpointData(json: Value): MapWithStateRecord {
     if (!Array.isArray(json)) throw new EngineError(`stream ${this.id}: data checkpoint holds ${describeValue(json)}, expected state entries`);
-    const states = new Map<string, StateEntry>();
+    const states = new Map<KeyId, StateEntry>();
     for (const e of json) {
       if (!Array.isArray(e) || e.length !== 3 || typeof e[2] !== 'number') throw new EngineError(`stream ${this.id}: bad state entry ${describeValue(e)}`);
       states.set(keyString(e[0]!), { key: e[0]!, state: e[1]!, updatedMs: e[2] });

@@ -8,7 +8,7 @@ import type { Value } from '../program/value.js';
 import { DStream, EngineError } from '../engine/dstream.js';
 import { Rdd } from '../engine/rdd.js';
 import { reduceValues } from './aggregations.js';
-import { asPair, keyString } from './keyed.js';
+import { asPair, keyString, type KeyId } from './keyed.js';
 
 export class ReducedWindowedDStream extends DStream<Value[]> {
   private readonly reduce: (a: Value, b: Value) => Value;
@@ -50,13 +50,13 @@ export class ReducedWindowedDStream extends DStream<Value[]> {
     const previous = this.getOrCompute(prevEnd);
     return new Rdd(() => {
       // Cogroup: per key, the previous window's value and one reduced value per old / new batch.
-      const prev = new Map<string, [Value, Value]>();
+      const prev = new Map<KeyId, [Value, Value]>();
       for (const r of previous?.force() ?? []) {
         const [k, v] = asPair(r, 'reduceByKeyAndWindow');
         prev.set(keyString(k), [k, v]);
       }
       const collect = (rdds: Rdd<Value[]>[]) => {
-        const byKey = new Map<string, { key: Value; values: Value[] }>();
+        const byKey = new Map<KeyId, { key: Value; values: Value[] }>();
         for (const rdd of rdds) {
           for (const r of rdd.force()) {
             const [k, v] = asPair(r, 'reduceByKeyAndWindow');
@@ -70,7 +70,7 @@ export class ReducedWindowedDStream extends DStream<Value[]> {
       };
       const olds = collect(oldRdds);
       const news = collect(newRdds);
-      const keys = new Map<string, Value>();
+      const keys = new Map<KeyId, Value>();
       for (const m of [prev, olds, news]) for (const [ks, e] of m) if (!keys.has(ks)) keys.set(ks, Array.isArray(e) ? e[0] : e.key);
       const out: Value[] = [];
       for (const [ks, key] of keys) {

@@ -7,7 +7,7 @@ import { resolveFn, type FnRef } from '../program/functions.js';
 import type { Value } from '../program/value.js';
 import { DStream } from '../engine/dstream.js';
 import { Rdd } from '../engine/rdd.js';
-import { asPair, groupByKey, keyString, sortedValues } from './keyed.js';
+import { asPair, groupByKey, keyString, sortedValues, type KeyId } from './keyed.js';
 
 export class StateDStream extends DStream<Value[]> {
   private readonly update: ReturnType<typeof resolveFn<'update'>>;
@@ -25,7 +25,7 @@ export class StateDStream extends DStream<Value[]> {
     return new Rdd(() => {
       const groups = batch === undefined ? new Map() : groupByKey(batch.force(), 'updateStateByKey');
       const out: Value[] = [];
-      const seen = new Set<string>();
+      const seen = new Set<KeyId>();
       for (const r of prev?.force() ?? []) {
         const [k, s] = asPair(r, 'updateStateByKey');
         const ks = keyString(k);
