@@ -113,7 +113,10 @@ export class Engine {
         let json = data.get(rel) ?? [];
         if (bug === 'stale-state-restore') json = data.get(files[0]![1]) ?? [];
         if (bug === 'drop-zero-window-keys' && node instanceof ReducedWindowedDStream) json = (json as Value[]).filter((r) => !Array.isArray(r) || (r[1] !== 0 && r[1] !== ''));
-        if (bug === 'restored-timeouts-reset' && node instanceof InternalMapWithStateDStream) json = (json as Value[][]).map(([k, s]) => [k!, s!, m.checkpointTimeMs]);
+        if (bug === 'restored-timeouts-reset' && node instanceof InternalMapWithStateDStream) {
+          const saved = json as { states: Value[][]; mapped: Value[] };
+          json = { ...saved, states: saved.states.map(([k, s]) => [k!, s!, m.checkpointTimeMs]) };
+        }
         node.generatedRDDs.set(t, Rdd.of(node.fromCheckpointData(json), rel));
         node.checkpointFiles.set(t, rel);
       }
@@ -278,17 +281,31 @@ export class Engine {
     return n;
   }
 
-  /** The state of every stateful operation at its latest computed batch. */
+  /** The state of every stateful operation at its last valid time up to the input's end, and the
+   *  last batch time with jobs. Both are derived from the graph, not from what this process happened
+   *  to compute or complete: after a recovery whose last batches have no jobs (a slide longer than
+   *  the batch), nothing is re-run, yet the final state must equal the failure-free run's. */
   finalState(): FinalState {
     const streams: Record<string, Value[]> = {};
     for (const [id, node] of this.graph.stateful) {
-      const times = [...node.generatedRDDs.keys()].sort((a, b) => b - a);
-      const latest = times.map((t) => node.generatedRDDs.get(t)!).find((r) => r.isComputed);
+      const zero = node.zeroTimeMs!;
+      const last = zero + Math.floor((this.endTimeMs - zero) / node.slideMs) * node.slideMs;
+      const latest = last > zero ? node.getOrCompute(last) : undefined;
       if (latest === undefined) continue;
       const data = node.toCheckpointData(latest.force());
-      streams[id] = sortCanonical(Array.isArray(data) ? data.map((e) => (Array.isArray(e) && e.length === 3 ? [e[0]!, e[1]!] : e)) : []);
+      // mapWithState checkpoints { states: [key, state, updated], mapped }; its final state is [key, state].
+      const states = node instanceof InternalMapWithStateDStream ? (data as { states: Value[][] }).states.map((e) => [e[0]!, e[1]!]) : data;
+      streams[id] = sortCanonical(Array.isArray(states) ? states : []);
     }
-    return { batchTimeMs: this.lastCompletedMs, streams };
+    return { batchTimeMs: this.lastBatchWithJobsMs(), streams };
+  }
+
+  /** The last batch time up to the input's end at which some output operation has a job. */
+  private lastBatchWithJobsMs(): number | null {
+    for (let t = this.endTimeMs; t > 0; t -= this.config.program.batchIntervalMs) {
+      if (this.graph.outputs.some((o) => o.generateJob(t) !== undefined)) return t;
+    }
+    return null;
   }
 
   finish(): void {

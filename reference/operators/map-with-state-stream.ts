@@ -67,18 +67,23 @@ export class InternalMapWithStateDStream extends DStream<MapWithStateRecord> {
     return rdd;
   }
 
+  /** Like Spark's checkpointed MapWithStateRDDRecord: the state map and the batch's mapped data, so a
+   *  batch re-run from its own data checkpoint emits the same mapped records again. */
   override toCheckpointData(data: MapWithStateRecord): Value {
-    return [...data.states.values()].map((e) => [e.key, e.state, e.updatedMs]).sort(compareValues);
+    return { states: [...data.states.values()].map((e) => [e.key, e.state, e.updatedMs]).sort(compareValues), mapped: data.mapped };
   }
 
+  /** Takes { states, mapped }, or a bare list of state entries (no mapped data). */
   override fromCheckpointData(json: Value): MapWithStateRecord {
-    if (!Array.isArray(json)) throw new EngineError(`stream ${this.id}: data checkpoint holds ${describeValue(json)}, expected state entries`);
+    const entries = Array.isArray(json) ? json : json !== null && typeof json === 'object' && Array.isArray(json.states) ? json.states : undefined;
+    const mapped = Array.isArray(json) ? [] : json !== null && typeof json === 'object' && Array.isArray(json.mapped) ? json.mapped : undefined;
+    if (entries === undefined || mapped === undefined) throw new EngineError(`stream ${this.id}: data checkpoint holds ${describeValue(json)}, expected { states, mapped }`);
     const states = new Map<KeyId, StateEntry>();
-    for (const e of json) {
+    for (const e of entries) {
       if (!Array.isArray(e) || e.length !== 3 || typeof e[2] !== 'number') throw new EngineError(`stream ${this.id}: bad state entry ${describeValue(e)}`);
       states.set(keyString(e[0]!), { key: e[0]!, state: e[1]!, updatedMs: e[2] });
     }
-    return { states, mapped: [] };
+    return { states, mapped };
   }
 }
 
