@@ -1,0 +1,35 @@
+// What a failed check found: the kind of anomaly and the first batch, output and key where it shows,
+// with what was expected and what was received.
+
+export type AnomalyKind =
+  /** An expected (output, batch time) has no committed file. */
+  | 'lost-batch'
+  /** A committed file at an (output, batch time) nothing should commit. */
+  | 'phantom-output'
+  /** A file that is not the canonical bytes of a valid output file, or sits at the wrong path. */
+  | 'malformed-output'
+  /** exactly-once: a batch was committed more than once. */
+  | 'duplicate-commit'
+  /** A batch was committed again with different bytes. */
+  | 'duplicate-different'
+  /** Committed records differ from the reference (model or failure-free run). */
+  | 'wrong-value'
+  /** The final state differs from the failure-free run's. */
+  | 'state-differs'
+  /** No final state file, or an unreadable one. */
+  | 'missing-final-state'
+  /** The SUT never exited 0 within its bounds. */
+  | 'did-not-finish';
+
+export interface Anomaly {
+  kind: AnomalyKind;
+  /** The checker that found it. */
+  checker: string;
+  output: string | null;
+  batchTimeMs: number | null;
+  /** Canonical text of the first key (or record) that differs, when there is one. */
+  key: string | null;
+  expected?: unknown;
+  received?: unknown;
+  message: string;
+}

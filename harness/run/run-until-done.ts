@@ -1,0 +1,93 @@
+// Runs the SUT over one set of directories, restarting it after every non-clean exit until it exits
+// 0, with the plan's n-th fault applied to the n-th start. Bounded by restartsMax and caseTimeoutMs;
+// every start, event, fault and exit is stored as it happens and appended to the case's timeline.
+
+import type { ScenarioCase } from '../../scenarios/scenario.js';
+import { crashPointEnv, crashPointInjected } from '../faults/crash-point-fault.js';
+import { describeFault, mechanismOf, type Fault } from '../faults/fault.js';
+import { armKillAfter } from '../faults/kill-after-fault.js';
+import type { ProcessExit } from '../process/process-exit.js';
+import { SutProcess } from '../process/sut-process.js';
+import type { LoadedManifest } from '../protocol/manifest.js';
+import type { RunKind, Store } from '../store/store.js';
+import type { RunBounds } from './run-bounds.js';
+import { protocolEnv, type RunDirs } from './run-dirs.js';
+import type { TimelineEntry } from './timeline.js';
+
+export interface RunUntilDoneOptions {
+  sut: LoadedManifest;
+  scenarioCase: ScenarioCase;
+  dirs: RunDirs;
+  kind: RunKind;
+  /** Applied to starts 1, 2, ... in order; [] for the failure-free run. */
+  faults: readonly Fault[];
+  bounds: RunBounds;
+  /** The case's clock: milliseconds since the case started. */
+  clock: () => number;
+  timeline: TimelineEntry[];
+  store?: { store: Store; caseId: number } | undefined;
+}
+
+export type RunOutcome =
+  | { type: 'completed'; attempts: number; exits: ProcessExit[] }
+  | { type: 'gave-up'; attempts: number; exits: ProcessExit[]; reason: string };
+
+export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> {
+  for (const f of o.faults) {
+    if (!o.sut.manifest.crashMechanisms.includes(mechanismOf(f))) {
+      throw new Error(`fault "${describeFault(f)}" needs crash mechanism "${mechanismOf(f)}", which ${o.sut.manifest.name} does not declare (it declares: ${o.sut.manifest.crashMechanisms.join(', ')})`);
+    }
+  }
+  const runId = o.store?.store.beginRun(o.store.caseId, o.kind);
+  const started = o.clock();
+  const exits: ProcessExit[] = [];
+  const finish = (outcome: RunOutcome): RunOutcome => {
+    if (runId !== undefined) o.store!.store.finishRun(runId, outcome.type);
+    return outcome;
+  };
+  // A failure-free run gets one start; a faulty one its first start plus restartsMax restarts.
+  const startsMax = o.kind === 'failure-free' ? 1 : 1 + o.bounds.restartsMax;
+  for (let attempt = 1; attempt <= startsMax; attempt++) {
+    const remainingMs = o.bounds.caseTimeoutMs - (o.clock() - started);
+    if (remainingMs <= 0) return finish({ type: 'gave-up', attempts: attempt - 1, exits, reason: `caseTimeoutMs ${o.bounds.caseTimeoutMs} ms passed before start ${attempt}` });
+    const fault = o.faults[attempt - 1];
+    const startAt = o.clock();
+    o.timeline.push({ type: 'start', atMs: startAt, run: o.kind, attempt });
+    const proc = SutProcess.spawn({
+      command: o.sut.manifest.command,
+      cwd: o.sut.cwd,
+      env: { ...protocolEnv(o.dirs, o.scenarioCase), ...(fault?.kind === 'crash-point' ? crashPointEnv(fault.n) : {}) },
+      runTimeoutMs: Math.min(o.bounds.runTimeoutMs, remainingMs),
+      onLine: (line, atMs) => {
+        const at = startAt + atMs;
+        if (line.kind === 'event') {
+          o.timeline.push({ type: 'event', atMs: at, run: o.kind, attempt, event: line.event });
+          if (runId !== undefined) o.store!.store.recordEvent(runId, attempt, at, 'event', line.event.event, line.event);
+        } else {
+          o.timeline.push({ type: 'garbage', atMs: at, run: o.kind, attempt, line: line.line, reason: line.reason });
+          if (runId !== undefined) o.store!.store.recordEvent(runId, attempt, at, 'garbage', null, { line: line.line, reason: line.reason });
+        }
+      },
+    });
+    let killedAtMs: number | null = null;
+    const disarm = fault?.kind === 'kill-after' ? armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs)) : () => {};
+    const exit = await proc.wait();
+    disarm();
+    exits.push(exit);
+    const endAt = o.clock();
+    if (fault !== undefined) {
+      const injected = fault.kind === 'crash-point' ? crashPointInjected(exit) : exit.type === 'killed-by-harness';
+      const atMs = injected ? (killedAtMs ?? endAt) : null;
+      o.timeline.push({ type: 'fault', atMs: atMs ?? endAt, run: o.kind, attempt, fault, injected });
+      if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault, injected, atMs });
+    }
+    o.timeline.push({ type: 'exit', atMs: endAt, run: o.kind, attempt, exit });
+    if (runId !== undefined) o.store!.store.recordExit(runId, attempt, exit);
+    if (exit.type === 'clean') return finish({ type: 'completed', attempts: attempt, exits });
+    // A bad program, input or checkpoint directory will not get better by restarting.
+    if (exit.type === 'nonzero-exit' && (exit.exitCode === 2 || exit.spawnError !== null)) {
+      return finish({ type: 'gave-up', attempts: attempt, exits, reason: `start ${attempt}: the SUT cannot run this case` });
+    }
+  }
+  return finish({ type: 'gave-up', attempts: startsMax, exits, reason: o.kind === 'failure-free' ? 'the failure-free run did not exit 0' : `restartsMax ${o.bounds.restartsMax} restarts did not bring the SUT to exit 0` });
+}

@@ -1,0 +1,14 @@
+// One clock for a case: SUT events and injected faults, each stamped with milliseconds since the
+// case started, so a report can say "killed here, recovered from checkpoint at 1200, re-ran 1300".
+
+import type { SutEvent } from '../protocol/event-line.js';
+import type { Fault } from '../faults/fault.js';
+import type { ProcessExit } from '../process/process-exit.js';
+import type { RunKind } from '../store/store.js';
+
+export type TimelineEntry =
+  | { type: 'start'; atMs: number; run: RunKind; attempt: number }
+  | { type: 'event'; atMs: number; run: RunKind; attempt: number; event: SutEvent }
+  | { type: 'garbage'; atMs: number; run: RunKind; attempt: number; line: string; reason: string }
+  | { type: 'fault'; atMs: number; run: RunKind; attempt: number; fault: Fault; injected: boolean }
+  | { type: 'exit'; atMs: number; run: RunKind; attempt: number; exit: ProcessExit };
