@@ -4,7 +4,7 @@
 // crash throws CrashSignal instead of SIGKILL: every engine write is synchronous, so the directories
 // are exactly what a kill at that point leaves. Variants: several crashes per run (the restart
 // crashing too, at the recovery crash points included), a generator running ahead of the runner, and
-// temporary files lost before the restart.
+// the node-local scratch directory and temporary files lost before the restart.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -53,7 +53,8 @@ function withCaseDir<T>(fn: (fresh: () => Dirs) => T): T {
   let i = 0;
   const fresh = (): Dirs => {
     i += 1;
-    return { checkpointDir: path.join(root, `run-${i}`, 'checkpoint'), outputDir: path.join(root, `run-${i}`, 'output') };
+    const dir = path.join(root, `run-${i}`);
+    return { checkpointDir: path.join(dir, 'checkpoint'), outputDir: path.join(dir, 'output'), scratchDir: path.join(dir, 'scratch') };
   };
   try {
     return fn(fresh);
@@ -209,7 +210,7 @@ function removeTemporaryFiles(dir: string): number {
   return removed;
 }
 
-test('drawn cases: temporary files lost before the restart (node-local state wiped) do not matter', (t) => {
+test('drawn cases: the scratch directory and every temporary file wiped before each restart do not matter', (t) => {
   let removed = 0;
   fc.assert(
     fc.property(smallCase(), ({ case: c, maxPendingBatches, seed }) => {
@@ -218,6 +219,7 @@ test('drawn cases: temporary files lost before the restart (node-local state wip
         const ref = reference(spec, fresh());
         for (const n of crashPointsToTry(ref.crashPoints, CRASHES_PER_CASE_MAX, seed)) {
           checkRecovers(spec, c, fresh(), [n, n], ref.snapshot, (d) => {
+            fs.rmSync(d.scratchDir!, { recursive: true, force: true });
             removed += removeTemporaryFiles(d.checkpointDir) + removeTemporaryFiles(d.outputDir);
           });
         }

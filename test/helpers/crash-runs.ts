@@ -15,6 +15,8 @@ import type { BatchOutput } from '../../reference/sink/batch-output.js';
 export interface Dirs {
   checkpointDir: string;
   outputDir: string;
+  /** Node-local scratch space, which may be wiped between runs. */
+  scratchDir?: string;
 }
 
 export interface RunSpec {
@@ -38,6 +40,7 @@ export function runOnce(spec: RunSpec, dirs: Dirs, crashAt?: number): RunResult 
       input: spec.input,
       checkpointDir: dirs.checkpointDir,
       outputDir: dirs.outputDir,
+      scratchDir: dirs.scratchDir,
       maxPendingBatches: spec.maxPendingBatches,
       crashAt,
       crash: throwCrash,
