@@ -1,7 +1,7 @@
 // Crash recovery with real processes: the compiled engine command SIGKILLs itself at a crash point
 // (--crash-at n), is restarted over the same directories until it exits 0, and the output directory
-// must equal a failure-free run's byte for byte. A few crash points, sampled, over three programs;
-// one program also loses its scratch directory before every restart.
+// must equal a failure-free run's byte for byte. A few crash points, sampled, over three programs
+// (two with the generator running ahead); one also loses its scratch directory before every restart.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -50,13 +50,14 @@ function describeExit(r: Result): string {
   return `${r.command}\nexit code ${String(r.exitCode)}, signal ${String(r.signal)}\nstderr: ${String(r.stderr).slice(-2000)}`;
 }
 
-async function checkProgram(t: import('ava').ExecutionContext, name: string, files: (root: string) => Files, options: { wipeScratch: boolean; seed: number }): Promise<void> {
+async function checkProgram(t: import('ava').ExecutionContext, name: string, files: (root: string) => Files, options: { wipeScratch: boolean; seed: number; maxPendingBatches: number }): Promise<void> {
   const { path: root, cleanup } = await dir({ unsafeCleanup: true });
   try {
     const f = files(root);
     const dirsOf = (label: string) => ({ checkpointDir: path.join(root, label, 'checkpoint'), outputDir: path.join(root, label, 'output'), scratchDir: path.join(root, label, 'scratch') });
     const ref = dirsOf('failure-free');
-    const clean = await engine(f, ref);
+    const pending = ['--max-pending-batches', String(options.maxPendingBatches)];
+    const clean = await engine(f, ref, pending);
     t.is(clean.exitCode, 0, describeExit(clean));
     const crashPoints = doneEvent(String(clean.stdout)).crashPoints;
     const want = dirSnapshot(ref.outputDir);
@@ -64,13 +65,13 @@ async function checkProgram(t: import('ava').ExecutionContext, name: string, fil
     await Promise.all(
       crashPointsToTry(crashPoints, CRASHES_PER_PROGRAM, options.seed).map(async (n) => {
         const d = dirsOf(`crash-${n}`);
-        const killed = await engine(f, d, ['--crash-at', String(n)]);
+        const killed = await engine(f, d, [...pending, '--crash-at', String(n)]);
         t.is(killed.signal, 'SIGKILL', `${name}, crash point ${n} of ${crashPoints}: ${describeExit(killed)}`);
         t.true(killed.isTerminated && killed.exitCode === undefined, `${name}, crash point ${n}: the process should have died of SIGKILL`);
         let restarts = 0;
         for (;;) {
           if (options.wipeScratch) fs.rmSync(d.scratchDir, { recursive: true, force: true });
-          const r = await engine(f, d);
+          const r = await engine(f, d, pending);
           restarts += 1;
           if (r.exitCode === 0) break;
           if (restarts >= RESTARTS_MAX) return t.fail(`${name}, crash point ${n}: no restart finished: ${describeExit(r)}`);
@@ -83,14 +84,14 @@ async function checkProgram(t: import('ava').ExecutionContext, name: string, fil
   }
 }
 
-test('word-count example: SIGKILL at sampled crash points, restart, byte-identical output directory', async (t) => {
-  await checkProgram(t, 'examples/word-count', () => ({ program: path.join(EXAMPLES, 'word-count.program.json'), input: path.join(EXAMPLES, 'word-count.input.json') }), { wipeScratch: false, seed: 1 });
+test('word-count example, 3 batches pending at most: SIGKILL at sampled crash points, restart, byte-identical output directory', async (t) => {
+  await checkProgram(t, 'examples/word-count', () => ({ program: path.join(EXAMPLES, 'word-count.program.json'), input: path.join(EXAMPLES, 'word-count.input.json') }), { wipeScratch: false, seed: 1, maxPendingBatches: 3 });
 });
 
 test('running-totals (mapWithState, drawn): SIGKILL at sampled crash points, restart, byte-identical output directory', async (t) => {
-  await checkProgram(t, 'running-totals', (root) => caseFiles(root, 'running-totals', 7, 8), { wipeScratch: false, seed: 2 });
+  await checkProgram(t, 'running-totals', (root) => caseFiles(root, 'running-totals', 7, 8), { wipeScratch: false, seed: 2, maxPendingBatches: 1 });
 });
 
 test('windowed-sums (drawn), scratch directory wiped before every restart: byte-identical output directory', async (t) => {
-  await checkProgram(t, 'windowed-sums', (root) => caseFiles(root, 'windowed-sums', 11, 8), { wipeScratch: true, seed: 3 });
+  await checkProgram(t, 'windowed-sums', (root) => caseFiles(root, 'windowed-sums', 11, 8), { wipeScratch: true, seed: 3, maxPendingBatches: 2 });
 });
