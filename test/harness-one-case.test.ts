@@ -11,6 +11,13 @@ import { Store } from '../harness/store/store.js';
 import { drawScenarioCase } from '../scenarios/scenario-case.js';
 import { scenarioNamed } from '../scenarios/catalog.js';
 import type { Fault } from '../harness/faults/fault.js';
+import { FailureFreeRuns } from '../harness/run/failure-free-runs.js';
+import * as os from 'node:os';
+import * as fs from 'node:fs';
+
+const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-test-'));
+const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
+test.after.always(() => fs.rmSync(workRoot, { recursive: true, force: true }));
 
 const reference = loadManifest('harness/protocol/reference-engine.manifest.json');
 const lossy = loadManifest('test/fixtures/lossy-engine.manifest.json');
@@ -19,8 +26,8 @@ const bounds = { runTimeoutMs: 20_000, restartsMax: 6, caseTimeoutMs: 60_000 };
 const spec = (scenario: string, seed: number, faults: Fault[]): CaseSpec => ({
   seed,
   path: '0',
-  scenarioCase: drawScenarioCase(seed, [scenarioNamed(scenario)]),
-  faultPlan: { faults },
+  drawn: { scenarioCase: drawScenarioCase(seed, [scenarioNamed(scenario)]), plan: { faults: [], wipeScratch: [] } },
+  plan: { faults },
 });
 
 for (const [scenario, seed, faults] of [
@@ -30,7 +37,7 @@ for (const [scenario, seed, faults] of [
   ['sessions', 4, [{ kind: 'crash-point', n: 55 }]],
 ] as const) {
   test(`reference engine passes ${scenario} seed ${seed} under ${JSON.stringify(faults)}`, async (t) => {
-    const result = await runCase(spec(scenario, seed, [...faults]), { sut: reference, bounds });
+    const result = await runCase(spec(scenario, seed, [...faults]), { sut: reference, bounds, failureFree, workRoot });
     t.is(result.verdict.verdict, 'pass', `${result.replayLine}\n${JSON.stringify(result.verdict, null, 2)}`);
     t.is(result.workDir, null);
     const injected = result.timeline.filter((e) => e.type === 'fault' && e.injected).length;
@@ -41,7 +48,7 @@ for (const [scenario, seed, faults] of [
 test('a SUT that deletes an output on recovery is caught as a lost batch, and the store says so', async (t) => {
   const d = await dir({ unsafeCleanup: true });
   const store = Store.open(path.join(d.path, 'suite.sqlite'));
-  const result = await runCase(spec('word-count', 1, [{ kind: 'crash-point', n: 45 }]), { sut: lossy, bounds, store, keepWorkDir: 'never' });
+  const result = await runCase(spec('word-count', 1, [{ kind: 'crash-point', n: 45 }]), { sut: lossy, bounds, store, keepWorkDir: 'never', failureFree, workRoot });
   store.close();
   t.is(result.verdict.verdict, 'fail');
   t.is(result.verdict.anomaly?.kind, 'lost-batch');
@@ -60,7 +67,7 @@ test('a SUT that deletes an output on recovery is caught as a lost batch, and th
 
 test('a SUT that hangs is judged did-not-finish after its bound', async (t) => {
   const hanging = { ...reference, manifest: { ...reference.manifest, command: [process.execPath, '-e', 'setInterval(() => {}, 1000)'] } };
-  const result = await runCase(spec('word-count', 1, []), { sut: hanging, bounds: { runTimeoutMs: 300, restartsMax: 1, caseTimeoutMs: 1_000 }, keepWorkDir: 'never' });
+  const result = await runCase(spec('word-count', 1, []), { sut: hanging, bounds: { runTimeoutMs: 300, restartsMax: 1, caseTimeoutMs: 1_000 }, keepWorkDir: 'never', failureFree, workRoot });
   t.is(result.verdict.verdict, 'fail');
   t.is(result.verdict.anomaly?.kind, 'did-not-finish');
   t.regex(result.verdict.anomaly?.message ?? '', /runTimeoutMs/);

@@ -14,8 +14,10 @@ export type AnomalyKind =
   | 'duplicate-different'
   /** Committed records differ from the reference (model or failure-free run). */
   | 'wrong-value'
-  /** The final state differs from the failure-free run's. */
+  /** A stateful stream's state differs from the failure-free run's (at a batch, or at the end). */
   | 'state-differs'
+  /** A stateful stream's state went back to what it was at an earlier batch. */
+  | 'state-rolled-back'
   /** No final state file, or an unreadable one. */
   | 'missing-final-state'
   /** The SUT never exited 0 within its bounds. */

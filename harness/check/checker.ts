@@ -14,6 +14,8 @@ export interface CheckContext {
   expected: () => BatchOutput[];
   failureFree: { outcome: RunOutcome; observed: ObservedRun };
   faulty: { outcome: RunOutcome; observed: ObservedRun };
+  /** Outputs that carry a stateful stream's whole state at every batch. */
+  statefulOutputs?: ReadonlySet<string>;
 }
 
 export interface Checker {

@@ -10,8 +10,15 @@ export type Fault =
   /** The harness SIGKILLs the SUT's process group delayMs after spawning it. */
   | { kind: 'kill-after'; delayMs: number };
 
+/** A fault between two starts rather than during one. */
+export type BetweenStartsFault = { kind: 'wipe-scratch' };
+export type InjectedFault = Fault | BetweenStartsFault;
+
 export interface FaultPlan {
   faults: Fault[];
+  /** Starts (2, 3, ...) before which the scratch directory is wiped: node loss, where only the
+   *  checkpoint directory ("reliable storage") survives. */
+  wipeScratchBefore?: number[];
 }
 
 /** The crash mechanism a SUT must declare for the harness to inject this fault. */

@@ -28,6 +28,7 @@ export const manifestSchema = z
     operations: z.array(z.enum(OPERATION_NAMES)).min(1).describe('The program operations (op names) the SUT implements'),
     outputGuarantee: outputGuaranteeSchema,
     events: z.boolean().optional().describe('true if the SUT prints JSON-line progress events on stdout'),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional().describe('Extra environment variables for the command (never STREAMCHECK_* protocol variables)'),
   })
   .strict();
 

@@ -1,19 +1,23 @@
-// Runs one case end to end: the SUT failure-free, then under the fault plan from the same kind of
-// fresh directories, restarting until it exits 0; stores every fact as it happens, then judges.
-// The case's temporary directory is removed afterwards unless the case did not pass.
+// Runs one case end to end: the SUT failure-free (or that run reused from an earlier case with the
+// same program, input and configuration), then under the fault plan from fresh directories,
+// restarting until it exits 0; stores every fact as it happens, then judges. The case's temporary
+// directory is removed afterwards unless the case did not pass.
 
 import * as fs from 'node:fs';
-import { dir } from 'tmp-promise';
+import * as path from 'node:path';
 import { validateProgram } from '../../reference/program/validate.js';
 import { expectedOutputs } from '../../scenarios/model/expected-outputs.js';
-import type { ScenarioCase } from '../../scenarios/scenario.js';
 import { judge } from '../check/judge.js';
 import { observeRun } from '../check/observed-run.js';
+import { statefulOutputs } from '../check/stateful-outputs.js';
 import type { Verdict } from '../check/verdict.js';
 import type { FaultPlan } from '../faults/fault.js';
+import { resolveFaultPlan } from '../case/fault-plan-draw.js';
+import type { DrawnCase } from '../case/case-arbitrary.js';
 import type { SutEvent } from '../protocol/event-line.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import type { Store } from '../store/store.js';
+import { FailureFreeRuns } from './failure-free-runs.js';
 import { DEFAULT_RUN_BOUNDS, type RunBounds } from './run-bounds.js';
 import { makeRunDirs } from './run-dirs.js';
 import { runUntilDone } from './run-until-done.js';
@@ -23,73 +27,99 @@ export interface CaseSpec {
   /** The seed and fast-check path that drew this case; printed first on every failure. */
   seed: number;
   path: string;
-  scenarioCase: ScenarioCase;
-  faultPlan: FaultPlan;
+  drawn: DrawnCase;
+  /** A concrete plan to inject instead of resolving the drawn one (tests, hand-written cases). */
+  plan?: FaultPlan;
 }
 
 export interface RunCaseOptions {
   sut: LoadedManifest;
+  /** Where failure-free runs are kept and reused; the suite's work directory. */
+  failureFree: FailureFreeRuns;
+  /** Where the case's own (faulty-run) directory goes. */
+  workRoot: string;
+  /** The manifest file, for replay lines. */
+  manifestFile?: string;
   bounds?: RunBounds;
   store?: Store;
   suiteId?: number | null;
   caseIndex?: number;
-  /** Keep the temporary directory: never, unless the verdict is not pass (default), or always. */
+  /** Stored as a shrink candidate of this case. */
+  shrinkOf?: number;
+  /** Keep the case directory: never, unless the verdict is not pass (default), or always. */
   keepWorkDir?: 'never' | 'unless-pass' | 'always';
 }
 
 export interface CaseResult {
   verdict: Verdict;
+  plan: FaultPlan;
   timeline: TimelineEntry[];
-  /** The kept temporary directory, or null when it was removed. */
+  /** The kept case directory, or null when it was removed. */
   workDir: string | null;
   caseId: number | null;
-  /** The line `streamcheck replay` will take. */
+  /** The line `streamcheck replay` takes. */
   replayLine: string;
+  /** Starts of the faulty run that a fault ended (crashes that really happened). */
+  crashesInjected: number;
+  failureFreeReused: boolean;
+  failureFreeMs: number;
+  faultyMs: number;
 }
 
-export function replayLine(spec: CaseSpec): string {
-  return `streamcheck replay --scenario ${spec.scenarioCase.scenario} --seed ${spec.seed} --path ${JSON.stringify(spec.path)}`;
+export function replayLine(spec: { scenario: string; seed: number; path: string }, manifestFile?: string): string {
+  const sut = manifestFile === undefined ? '' : ` --sut ${JSON.stringify(manifestFile)}`;
+  return `streamcheck replay${sut} --scenario ${spec.scenario} --seed ${spec.seed} --path "${spec.path}"`;
 }
+
+let caseCounter = 0;
 
 export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseResult> {
   const bounds = o.bounds ?? DEFAULT_RUN_BOUNDS;
-  const work = await dir({ prefix: 'streamcheck-case-', unsafeCleanup: true });
+  const c = spec.drawn.scenarioCase;
+  const work = fs.mkdtempSync(path.join(o.workRoot, `case-${++caseCounter}-`));
   const caseId =
     o.store?.beginCase({
       suiteId: o.suiteId ?? null,
       caseIndex: o.caseIndex ?? 0,
-      scenario: spec.scenarioCase.scenario,
+      scenario: c.scenario,
       seed: spec.seed,
       path: spec.path,
-      caseJson: spec.scenarioCase,
-      faultPlanJson: spec.faultPlan,
-      workDir: work.path,
+      caseJson: c,
+      faultPlanJson: spec.drawn.plan,
+      workDir: work,
+      role: o.shrinkOf === undefined ? 'case' : 'shrink',
+      parentCaseId: o.shrinkOf ?? null,
     }) ?? null;
   const stored = o.store !== undefined && caseId !== null ? { store: o.store, caseId } : undefined;
+
+  const { run: ff, reused } = await o.failureFree.get(o.sut, c, bounds, stored);
+  const plan = spec.plan ?? resolveFaultPlan(spec.drawn.plan, ff);
+  stored?.store.setCaseFaultPlan(stored.caseId, { drawn: spec.drawn.plan, resolved: plan });
+
   const t0 = performance.now();
   const clock = () => Math.round(performance.now() - t0);
   const timeline: TimelineEntry[] = [];
-  const common = { sut: o.sut, scenarioCase: spec.scenarioCase, bounds, clock, timeline, store: stored };
+  const dirs = makeRunDirs(work, 'faulty', c);
+  const outcome = await runUntilDone({ sut: o.sut, scenarioCase: c, bounds, clock, timeline, store: stored, dirs, kind: 'faulty', faults: plan.faults, wipeScratchBefore: plan.wipeScratchBefore });
+  const faultyMs = clock();
+  const events: SutEvent[] = timeline.flatMap((e) => (e.type === 'event' ? [e.event] : []));
 
-  const ffDirs = makeRunDirs(work.path, 'failure-free', spec.scenarioCase);
-  const ffOutcome = await runUntilDone({ ...common, dirs: ffDirs, kind: 'failure-free', faults: [] });
-  const fyDirs = makeRunDirs(work.path, 'faulty', spec.scenarioCase);
-  const fyOutcome = await runUntilDone({ ...common, dirs: fyDirs, kind: 'faulty', faults: spec.faultPlan.faults });
-
-  const eventsOf = (run: 'failure-free' | 'faulty'): SutEvent[] => timeline.flatMap((e) => (e.type === 'event' && e.run === run ? [e.event] : []));
   const verdict = judge({
     guarantee: o.sut.manifest.outputGuarantee,
-    expected: () => expectedOutputs(validateProgram(spec.scenarioCase.program), spec.scenarioCase.input),
-    failureFree: { outcome: ffOutcome, observed: observeRun(ffDirs.outputDir, eventsOf('failure-free')) },
-    faulty: { outcome: fyOutcome, observed: observeRun(fyDirs.outputDir, eventsOf('faulty')) },
+    expected: () => expectedOutputs(validateProgram(c.program), c.input),
+    failureFree: { outcome: ff.outcome, observed: ff.observed },
+    faulty: { outcome, observed: observeRun(dirs.outputDir, events) },
+    statefulOutputs: statefulOutputs(c.program),
   });
 
   const keep = o.keepWorkDir ?? 'unless-pass';
   const kept = keep === 'always' || (keep === 'unless-pass' && verdict.verdict !== 'pass');
-  if (!kept) await work.cleanup();
+  if (kept) fs.cpSync(ff.dirs.outputDir, path.join(work, 'failure-free', 'output'), { recursive: true });
+  else fs.rmSync(work, { recursive: true, force: true });
   if (stored !== undefined) {
     const a = verdict.anomaly;
-    stored.store.setCaseWorkDir(stored.caseId, kept ? work.path : null);
+    stored.store.setCaseWorkDir(stored.caseId, kept ? work : null);
+    stored.store.setCaseTimes(stored.caseId, { failureFreeMs: ff.durationMs, faultyMs, failureFreeReused: reused });
     stored.store.finishCase(stored.caseId, {
       verdict: verdict.verdict,
       anomaly: a?.kind ?? null,
@@ -99,5 +129,17 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       detail: verdict,
     });
   }
-  return { verdict, timeline, workDir: kept && fs.existsSync(work.path) ? work.path : null, caseId, replayLine: replayLine(spec) };
+  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && e.fault.kind !== 'wipe-scratch').length;
+  return {
+    verdict,
+    plan,
+    timeline: [...(reused ? [] : ff.timeline), ...timeline],
+    workDir: kept ? work : null,
+    caseId,
+    replayLine: replayLine({ scenario: c.scenario, seed: spec.seed, path: spec.path }, o.manifestFile),
+    crashesInjected,
+    failureFreeReused: reused,
+    failureFreeMs: ff.durationMs,
+    faultyMs,
+  };
 }

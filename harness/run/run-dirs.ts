@@ -15,6 +15,7 @@ export interface RunDirs {
 
 /** Writes the case's program and input under root (once) and makes <root>/<name>/{checkpoint,output,scratch}. */
 export function makeRunDirs(root: string, name: string, c: ScenarioCase): RunDirs {
+  fs.mkdirSync(root, { recursive: true });
   const programFile = path.join(root, 'program.json');
   const inputFile = path.join(root, 'input.json');
   if (!fs.existsSync(programFile)) fs.writeFileSync(programFile, `${JSON.stringify(c.program, null, 2)}\n`);

@@ -2,6 +2,7 @@
 // 0, with the plan's n-th fault applied to the n-th start. Bounded by restartsMax and caseTimeoutMs;
 // every start, event, fault and exit is stored as it happens and appended to the case's timeline.
 
+import * as fs from 'node:fs';
 import type { ScenarioCase } from '../../scenarios/scenario.js';
 import { crashPointEnv, crashPointInjected } from '../faults/crash-point-fault.js';
 import { describeFault, mechanismOf, type Fault } from '../faults/fault.js';
@@ -21,6 +22,8 @@ export interface RunUntilDoneOptions {
   kind: RunKind;
   /** Applied to starts 1, 2, ... in order; [] for the failure-free run. */
   faults: readonly Fault[];
+  /** Starts before which the scratch directory is wiped. */
+  wipeScratchBefore?: readonly number[];
   bounds: RunBounds;
   /** The case's clock: milliseconds since the case started. */
   clock: () => number;
@@ -51,12 +54,19 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const remainingMs = o.bounds.caseTimeoutMs - (o.clock() - started);
     if (remainingMs <= 0) return finish({ type: 'gave-up', attempts: attempt - 1, exits, reason: `caseTimeoutMs ${o.bounds.caseTimeoutMs} ms passed before start ${attempt}` });
     const fault = o.faults[attempt - 1];
+    if (o.wipeScratchBefore?.includes(attempt) === true) {
+      fs.rmSync(o.dirs.scratchDir, { recursive: true, force: true });
+      fs.mkdirSync(o.dirs.scratchDir, { recursive: true });
+      const atMs = o.clock();
+      o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault: { kind: 'wipe-scratch' }, injected: true });
+      if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'wipe-scratch', fault: { kind: 'wipe-scratch' }, injected: true, atMs });
+    }
     const startAt = o.clock();
     o.timeline.push({ type: 'start', atMs: startAt, run: o.kind, attempt });
     const proc = SutProcess.spawn({
       command: o.sut.manifest.command,
       cwd: o.sut.cwd,
-      env: { ...protocolEnv(o.dirs, o.scenarioCase), ...(fault?.kind === 'crash-point' ? crashPointEnv(fault.n) : {}) },
+      env: { ...o.sut.manifest.env, ...protocolEnv(o.dirs, o.scenarioCase), ...(fault?.kind === 'crash-point' ? crashPointEnv(fault.n) : {}) },
       runTimeoutMs: Math.min(o.bounds.runTimeoutMs, remainingMs),
       onLine: (line, atMs) => {
         const at = startAt + atMs;

@@ -2,7 +2,7 @@
 // case started, so a report can say "killed here, recovered from checkpoint at 1200, re-ran 1300".
 
 import type { SutEvent } from '../protocol/event-line.js';
-import type { Fault } from '../faults/fault.js';
+import type { InjectedFault } from '../faults/fault.js';
 import type { ProcessExit } from '../process/process-exit.js';
 import type { RunKind } from '../store/store.js';
 
@@ -10,5 +10,5 @@ export type TimelineEntry =
   | { type: 'start'; atMs: number; run: RunKind; attempt: number }
   | { type: 'event'; atMs: number; run: RunKind; attempt: number; event: SutEvent }
   | { type: 'garbage'; atMs: number; run: RunKind; attempt: number; line: string; reason: string }
-  | { type: 'fault'; atMs: number; run: RunKind; attempt: number; fault: Fault; injected: boolean }
+  | { type: 'fault'; atMs: number; run: RunKind; attempt: number; fault: InjectedFault; injected: boolean }
   | { type: 'exit'; atMs: number; run: RunKind; attempt: number; exit: ProcessExit };

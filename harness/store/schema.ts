@@ -33,8 +33,15 @@ CREATE TABLE IF NOT EXISTS cases (
   first_key TEXT,
   message TEXT,
   verdict_json TEXT,
-  UNIQUE (suite_id, case_index)
+  -- 'case': one of the suite's drawn cases; 'shrink': a smaller candidate tried while shrinking it.
+  role TEXT NOT NULL DEFAULT 'case' CHECK (role IN ('case', 'shrink')),
+  parent_case_id INTEGER REFERENCES cases(id),
+  -- Wall time of the failure-free run (possibly reused from an earlier case) and of the faulty run.
+  failure_free_ms INTEGER,
+  faulty_ms INTEGER,
+  failure_free_reused INTEGER
 );
+CREATE UNIQUE INDEX IF NOT EXISTS cases_by_index ON cases (suite_id, case_index) WHERE role = 'case';
 
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY,

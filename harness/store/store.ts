@@ -17,6 +17,9 @@ export interface CaseRow {
   caseJson: unknown;
   faultPlanJson: unknown;
   workDir?: string | null;
+  /** 'shrink' for a candidate tried while shrinking the case parentCaseId. */
+  role?: 'case' | 'shrink';
+  parentCaseId?: number | null;
 }
 
 export interface VerdictRow {
@@ -82,10 +85,57 @@ export class Store {
     return Number(
       this.db
         .prepare(
-          'INSERT INTO cases (suite_id, case_index, scenario, seed, path, case_json, fault_plan_json, work_dir, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO cases (suite_id, case_index, scenario, seed, path, case_json, fault_plan_json, work_dir, started_at, role, parent_case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(c.suiteId, c.caseIndex, c.scenario, c.seed, c.path, JSON.stringify(c.caseJson), JSON.stringify(c.faultPlanJson), c.workDir ?? null, now()).lastInsertRowid,
+        .run(c.suiteId, c.caseIndex, c.scenario, c.seed, c.path, JSON.stringify(c.caseJson), JSON.stringify(c.faultPlanJson), c.workDir ?? null, now(), c.role ?? 'case', c.parentCaseId ?? null).lastInsertRowid,
     );
+  }
+
+  setCaseTimes(caseId: number, t: { failureFreeMs: number; faultyMs: number; failureFreeReused: boolean }): void {
+    this.db.prepare('UPDATE cases SET failure_free_ms = ?, faulty_ms = ?, failure_free_reused = ? WHERE id = ?').run(t.failureFreeMs, t.faultyMs, t.failureFreeReused ? 1 : 0, caseId);
+  }
+
+  /** The fault plan actually injected (drawn fractions resolved against the failure-free run). */
+  setCaseFaultPlan(caseId: number, plan: unknown): void {
+    this.db.prepare('UPDATE cases SET fault_plan_json = ? WHERE id = ?').run(JSON.stringify(plan), caseId);
+  }
+
+  /** Case indexes of a suite that finished with a verdict (for --resume). */
+  finishedCaseIndexes(suiteId: number): Set<number> {
+    const rows = this.db.prepare("SELECT case_index FROM cases WHERE suite_id = ? AND role = 'case' AND verdict IS NOT NULL").all(suiteId) as { case_index: number }[];
+    return new Set(rows.map((r) => r.case_index));
+  }
+
+  /** Removes what a killed suite left of cases that never got a verdict, so they can run again. */
+  dropUnfinishedCases(suiteId: number): number {
+    const ids = (this.db.prepare('SELECT id FROM cases WHERE suite_id = ? AND verdict IS NULL').all(suiteId) as { id: number }[]).map((r) => r.id);
+    const drop = this.db.transaction((caseIds: number[]) => {
+      for (const id of caseIds) {
+        const runs = (this.db.prepare('SELECT id FROM runs WHERE case_id = ?').all(id) as { id: number }[]).map((r) => r.id);
+        for (const r of runs) {
+          this.db.prepare('DELETE FROM events WHERE run_id = ?').run(r);
+          this.db.prepare('DELETE FROM process_exits WHERE run_id = ?').run(r);
+        }
+        this.db.prepare('DELETE FROM faults WHERE case_id = ?').run(id);
+        this.db.prepare('DELETE FROM runs WHERE case_id = ?').run(id);
+        this.db.prepare('DELETE FROM counterexamples WHERE case_id = ?').run(id);
+        this.db.prepare('UPDATE cases SET parent_case_id = NULL WHERE parent_case_id = ?').run(id);
+        this.db.prepare('DELETE FROM cases WHERE id = ?').run(id);
+      }
+    });
+    drop(ids);
+    return ids.length;
+  }
+
+  suite(suiteId?: number): { id: number; seed: number; options: unknown; finishedAt: string | null } | undefined {
+    const row = (suiteId === undefined
+      ? this.db.prepare('SELECT id, seed, options_json, finished_at FROM suites ORDER BY id DESC LIMIT 1').get()
+      : this.db.prepare('SELECT id, seed, options_json, finished_at FROM suites WHERE id = ?').get(suiteId)) as { id: number; seed: number; options_json: string; finished_at: string | null } | undefined;
+    return row === undefined ? undefined : { id: row.id, seed: row.seed, options: JSON.parse(row.options_json), finishedAt: row.finished_at };
+  }
+
+  reopenSuite(suiteId: number): void {
+    this.db.prepare('UPDATE suites SET finished_at = NULL WHERE id = ?').run(suiteId);
   }
 
   setCaseWorkDir(caseId: number, workDir: string | null): void {

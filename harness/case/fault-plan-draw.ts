@@ -1,0 +1,84 @@
+// The fault plan as fast-check draws it, before the case runs. Where a crash lands is drawn as a
+// fraction of the failure-free run (of its crash points, or of its duration), because how many
+// crash points a run passes is only known once the SUT has run; resolveFaultPlan turns the draw
+// into concrete faults. Fractions shrink toward 0, so a shrunk counterexample crashes early.
+
+import fc from 'fast-check';
+import type { CrashMechanism } from '../protocol/manifest.js';
+import type { Fault, FaultPlan } from '../faults/fault.js';
+
+export type DrawnFault =
+  /** At the crash point `fraction` of the way through a failure-free run. */
+  | { kind: 'crash-point'; fraction: number }
+  /** At one of the first crash points of a restart: during recovery itself. */
+  | { kind: 'crash-in-recovery'; n: number }
+  /** A SIGKILL `fraction` of the failure-free run's duration after the start. */
+  | { kind: 'kill-after'; fraction: number };
+
+export interface FaultPlanDraw {
+  faults: DrawnFault[];
+  /** For each restart (start 2, 3, ...): wipe the scratch directory first. */
+  wipeScratch: boolean[];
+}
+
+/** How many faults one case injects at most (each one a restart). */
+export const FAULTS_MAX = 3;
+/** crash-in-recovery draws n from 1..this: the recovery points come first in a restart. */
+export const RECOVERY_CRASH_POINTS_MAX = 4;
+
+export interface SutCapabilities {
+  crashMechanisms: readonly CrashMechanism[];
+}
+
+const fraction = fc.integer({ min: 0, max: 999 }).map((k) => k / 1000);
+
+export function faultPlanDraw(caps: SutCapabilities): fc.Arbitrary<FaultPlanDraw> {
+  const points = caps.crashMechanisms.includes('crash-points');
+  const kills = caps.crashMechanisms.includes('sigkill');
+  const first: fc.Arbitrary<DrawnFault>[] = [];
+  const later: fc.Arbitrary<DrawnFault>[] = [];
+  if (points) {
+    first.push(fraction.map((f) => ({ kind: 'crash-point', fraction: f }) as const));
+    later.push(fraction.map((f) => ({ kind: 'crash-point', fraction: f }) as const));
+    later.push(fc.integer({ min: 1, max: RECOVERY_CRASH_POINTS_MAX }).map((n) => ({ kind: 'crash-in-recovery', n }) as const));
+  }
+  if (kills) {
+    first.push(fraction.map((f) => ({ kind: 'kill-after', fraction: f }) as const));
+    later.push(fraction.map((f) => ({ kind: 'kill-after', fraction: f }) as const));
+  }
+  if (first.length === 0) throw new Error('the SUT declares no crash mechanism');
+  return fc
+    .tuple(fc.oneof(...first), fc.array(fc.oneof(...later), { maxLength: FAULTS_MAX - 1 }))
+    .chain(([head, tail]) =>
+      fc.array(fc.boolean(), { minLength: tail.length + 1, maxLength: tail.length + 1 }).map((wipeScratch) => ({ faults: [head, ...tail], wipeScratch })),
+    );
+}
+
+/** What the failure-free run tells about where faults can land. */
+export interface FailureFreeShape {
+  /** Crash points a failure-free run passes (its done event), or null if the SUT does not say. */
+  crashPoints: number | null;
+  durationMs: number;
+}
+
+export function resolveFaultPlan(draw: FaultPlanDraw, ff: FailureFreeShape): FaultPlan {
+  const faults: Fault[] = draw.faults.map((f): Fault => {
+    switch (f.kind) {
+      case 'crash-point':
+        // Without a count (a SUT that prints no done event) the draw falls back to a timed kill.
+        return ff.crashPoints === null || ff.crashPoints === 0
+          ? { kind: 'kill-after', delayMs: Math.round(f.fraction * ff.durationMs) }
+          : { kind: 'crash-point', n: 1 + Math.floor(f.fraction * ff.crashPoints) };
+      case 'crash-in-recovery':
+        return { kind: 'crash-point', n: f.n };
+      case 'kill-after':
+        return { kind: 'kill-after', delayMs: Math.round(f.fraction * ff.durationMs) };
+      default: {
+        const never: never = f;
+        throw new Error(`unknown drawn fault ${JSON.stringify(never)}`);
+      }
+    }
+  });
+  const wipeScratchBefore = draw.wipeScratch.flatMap((wipe, i) => (wipe ? [i + 2] : []));
+  return { faults, wipeScratchBefore };
+}

@@ -1,0 +1,88 @@
+// Failure-free runs, run once per distinct (SUT, program, input, configuration) and reused: by the
+// cases of a suite that share one, and above all by the many candidates of a shrink, which change
+// only the fault plan most of the time. Kept on disk under the suite's work directory, at most
+// failureFreeRunsKeptMax of them, least recently used first out.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { canonical, type Value } from '../../reference/program/value.js';
+import type { ScenarioCase } from '../../scenarios/scenario.js';
+import { observeRun, type ObservedRun } from '../check/observed-run.js';
+import type { SutEvent } from '../protocol/event-line.js';
+import type { LoadedManifest } from '../protocol/manifest.js';
+import type { Store } from '../store/store.js';
+import type { RunBounds } from './run-bounds.js';
+import { makeRunDirs, type RunDirs } from './run-dirs.js';
+import { runUntilDone, type RunOutcome } from './run-until-done.js';
+import type { TimelineEntry } from './timeline.js';
+
+export const failureFreeRunsKeptMax = 64;
+
+export interface FailureFreeRun {
+  key: string;
+  dirs: RunDirs;
+  outcome: RunOutcome;
+  observed: ObservedRun;
+  /** Crash points the run passed (its done event), or null when the SUT does not say. */
+  crashPoints: number | null;
+  durationMs: number;
+  timeline: TimelineEntry[];
+}
+
+export class FailureFreeRuns {
+  private readonly runs = new Map<string, Promise<FailureFreeRun>>();
+
+  constructor(readonly root: string) {
+    fs.mkdirSync(root, { recursive: true });
+  }
+
+  static key(sut: LoadedManifest, c: ScenarioCase): string {
+    const identity = { command: sut.manifest.command, cwd: sut.cwd, env: sut.manifest.env ?? {}, program: c.program, input: c.input, maxPendingBatches: c.config.maxPendingBatches };
+    return createHash('sha256').update(canonical(identity as unknown as Value)).digest('hex').slice(0, 24);
+  }
+
+  /** The failure-free run of this case, and whether it was reused. */
+  async get(sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }): Promise<{ run: FailureFreeRun; reused: boolean }> {
+    const key = FailureFreeRuns.key(sut, c);
+    const known = this.runs.get(key);
+    if (known !== undefined) {
+      this.runs.delete(key);
+      this.runs.set(key, known); // most recently used last
+      return { run: await known, reused: true };
+    }
+    const pending = this.run(key, sut, c, bounds, store);
+    this.runs.set(key, pending);
+    pending.catch(() => this.runs.delete(key));
+    this.evict();
+    return { run: await pending, reused: false };
+  }
+
+  private async run(key: string, sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }): Promise<FailureFreeRun> {
+    const root = path.join(this.root, key);
+    fs.rmSync(root, { recursive: true, force: true });
+    const dirs = makeRunDirs(root, 'failure-free', c);
+    const timeline: TimelineEntry[] = [];
+    const t0 = performance.now();
+    const clock = () => Math.round(performance.now() - t0);
+    const outcome = await runUntilDone({ sut, scenarioCase: c, dirs, kind: 'failure-free', faults: [], bounds, clock, timeline, store });
+    const durationMs = clock();
+    const events: SutEvent[] = timeline.flatMap((e) => (e.type === 'event' ? [e.event] : []));
+    const done = events.find((e) => e.event === 'done') as { crashPoints?: unknown } | undefined;
+    const crashPoints = typeof done?.crashPoints === 'number' ? done.crashPoints : null;
+    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events), crashPoints, durationMs, timeline };
+  }
+
+  private evict(): void {
+    while (this.runs.size > failureFreeRunsKeptMax) {
+      const [oldest, run] = this.runs.entries().next().value as [string, Promise<FailureFreeRun>];
+      this.runs.delete(oldest);
+      void run.then(() => fs.rmSync(path.join(this.root, oldest), { recursive: true, force: true }), () => {});
+    }
+  }
+
+  cleanup(): void {
+    this.runs.clear();
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
