@@ -1,0 +1,73 @@
+// JUnit XML for CI dashboards: one testcase per case, named by scenario, seed and path. A failed
+// case is a <failure> and an unknown one an <error>, each with the anomaly message and the replay
+// line; a case without a verdict (the suite did not finish it) is <skipped>, never counted as passed.
+
+import type { CaseLine, CaseProblem, SuiteReport } from './suite-report.js';
+
+export function renderJunit(r: SuiteReport): string {
+  const problems = new Map<number, CaseProblem>([...r.failures, ...r.unknowns].map((p) => [p.caseId, p]));
+  const t = r.totals;
+  const counts = `tests="${t.cases}" failures="${t.fail}" errors="${t.unknown}" skipped="${t.unfinished}"`;
+  const time = r.suite.durationMs === null ? '' : ` time="${seconds(r.suite.durationMs)}"`;
+  const s = r.suite;
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="streamcheck" ${counts}${time}>`,
+    `  <testsuite name="${attr(`suite ${s.id}: ${s.sutName}`)}" ${counts}${time} timestamp="${attr(s.startedAt)}">`,
+    '    <properties>',
+    `      <property name="seed" value="${s.seed}"/>`,
+    `      <property name="sut" value="${attr(s.sutName)}"/>`,
+    ...(s.manifestFile === null ? [] : [`      <property name="manifest" value="${attr(s.manifestFile)}"/>`]),
+    '    </properties>',
+    ...r.cases.map((c) => testcase(c, problems.get(c.caseId))),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ];
+  return out.join('\n');
+}
+
+function testcase(c: CaseLine, p: CaseProblem | undefined): string {
+  const time = c.durationMs === null ? '' : ` time="${seconds(c.durationMs)}"`;
+  const open = `    <testcase classname="${attr(c.scenario)}" name="${attr(`case ${c.caseIndex} seed ${c.seed} path ${c.path}`)}"${time}`;
+  switch (c.verdict) {
+    case 'pass':
+      return `${open}/>`;
+    case null:
+      return `${open}>\n      <skipped message="no verdict stored: the suite did not finish this case"/>\n    </testcase>`;
+    case 'fail':
+    case 'unknown': {
+      const element = c.verdict === 'fail' ? 'failure' : 'error';
+      const type = c.anomaly ?? c.verdict;
+      const message = c.message ?? '(no message stored)';
+      const body = [
+        message,
+        `scenario ${c.scenario}, seed ${c.seed}, path ${JSON.stringify(c.path)}`,
+        ...(p === undefined ? [] : [`first batch: ${p.firstBatchMs ?? 'n/a'}; first key: ${p.firstKey ?? 'n/a'}`]),
+        `replay: ${c.replayLine}`,
+      ].join('\n');
+      return `${open}>\n      <${element} type="${attr(type)}" message="${attr(`${type}: ${message}`)}">${text(body)}</${element}>\n    </testcase>`;
+    }
+    default: {
+      const never: never = c.verdict;
+      throw new Error(`unknown verdict ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+/** XML 1.0 cannot carry most control characters at all, even escaped; they become U+FFFD. */
+function text(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+function attr(s: string): string {
+  return text(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}

@@ -1,0 +1,179 @@
+// A one-page Markdown report of one suite for reviewers: the verdict first, then where cases failed,
+// each failure with the line that replays it, then how processes exited and what recovery cost.
+// It only renders a SuiteReport; every figure comes from the store, and a missing one reads "n/a".
+
+import { formatMs, formatRatio, NA } from './format.js';
+import type { CaseProblem, SuiteReport, VerdictCounts } from './suite-report.js';
+import { verdictLine } from './verdict-line.js';
+
+/** Failures shown in full; the rest are listed by their replay line only, to keep the page short. */
+const DETAILED_PROBLEMS_MAX = 20;
+/** Longer values (keys, options) are cut, and marked as cut. */
+const VALUE_CHARS_MAX = 200;
+
+export function renderMarkdown(r: SuiteReport): string {
+  const out: string[] = [];
+  const s = r.suite;
+  out.push(`# streamcheck suite ${s.id}: ${s.sutName}`, '', `**${verdictLine(r)}**`, '');
+  out.push(
+    table(
+      ['Suite', ''],
+      [
+        ['Seed', String(s.seed)],
+        ['System under test', cell(s.sutName)],
+        ['Manifest', s.manifestFile === null ? NA : code(s.manifestFile)],
+        ['Started', s.startedAt],
+        ['Finished', s.finishedAt ?? 'did not finish'],
+        ['Duration', formatMs(s.durationMs)],
+        ['Options', code(cut(JSON.stringify(s.options) ?? NA))],
+      ],
+    ),
+  );
+
+  out.push('## Cases by scenario', '');
+  if (r.byScenario.length === 0) out.push('No cases were stored for this suite.', '');
+  else {
+    const withUnfinished = r.totals.unfinished > 0;
+    out.push(
+      table(
+        ['Scenario', ...countHeaders(withUnfinished)],
+        [...r.byScenario.map((row) => [cell(row.scenario), ...countCells(row, withUnfinished)]), ['**Total**', ...countCells(r.totals, withUnfinished).map((c) => `**${c}**`)]],
+      ),
+    );
+  }
+
+  out.push('## Cases by fault kind', '');
+  if (r.byFaultKind.length === 0) out.push('No fault was applied in any case.', '');
+  else {
+    const withUnfinished = r.totals.unfinished > 0;
+    const rows = r.byFaultKind.map((row) => [
+      code(row.kind),
+      ...countCells(row, withUnfinished),
+      String(row.faultsRecorded),
+      String(row.faultsInjected),
+      String(row.faultsRecovered),
+    ]);
+    if (r.casesWithoutFaults.cases > 0) rows.push(['(none)', ...countCells(r.casesWithoutFaults, withUnfinished), '0', '0', '0']);
+    out.push(
+      table(['Fault kind', ...countHeaders(withUnfinished), 'Faults applied', 'Injected', 'Recovered'], rows),
+      'A case with faults of several kinds counts in each of their rows. *Injected*: the fault\'s moment came before the process exited ' +
+        '(a crash point never reached is applied but not injected). *Recovered*: injected, and the faulty run went on to exit 0. ' +
+        `Faulty runs with an injected crash: ${r.crashes.runsCrashed}, of which ${r.crashes.runsRecovered} completed.`,
+      '',
+    );
+  }
+
+  problemsSection(out, 'Failures', r.failures, r.totals.fail);
+  problemsSection(out, 'Unknown verdicts', r.unknowns, r.totals.unknown);
+
+  if (r.counterexamples.length > 0) {
+    out.push(`## Counterexamples (${r.counterexamples.length}, shrunk)`, '');
+    for (const x of r.counterexamples) {
+      out.push(`- case ${x.caseIndex}, ${cell(x.scenario)}, seed ${x.seed}, path ${code(x.path)}:`, '', fence(x.replayLine, 'sh', '  '), '');
+    }
+  }
+
+  out.push('## Runs and process exits', '');
+  const notes = [
+    ...(r.casesReusingFailureFree === null || r.casesReusingFailureFree === 0 ? [] : [`${r.casesReusingFailureFree} cases reused the failure-free run of an earlier case with the same program and input, so there are fewer failure-free runs than cases.`]),
+    ...(r.shrinkCandidates === null || r.shrinkCandidates === 0 ? [] : [`${r.shrinkCandidates} shrink candidates were run while shrinking failures; they are counted nowhere in this report.`]),
+  ];
+  if (notes.length > 0) out.push(notes.join(' '), '');
+  out.push(
+    table(
+      ['Run', 'Runs', 'Completed', 'Gave up', 'Unfinished'],
+      r.runs.map((row) => [row.kind, String(row.runs), String(row.completed), String(row.gaveUp), String(row.unfinished)]),
+    ),
+  );
+  out.push(
+    table(
+      ['Exit', 'Failure-free runs', 'Faulty runs', 'Total'],
+      r.exits.map((row) => [code(row.type), String(row.failureFree), String(row.faulty), String(row.total)]),
+    ),
+  );
+
+  out.push('## Recovery cost and timings', '');
+  const c = r.recoveryCost;
+  out.push(
+    table(
+      ['Measure', 'Median', 'p90', 'n'],
+      [
+        ['Faulty run / failure-free run', formatRatio(c.ratio.median), formatRatio(c.ratio.p90), String(c.ratio.count)],
+        ['Faulty run (all starts)', formatMs(c.faultyMs.median), formatMs(c.faultyMs.p90), String(c.faultyMs.count)],
+        ['Failure-free run', formatMs(c.failureFreeMs.median), formatMs(c.failureFreeMs.p90), String(c.failureFreeMs.count)],
+        ['Time per case', formatMs(r.timePerCaseMs.median), formatMs(r.timePerCaseMs.p90), String(r.timePerCaseMs.count)],
+      ],
+    ),
+    'Run times are the sum of the process durations of every start of the run; the recovery rows count only cases whose faulty run ' +
+      'completed after at least one injected crash, against the case\'s own completed failure-free run or, when it reused an earlier ' +
+      'case\'s, the time stored for that run. Time per case is wall time from the case\'s ' +
+      'start to its verdict, over finished cases. Percentiles are nearest-rank.',
+    '',
+  );
+  return out.join('\n');
+}
+
+function problemsSection(out: string[], title: string, problems: CaseProblem[], total: number): void {
+  if (total === 0) return;
+  out.push(`## ${title} (${total})`, '');
+  for (const p of problems.slice(0, DETAILED_PROBLEMS_MAX)) {
+    out.push(`### Case ${p.caseIndex}: ${cell(p.scenario)}, ${p.anomaly === null ? p.verdict : code(p.anomaly)}`, '');
+    out.push(`- seed ${p.seed}, path ${code(p.path)}`);
+    out.push(`- first batch: ${p.firstBatchMs === null ? NA : `${p.firstBatchMs} ms`}; first key: ${p.firstKey === null ? NA : code(cut(p.firstKey))}`);
+    const faults = p.faults.map((f) => `start ${f.attempt}: ${code(cut(JSON.stringify(f.fault)))} ${f.injected ? `injected${f.atMs === null ? '' : ` at ${f.atMs} ms`}` : 'not injected'}`);
+    out.push(`- faults: ${faults.length === 0 ? 'none' : faults.join('; ')}`);
+    if (p.workDir !== null) out.push(`- kept directory: ${code(p.workDir)}`);
+    out.push('', p.message === null ? '(no message stored)' : fence(p.message, 'text'), '', fence(p.replayLine, 'sh'), '');
+  }
+  const rest = problems.slice(DETAILED_PROBLEMS_MAX);
+  if (rest.length > 0) {
+    out.push(`${rest.length} more, by replay line:`, '', fence(rest.map((p) => `${p.replayLine}  # case ${p.caseIndex}: ${p.anomaly ?? p.verdict}`).join('\n'), 'sh'), '');
+  }
+}
+
+function countHeaders(withUnfinished: boolean): string[] {
+  return ['Cases', 'Pass', 'Fail', 'Unknown', ...(withUnfinished ? ['Unfinished'] : [])];
+}
+
+function countCells(c: VerdictCounts, withUnfinished: boolean): string[] {
+  return [c.cases, c.pass, c.fail, c.unknown, ...(withUnfinished ? [c.unfinished] : [])].map(String);
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n') + '\n';
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** Text inside a table cell or a heading: one line, no column breaks. */
+function cell(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** Inline code that survives backticks and pipes in the value. */
+function code(text: string): string {
+  const ticks = '`'.repeat(longestRun(text, '`') + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${cell(text)}${pad}${ticks}`;
+}
+
+function fence(text: string, lang: string, indent = ''): string {
+  const ticks = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
+  return [`${ticks}${lang}`, ...text.split('\n'), ticks].map((l) => indent + l).join('\n');
+}
+
+function longestRun(text: string, ch: string): number {
+  let longest = 0;
+  let current = 0;
+  for (const c of text) {
+    current = c === ch ? current + 1 : 0;
+    longest = Math.max(longest, current);
+  }
+  return longest;
+}
+
+function cut(text: string): string {
+  return text.length <= VALUE_CHARS_MAX ? text : `${text.slice(0, VALUE_CHARS_MAX)}… (${text.length} chars)`;
+}
