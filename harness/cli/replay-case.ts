@@ -1,0 +1,98 @@
+// `streamcheck replay`: re-runs exactly the case a failure line names (scenario, seed, path), keeps
+// its directories, and prints the verdict, the minimal input and the timeline of SUT events and
+// injected faults on one clock.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { scenarioNamed } from '../../scenarios/catalog.js';
+import { caseArbitrary, type DrawnCase } from '../case/case-arbitrary.js';
+import type { LoadedManifest } from '../protocol/manifest.js';
+import { FailureFreeRuns } from '../run/failure-free-runs.js';
+import type { RunBounds } from '../run/run-bounds.js';
+import { runCase, type CaseResult } from '../run/run-case.js';
+import { failureLine } from '../run/run-suite.js';
+import type { TimelineEntry } from '../run/timeline.js';
+import { describeFault } from '../faults/fault.js';
+
+export interface ReplayOptions {
+  sut: LoadedManifest;
+  manifestFile: string;
+  scenario: string;
+  seed: number;
+  path: string;
+  bounds: RunBounds;
+  /** Where the case's directories are kept. */
+  keepDir: string;
+}
+
+export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
+  const scenario = scenarioNamed(o.scenario);
+  const arb = caseArbitrary(scenario, { crashMechanisms: o.sut.manifest.crashMechanisms });
+  let drawn: DrawnCase | undefined;
+  // fast-check replays the case at (seed, path) and stops there.
+  await fc.check(
+    fc.property(arb, (d) => {
+      drawn = d;
+      return true;
+    }),
+    { seed: o.seed, path: o.path, numRuns: 1, endOnFailure: true },
+  );
+  if (drawn === undefined) throw new Error(`seed ${o.seed} and path ${o.path} name no case of scenario ${o.scenario}`);
+  fs.mkdirSync(o.keepDir, { recursive: true });
+  const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-replay-'));
+  const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
+  try {
+    const result = await runCase({ seed: o.seed, path: o.path, drawn }, { sut: o.sut, manifestFile: o.manifestFile, failureFree, workRoot: o.keepDir, bounds: o.bounds, keepWorkDir: 'always' });
+    return { drawn, result };
+  } finally {
+    failureFree.cleanup();
+    fs.rmSync(workRoot, { recursive: true, force: true });
+  }
+}
+
+export function describeTimelineEntry(e: TimelineEntry): string {
+  const at = `${String(e.atMs).padStart(6)} ms  ${e.run.padEnd(12)} start ${e.attempt}`;
+  switch (e.type) {
+    case 'start':
+      return `${at}  started`;
+    case 'event': {
+      const { event, ...rest } = e.event as { event: string } & Record<string, unknown>;
+      return `${at}  ${event} ${JSON.stringify(rest)}`;
+    }
+    case 'garbage':
+      return `${at}  garbage on stdout (${e.reason}): ${e.line.slice(0, 120)}`;
+    case 'fault':
+      return `${at}  FAULT ${e.fault.kind === 'wipe-scratch' ? 'scratch directory wiped' : describeFault(e.fault)}${e.injected ? '' : ' (not reached: the run ended first)'}`;
+    case 'exit':
+      return `${at}  exit: ${e.exit.type}${e.exit.exitCode === null ? '' : ` code ${e.exit.exitCode}`}${e.exit.signal === null ? '' : ` ${e.exit.signal}`} after ${e.exit.durationMs} ms`;
+    default: {
+      const never: never = e;
+      return JSON.stringify(never);
+    }
+  }
+}
+
+/** The replay's printout: verdict line, minimal input, fault plan and timeline. */
+export function describeReplay(o: ReplayOptions, drawn: DrawnCase, r: CaseResult, timelineEventsMax = 400): string {
+  const c = drawn.scenarioCase;
+  const lines: string[] = [];
+  lines.push(r.verdict.verdict === 'fail' ? failureLine(o.scenario, o.seed, o.path, r) : `${r.verdict.verdict.toUpperCase()} scenario=${o.scenario} seed=${o.seed} path=${o.path}`);
+  lines.push(`replay: ${r.replayLine}`);
+  if (r.workDir !== null) lines.push(`directories kept in ${r.workDir}`);
+  lines.push('', `configuration: ${JSON.stringify(c.config)}`, `program: ${JSON.stringify(c.program)}`);
+  lines.push(`input (endTimeMs ${c.input.endTimeMs}):`);
+  for (const [name, records] of Object.entries(c.input.streams)) {
+    lines.push(`  ${name}: ${records.length} records: ${records.map((x) => `${x.offset}@${x.arrivalMs}=${JSON.stringify(x.value)}`).join(' ')}`);
+  }
+  lines.push(`fault plan: ${r.plan.faults.map(describeFault).join('; ') || 'none'}${(r.plan.wipeScratchBefore ?? []).length > 0 ? `; scratch wiped before start ${r.plan.wipeScratchBefore!.join(', ')}` : ''}`);
+  lines.push('', 'timeline (SUT events and injected faults on one clock):');
+  const shown = r.timeline;
+  for (const e of shown.slice(0, timelineEventsMax)) lines.push(`  ${describeTimelineEntry(e)}`);
+  if (shown.length > timelineEventsMax) lines.push(`  ... ${shown.length - timelineEventsMax} more entries`);
+  for (const res of r.verdict.results) {
+    lines.push(`check ${res.checker}: ${res.type}${res.type === 'fail' ? `: ${res.anomaly.message}` : res.type === 'unknown' ? `: ${res.error}` : ''}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+// streamcheck: run a randomized crash suite against a system under test, replay one case exactly,
+// or write a report from a suite's SQLite database. Bad arguments get one line naming them (exit 2);
+// `run` exits 0 only if every case passed.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { loadManifest, ManifestError, type LoadedManifest } from '../protocol/manifest.js';
+import { DEFAULT_RUN_BOUNDS, type RunBounds } from '../run/run-bounds.js';
+import { runSuite, type SuiteEvent, type SuiteResult, type StoredSuiteOptions } from '../run/run-suite.js';
+import { Store } from '../store/store.js';
+import { scenarioNames } from '../../scenarios/catalog.js';
+import { describeReplay, replayCase } from './replay-case.js';
+import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
+import { writeSuiteReport } from './write-report.js';
+
+class UsageError extends Error {}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const DEFAULT_MANIFEST = path.join(root, 'harness/protocol/reference-engine.manifest.json');
+
+function manifestAt(file: string): LoadedManifest {
+  if (!fs.existsSync(file)) throw new UsageError(`--sut: no manifest file ${file}`);
+  return loadManifest(file);
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
+}
+
+function scenarioList(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const known = scenarioNames();
+  for (const n of names) if (!known.includes(n)) throw new InvalidArgumentError(`unknown scenario ${JSON.stringify(n)} (known: ${known.join(', ')})`);
+  return names;
+}
+
+function bounds(o: { runTimeout?: number; caseTimeout?: number; restartsMax?: number }): RunBounds {
+  return {
+    runTimeoutMs: o.runTimeout ?? DEFAULT_RUN_BOUNDS.runTimeoutMs,
+    caseTimeoutMs: o.caseTimeout ?? DEFAULT_RUN_BOUNDS.caseTimeoutMs,
+    restartsMax: o.restartsMax ?? DEFAULT_RUN_BOUNDS.restartsMax,
+  };
+}
+
+/** Prints progress: a bar on a terminal, one line per failure always. */
+function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; stop: () => void } {
+  const tty = process.stderr.isTTY === true;
+  const bar = tty ? new cliProgress.SingleBar({ format: 'cases {bar} {value}/{total} | pass {pass} fail {fail} unknown {unknown} | crashes {crashes} | {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const tally = { pass: 0, fail: 0, unknown: 0, crashes: 0 };
+  let finished = 0;
+  const say = (line: string) => {
+    if (bar !== undefined) bar.stop();
+    process.stdout.write(`${line}\n`);
+    if (bar !== undefined) bar.start(total, finished, tally);
+  };
+  return {
+    onEvent(e) {
+      switch (e.type) {
+        case 'started':
+          finished = e.alreadyDone;
+          for (const s of e.skipped) say(`skipping scenario ${s.name}: the SUT does not implement ${s.missing.join(', ')}`);
+          if (e.alreadyDone > 0) say(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
+          bar?.start(total, finished, tally);
+          break;
+        case 'case-finished':
+          finished += 1;
+          tally[e.result.verdict.verdict] += 1;
+          tally.crashes += e.result.crashesInjected;
+          if (bar !== undefined) bar.update(finished, tally);
+          else if (finished % 25 === 0 || finished === total) process.stderr.write(`${finished}/${total} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown}\n`);
+          if (e.result.verdict.verdict === 'unknown') say(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
+          break;
+        case 'shrinking':
+          say(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed; shrinking...`);
+          break;
+        case 'shrunk':
+          say(`  shrunk after ${e.shrink.candidates} candidates${e.shrink.interrupted ? ' (stopped at the shrink budget)' : ''}: path ${e.shrink.path}`);
+          break;
+        case 'budget-exhausted':
+          say(`time budget used up after starting ${e.started} cases; resume with --resume`);
+          break;
+        default: {
+          const never: never = e;
+          throw new Error(`unknown suite event ${JSON.stringify(never)}`);
+        }
+      }
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+function printFailures(result: SuiteResult): void {
+  for (const f of result.failures) {
+    process.stdout.write(`\n${f.line}\n  replay: ${f.replayLine}\n`);
+    if (f.result.workDir !== null) process.stdout.write(`  directories: ${f.result.workDir}\n`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('streamcheck')
+    .description('Crash-tests a streaming engine\'s checkpointing: randomized SIGKILLs, restarts, and checks against a failure-free run and a pure model.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `streamcheck: ${s}` : s) });
+  let exitCode = 0;
+
+  program
+    .command('run')
+    .description('run a randomized crash suite')
+    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--scenarios <names>', `comma-separated scenarios (default: all the SUT supports): ${scenarioNames().join(', ')}`, scenarioList)
+    .option('--cases <n>', 'number of cases', positiveInt('--cases'), 100)
+    .option('--seed <n>', 'the suite\'s seed (default: random)', nonNegativeInt('--seed'))
+    .option('--workers <n>', 'cases run at once (default: one per core)', positiveInt('--workers'), os.availableParallelism())
+    .option('--db <file>', 'SQLite database (default: results/<time>/streamcheck.sqlite)')
+    .option('--time-budget <duration>', 'start no new case after this long, e.g. 2m', durationMs('--time-budget'))
+    .option('--no-shrink', 'do not shrink failing cases')
+    .option('--shrink-budget <duration>', 'time to spend shrinking one failing case', durationMs('--shrink-budget'), 60_000)
+    .option('--run-timeout <duration>', 'bound on one start of the SUT', durationMs('--run-timeout'))
+    .option('--case-timeout <duration>', 'bound on a case\'s faulty run, all restarts together', durationMs('--case-timeout'))
+    .option('--restarts-max <n>', 'restarts after the first start before a case gives up', nonNegativeInt('--restarts-max'))
+    .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
+    .option('--report <file>', 'write the Markdown report here (default: beside the database)')
+    .action(async (o) => {
+      let manifestFile: string = path.resolve(o.sut);
+      let opts: StoredSuiteOptions;
+      let resumeId: number | undefined;
+      let dbFile: string;
+      if (o.resume !== undefined) {
+        if (o.db === undefined) throw new UsageError('--resume needs --db <file>: the database of the suite to continue');
+        if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db} to resume`);
+        dbFile = path.resolve(o.db);
+        const store = Store.open(dbFile);
+        const suite = store.suite(o.resume === true ? undefined : o.resume);
+        store.close();
+        if (suite === undefined) throw new UsageError(`--resume: ${o.db} has no suite${o.resume === true ? '' : ` ${o.resume}`}`);
+        opts = suite.options as StoredSuiteOptions;
+        manifestFile = opts.manifestFile;
+        resumeId = suite.id;
+      } else {
+        dbFile = path.resolve(o.db ?? path.join(root, 'results', stamp(), 'streamcheck.sqlite'));
+        opts = {
+          manifestFile,
+          scenarios: o.scenarios ?? [],
+          cases: o.cases,
+          seed: o.seed ?? Math.floor(Math.random() * 0x7fffffff),
+          workers: o.workers,
+          timeBudgetMs: o.timeBudget ?? null,
+          bounds: bounds(o),
+          shrink: o.shrink,
+          shrinkBudgetMs: o.shrinkBudget,
+        };
+      }
+      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+      const sut = manifestAt(manifestFile);
+      process.stdout.write(`streamcheck run: seed ${opts.seed}, ${opts.cases} cases, ${opts.workers} workers, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
+      const progress = progressPrinter(opts.cases);
+      let result: SuiteResult;
+      try {
+        result = await runSuite({ ...opts, sut, dbFile }, progress.onEvent, resumeId);
+      } finally {
+        progress.stop();
+      }
+      printFailures(result);
+      const reportFile = path.resolve(o.report ?? path.join(path.dirname(dbFile), 'report.md'));
+      const summary = writeSuiteReport(dbFile, result.suiteId, reportFile);
+      process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n`);
+      exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !result.stoppedByBudget ? 0 : 1;
+    });
+
+  program
+    .command('replay')
+    .description('re-run exactly one case, from the line a failure printed')
+    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .requiredOption('--scenario <name>', 'the case\'s scenario')
+    .requiredOption('--seed <n>', 'the case\'s seed', nonNegativeInt('--seed'))
+    .option('--path <path>', 'the fast-check path of the (shrunk) case', '0')
+    .option('--keep <dir>', 'where to keep the case\'s directories', path.join(os.tmpdir(), 'streamcheck-replays'))
+    .option('--run-timeout <duration>', 'bound on one start of the SUT', durationMs('--run-timeout'))
+    .option('--case-timeout <duration>', 'bound on the faulty run', durationMs('--case-timeout'))
+    .option('--restarts-max <n>', 'restarts before giving up', nonNegativeInt('--restarts-max'))
+    .action(async (o) => {
+      if (!scenarioNames().includes(o.scenario)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(o.scenario)} (known: ${scenarioNames().join(', ')})`);
+      if (!/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 0:1:3, received ${JSON.stringify(o.path)}`);
+      const manifestFile = path.resolve(o.sut);
+      const sut = manifestAt(manifestFile);
+      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, bounds: bounds(o), keepDir: path.resolve(o.keep) };
+      const { drawn, result } = await replayCase(options);
+      process.stdout.write(`${describeReplay(options, drawn, result)}\n`);
+      exitCode = result.verdict.verdict === 'pass' ? 0 : result.verdict.verdict === 'fail' ? 1 : 3;
+    });
+
+  program
+    .command('report')
+    .description('write a report of a suite from its SQLite database')
+    .requiredOption('--db <file>', 'the suite\'s database')
+    .option('--suite <id>', 'which suite (default: the latest)', positiveInt('--suite'))
+    .option('--out <file>', 'where to write the Markdown report (default: print it)')
+    .action((o) => {
+      if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db}`);
+      const summary = writeSuiteReport(path.resolve(o.db), o.suite, o.out === undefined ? undefined : path.resolve(o.out));
+      process.stdout.write(`${summary}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = (error as { exitCode?: number; code?: string }).exitCode;
+    if (code !== undefined && typeof (error as { code?: string }).code === 'string' && (error as { code: string }).code.startsWith('commander.')) {
+      return (error as { code: string }).code === 'commander.helpDisplayed' || (error as { code: string }).code === 'commander.version' || code === 0 ? 0 : 2;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+process.on('SIGINT', () => {
+  process.stderr.write('\nstreamcheck: interrupted; finished cases are in the database (continue with --resume)\n');
+  process.exit(130);
+});
+process.on('SIGTERM', () => process.exit(143));
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError;
+    process.stderr.write(`streamcheck: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!usage && error instanceof Error && error.stack !== undefined && process.env.STREAMCHECK_DEBUG === '1') process.stderr.write(`${error.stack}\n`);
+    process.exit(usage ? 2 : 1);
+  },
+);
