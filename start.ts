@@ -1,37 +1,30 @@
-// `npm start`: runs the reference engine, as a real child process, over the bundled example program
-// and input, with a checkpoint and an output directory under results/, then prints each batch's
-// committed output. (The default crash suite replaces this once the harness lands: issue 4.)
+// `npm start`: the default crash suite. Every scenario, 200 cases, against the reference engine,
+// with real SIGKILLs at random crash points and after random delays, crashes during recovery and
+// scratch-directory wipes; the SQLite database and the Markdown report go to one results folder,
+// named at the start and at the end. Exit status 0 only if every case passed.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { readOutputDir } from './reference/sink/output-sink.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const results = path.join(root, 'results', `example-${stamp}`);
-const program = path.join(root, 'scenarios/examples/word-count.program.json');
-const input = path.join(root, 'scenarios/examples/word-count.input.json');
+const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
+const results = path.join('results', `suite-${stamp}`);
+const defaultCases = 200;
 
-const run = await execa('node', [path.join(root, 'dist/reference/cli/engine.js')], {
-  env: {
-    STREAMCHECK_PROGRAM: program,
-    STREAMCHECK_INPUT: input,
-    STREAMCHECK_CHECKPOINT_DIR: path.join(results, 'checkpoint'),
-    STREAMCHECK_OUTPUT_DIR: path.join(results, 'output'),
-    STREAMCHECK_SCRATCH_DIR: path.join(results, 'scratch'),
-    STREAMCHECK_EVENTS: 'no-crash-points',
-  },
-  reject: false,
-});
-if (run.exitCode !== 0) {
-  process.stderr.write(run.stderr);
-  process.exit(run.exitCode ?? 1);
-}
-fs.writeFileSync(path.join(results, 'events.jsonl'), run.stdout);
-for (const o of readOutputDir(path.join(results, 'output'))) {
-  console.log(`${String(o.batchTimeMs).padStart(6)} ms  ${o.output.padEnd(10)} ${JSON.stringify(o.records)}`);
-}
-const done = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { batchesCompleted: number };
-console.log(`\n${done.batchesCompleted} batches completed; checkpoints, outputs and events are in ${path.relative(process.cwd(), results)}`);
+const run = await execa(
+  'node',
+  [
+    path.join(root, 'dist/harness/cli/streamcheck.js'),
+    'run',
+    '--cases', String(defaultCases),
+    '--workers', String(os.availableParallelism()),
+    '--db', path.join(results, 'streamcheck.sqlite'),
+    '--report', path.join(results, 'report.md'),
+    ...process.argv.slice(2),
+  ],
+  { cwd: root, stdio: 'inherit', reject: false },
+);
+process.stdout.write(`\nresults folder: ${results} (streamcheck.sqlite, report.md)\n`);
+process.exit(run.exitCode ?? 1);

@@ -36,8 +36,10 @@ export interface RunCaseOptions {
   sut: LoadedManifest;
   /** Where failure-free runs are kept and reused; the suite's work directory. */
   failureFree: FailureFreeRuns;
-  /** Where the case's own (faulty-run) directory goes. */
+  /** Where the case's own (faulty-run) directory is made (a fast file system: see fastTempRoot). */
   workRoot: string;
+  /** Where a case that is kept is moved (default: it stays under workRoot). */
+  keepRoot?: string;
   /** The manifest file, for replay lines. */
   manifestFile?: string;
   bounds?: RunBounds;
@@ -114,11 +116,20 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
 
   const keep = o.keepWorkDir ?? 'unless-pass';
   const kept = keep === 'always' || (keep === 'unless-pass' && verdict.verdict !== 'pass');
-  if (kept) fs.cpSync(ff.dirs.outputDir, path.join(work, 'failure-free', 'output'), { recursive: true });
-  else fs.rmSync(work, { recursive: true, force: true });
+  let keptDir: string | null = null;
+  if (kept) {
+    fs.cpSync(ff.dirs.outputDir, path.join(work, 'failure-free', 'output'), { recursive: true });
+    keptDir = work;
+    if (o.keepRoot !== undefined && path.resolve(o.keepRoot) !== path.resolve(o.workRoot)) {
+      fs.mkdirSync(o.keepRoot, { recursive: true });
+      keptDir = path.join(o.keepRoot, path.basename(work));
+      fs.cpSync(work, keptDir, { recursive: true });
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  } else fs.rmSync(work, { recursive: true, force: true });
   if (stored !== undefined) {
     const a = verdict.anomaly;
-    stored.store.setCaseWorkDir(stored.caseId, kept ? work : null);
+    stored.store.setCaseWorkDir(stored.caseId, keptDir);
     stored.store.setCaseTimes(stored.caseId, { failureFreeMs: ff.durationMs, faultyMs, failureFreeReused: reused });
     stored.store.finishCase(stored.caseId, {
       verdict: verdict.verdict,
@@ -134,7 +145,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     verdict,
     plan,
     timeline: [...(reused ? [] : ff.timeline), ...timeline],
-    workDir: kept ? work : null,
+    workDir: keptDir,
     caseId,
     replayLine: replayLine({ scenario: c.scenario, seed: spec.seed, path: spec.path }, o.manifestFile),
     crashesInjected,

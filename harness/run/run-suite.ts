@@ -14,6 +14,7 @@ import { supportedScenarios } from '../case/supported-scenarios.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import { Store } from '../store/store.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
+import { fastTempRoot } from './fast-temp-root.js';
 import type { RunBounds } from './run-bounds.js';
 import { runCase, type CaseResult } from './run-case.js';
 import { shrinkCase, type ShrinkResult } from './shrink-case.js';
@@ -75,7 +76,7 @@ export function failureLine(scenario: string, seed: number, p: string, r: CaseRe
 
 export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void = () => {}, resumeSuiteId?: number): Promise<SuiteResult> {
   const store = Store.open(o.dbFile);
-  const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-suite-'));
+  const workRoot = fs.mkdtempSync(path.join(fastTempRoot(), 'streamcheck-suite-'));
   const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
   // Cases that do not pass keep their directories beside the database, for inspection.
   const casesDir = `${o.dbFile.replace(/\.(sqlite|db)$/, '')}-cases`;
@@ -105,7 +106,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     let casesRun = 0;
     let stoppedByBudget = false;
     const t0 = Date.now();
-    const common = { sut: o.sut, failureFree, workRoot: casesDir, manifestFile: o.manifestFile, bounds: o.bounds, store, suiteId };
+    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, bounds: o.bounds, store, suiteId };
 
     const runOne = async (index: number): Promise<void> => {
       const scenario: Scenario = scenarios[index % scenarios.length]!;
