@@ -36,6 +36,14 @@ def u16(s):
     return s.encode("utf-16-be", "surrogatepass")
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def jstr(s):
+    """A JSON string as JSON.stringify writes it (lone surrogates escaped as \\udxxx)."""
+    return LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group(0)), json.dumps(s, ensure_ascii=False))
+
+
 def canonical(v):
     if v is None:
         return "null"
@@ -50,12 +58,12 @@ def canonical(v):
             return str(int(v))
         return json.dumps(v)  # assumption: non-integral numbers never occur (see README)
     if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
+        return jstr(v)
     if isinstance(v, list):
         return "[" + ",".join(canonical(x) for x in v) + "]"
     if isinstance(v, dict):
         keys = sorted(v.keys(), key=u16)
-        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical(v[k]) for k in keys) + "}"
+        return "{" + ",".join(jstr(k) + ":" + canonical(v[k]) for k in keys) + "}"
     raise TypeError("not a JSON value: %r" % (v,))
 
 
@@ -121,6 +129,17 @@ def utf16_len(s):
     return len(u16(s)) // 2
 
 
+def first_unit(s):
+    """JavaScript's s.slice(0, 1): the first UTF-16 code unit (half of a surrogate pair for astral characters)."""
+    return u16(s)[:2].decode("utf-16-be", "surrogatepass")
+
+
+def need_field(fn, x, f):
+    if not isinstance(x, dict) or f not in x:
+        raise FunctionError('function %s expected an object with field "%s", received %s' % (fn, f, canonical(x)))
+    return x[f]
+
+
 def mk_map(name, arg):
     if name == "identity":
         return lambda x: x
@@ -144,6 +163,16 @@ def mk_map(name, arg):
         return lambda x: [need_pair("swap", x)[1], x[0]]
     if name == "key-by-mod":
         return lambda x: [need_int("key-by-mod", x) % arg, x]
+    if name == "to-upper":
+        return lambda x: need_str("to-upper", x).upper()
+    if name == "first-char":
+        return lambda x: first_unit(need_str("first-char", x))
+    if name == "key-by-first-char":
+        return lambda x: [first_unit(need_str("key-by-first-char", x)), x]
+    if name == "key-by-field":
+        return lambda x: [need_field("key-by-field", x, arg), x]
+    if name == "field":
+        return lambda x: need_field("field", x, arg)
     if name == "key-by-length":
         return lambda x: [utf16_len(need_str("key-by-length", x)), x]
     return None
@@ -152,6 +181,8 @@ def mk_map(name, arg):
 def mk_flatmap(name, arg):
     if name == "split-words":
         return lambda x: [w for w in re.split(JS_WS, need_str("split-words", x)) if w]
+    if name == "split-chars":
+        return lambda x: list(need_str("split-chars", x))
     if name == "duplicate":
         return lambda x: [x, x]
     if name == "digits":
@@ -172,6 +203,8 @@ def mk_filter(name, arg):
         return lambda x: need_int("lt", x) < arg
     if name == "non-empty":
         return lambda x: len(need_str("non-empty", x)) > 0
+    if name == "shorter-than":
+        return lambda x: utf16_len(need_str("shorter-than", x)) < arg
     if name == "value-gt":
         return lambda x: need_int("value-gt", need_pair("value-gt", x)[1]) > arg
     if name == "value-nonzero":
@@ -234,7 +267,8 @@ def mk_update(name, arg):
 
 FN_ARGS = {  # functions that need an argument: 'int' or 'positive-int'
     "mod": "positive-int", "add": "int", "key-by-mod": "positive-int", "range": "positive-int",
-    "gt": "int", "lt": "int", "value-gt": "int", "session": "positive-int",
+    "gt": "int", "lt": "int", "value-gt": "int", "session": "positive-int", "shorter-than": "positive-int",
+    "key-by-field": "string", "field": "string",
 }
 MAKERS = {"map": mk_map, "flatMap": mk_flatmap, "filter": mk_filter, "reduce": mk_reduce,
           "inverse": mk_inverse, "update": mk_update}
@@ -250,7 +284,10 @@ def resolve(kind, ref):
     spec = FN_ARGS.get(name)
     if spec is None and has_arg:
         raise BadInput("function %s takes no argument" % name)
-    if spec is not None and (not is_int(arg) or (spec == "positive-int" and arg <= 0)):
+    if spec == "string":
+        if not isinstance(arg, str):
+            raise BadInput("function %s needs a string argument" % name)
+    elif spec is not None and (not is_int(arg) or (spec == "positive-int" and arg <= 0)):
         raise BadInput("function %s needs an integer argument" % name)
     fn = MAKERS[kind](name, arg)
     if fn is None:
