@@ -1,11 +1,12 @@
 // The fault plan as fast-check draws it, before the case runs. Where a crash lands is drawn as a
 // fraction of the failure-free run (of its crash points, or of its duration), because how many
 // crash points a run passes is only known once the SUT has run; resolveFaultPlan turns the draw
-// into concrete faults. Fractions shrink toward 0, so a shrunk counterexample crashes early.
+// into concrete faults. Fractions shrink toward 0, so a shrunk counterexample crashes early. Which
+// kinds are drawn is the conformance level's fault profile (conformance-level.ts).
 
 import fc from 'fast-check';
-import type { CrashMechanism } from '../protocol/manifest.js';
 import type { Fault, FaultPlan } from '../faults/fault.js';
+import type { FaultProfile } from './conformance-level.js';
 
 export type DrawnFault =
   /** At the crash point `fraction` of the way through a failure-free run. */
@@ -15,10 +16,14 @@ export type DrawnFault =
   /** A SIGKILL `fraction` of the failure-free run's duration after the start. */
   | { kind: 'kill-after'; fraction: number };
 
+export type DrawnCorruption = { how: 'truncate' | 'bitflip'; fraction: number } | null;
+
 export interface FaultPlanDraw {
   faults: DrawnFault[];
   /** For each restart (start 2, 3, ...): wipe the scratch directory first. */
   wipeScratch: boolean[];
+  /** For each restart: corrupt the newest metadata checkpoint first (level L4), or not. */
+  corruptCheckpoint?: DrawnCorruption[];
 }
 
 /** How many faults one case injects at most (each one a restart). */
@@ -26,34 +31,36 @@ export const FAULTS_MAX = 3;
 /** crash-in-recovery draws n from 1..this: the recovery points come first in a restart. */
 export const RECOVERY_CRASH_POINTS_MAX = 4;
 
-export interface SutCapabilities {
-  crashMechanisms: readonly CrashMechanism[];
-}
+/** What the SUT and the level allow. */
+export type SutCapabilities = FaultProfile;
 
 // Unbiased: fast-check leans toward small values on early runs, and every case of a suite is an
 // early run of its own seed, which would put nearly every crash at the very start.
 const fraction = fc.noBias(fc.integer({ min: 0, max: 999 })).map((k) => k / 1000);
 
-export function faultPlanDraw(caps: SutCapabilities): fc.Arbitrary<FaultPlanDraw> {
-  const points = caps.crashMechanisms.includes('crash-points');
-  const kills = caps.crashMechanisms.includes('sigkill');
+export function faultPlanDraw(p: SutCapabilities): fc.Arbitrary<FaultPlanDraw> {
+  if (!p.timedKills && !p.crashPoints) return fc.constant({ faults: [], wipeScratch: [] });
   const first: fc.Arbitrary<DrawnFault>[] = [];
   const later: fc.Arbitrary<DrawnFault>[] = [];
-  if (points) {
+  if (p.crashPoints) {
     first.push(fraction.map((f) => ({ kind: 'crash-point', fraction: f }) as const));
     later.push(fraction.map((f) => ({ kind: 'crash-point', fraction: f }) as const));
-    later.push(fc.noBias(fc.integer({ min: 1, max: RECOVERY_CRASH_POINTS_MAX })).map((n) => ({ kind: 'crash-in-recovery', n }) as const));
   }
-  if (kills) {
+  if (p.recoveryCrashes) later.push(fc.noBias(fc.integer({ min: 1, max: RECOVERY_CRASH_POINTS_MAX })).map((n) => ({ kind: 'crash-in-recovery', n }) as const));
+  if (p.timedKills) {
     first.push(fraction.map((f) => ({ kind: 'kill-after', fraction: f }) as const));
     later.push(fraction.map((f) => ({ kind: 'kill-after', fraction: f }) as const));
   }
-  if (first.length === 0) throw new Error('the SUT declares no crash mechanism');
-  return fc
-    .tuple(fc.oneof(...first), fc.array(fc.oneof(...later), { maxLength: FAULTS_MAX - 1 }))
-    .chain(([head, tail]) =>
-      fc.array(fc.boolean(), { minLength: tail.length + 1, maxLength: tail.length + 1 }).map((wipeScratch) => ({ faults: [head, ...tail], wipeScratch })),
-    );
+  const restarts = (n: number) => ({ minLength: n, maxLength: n });
+  const corruption: fc.Arbitrary<DrawnCorruption> = fc.option(fc.record({ how: fc.constantFrom('truncate' as const, 'bitflip' as const), fraction }), { freq: 2 });
+  return fc.tuple(fc.oneof(...first), fc.array(fc.oneof(...later), { maxLength: FAULTS_MAX - 1 })).chain(([head, tail]) =>
+    fc
+      .tuple(
+        p.scratchWipes ? fc.array(fc.boolean(), restarts(tail.length + 1)) : fc.constant(Array.from({ length: tail.length + 1 }, () => false)),
+        p.storageFaults ? fc.array(corruption, restarts(tail.length + 1)) : fc.constant(undefined),
+      )
+      .map(([wipeScratch, corruptCheckpoint]) => (corruptCheckpoint === undefined ? { faults: [head, ...tail], wipeScratch } : { faults: [head, ...tail], wipeScratch, corruptCheckpoint })),
+  );
 }
 
 /** What the failure-free run tells about where faults can land. */
@@ -82,5 +89,6 @@ export function resolveFaultPlan(draw: FaultPlanDraw, ff: FailureFreeShape): Fau
     }
   });
   const wipeScratchBefore = draw.wipeScratch.flatMap((wipe, i) => (wipe ? [i + 2] : []));
-  return { faults, wipeScratchBefore };
+  const corruptCheckpointBefore = (draw.corruptCheckpoint ?? []).flatMap((c, i) => (c === null ? [] : [{ attempt: i + 2, how: c.how, fraction: c.fraction }]));
+  return corruptCheckpointBefore.length > 0 ? { faults, wipeScratchBefore, corruptCheckpointBefore } : { faults, wipeScratchBefore };
 }

@@ -14,7 +14,19 @@ import type { RunBounds } from '../run/run-bounds.js';
 import { runCase, type CaseResult } from '../run/run-case.js';
 import { failureLine } from '../run/run-suite.js';
 import type { TimelineEntry } from '../run/timeline.js';
-import { describeFault } from '../faults/fault.js';
+import { describeFault, type InjectedFault } from '../faults/fault.js';
+import { faultProfile, type Level } from '../case/conformance-level.js';
+
+function describeInjectedFault(f: InjectedFault): string {
+  switch (f.kind) {
+    case 'wipe-scratch':
+      return 'scratch directory wiped';
+    case 'corrupt-checkpoint':
+      return `newest metadata checkpoint ${f.how === 'truncate' ? 'truncated' : 'bit-flipped'}`;
+    default:
+      return describeFault(f);
+  }
+}
 
 export interface ReplayOptions {
   sut: LoadedManifest;
@@ -22,6 +34,8 @@ export interface ReplayOptions {
   scenario: string;
   seed: number;
   path: string;
+  /** The conformance level the case was drawn at (its fault kinds). */
+  level: Level;
   bounds: RunBounds;
   /** Where the case's directories are kept. */
   keepDir: string;
@@ -29,7 +43,7 @@ export interface ReplayOptions {
 
 export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
   const scenario = scenarioNamed(o.scenario);
-  const arb = caseArbitrary(scenario, { crashMechanisms: o.sut.manifest.crashMechanisms });
+  const arb = caseArbitrary(scenario, faultProfile(o.level));
   let drawn: DrawnCase | undefined;
   // fast-check replays the case at (seed, path) and stops there.
   await fc.check(
@@ -64,7 +78,7 @@ export function describeTimelineEntry(e: TimelineEntry): string {
     case 'garbage':
       return `${at}  garbage on stdout (${e.reason}): ${e.line.slice(0, 120)}`;
     case 'fault':
-      return `${at}  FAULT ${e.fault.kind === 'wipe-scratch' ? 'scratch directory wiped' : describeFault(e.fault)}${e.injected ? '' : ' (not reached: the run ended first)'}`;
+      return `${at}  FAULT ${describeInjectedFault(e.fault)}${e.injected ? '' : ' (not injected: the run ended first, or nothing to corrupt)'}`;
     case 'exit':
       return `${at}  exit: ${e.exit.type}${e.exit.exitCode === null ? '' : ` code ${e.exit.exitCode}`}${e.exit.signal === null ? '' : ` ${e.exit.signal}`} after ${e.exit.durationMs} ms`;
     default: {
@@ -86,7 +100,7 @@ export function describeReplay(o: ReplayOptions, drawn: DrawnCase, r: CaseResult
   for (const [name, records] of Object.entries(c.input.streams)) {
     lines.push(`  ${name}: ${records.length} records: ${records.map((x) => `${x.offset}@${x.arrivalMs}=${JSON.stringify(x.value)}`).join(' ')}`);
   }
-  lines.push(`fault plan: ${r.plan.faults.map(describeFault).join('; ') || 'none'}${(r.plan.wipeScratchBefore ?? []).length > 0 ? `; scratch wiped before start ${r.plan.wipeScratchBefore!.join(', ')}` : ''}`);
+  lines.push(`fault plan (level ${o.level}): ${r.plan.faults.map(describeFault).join('; ') || 'none'}${(r.plan.wipeScratchBefore ?? []).length > 0 ? `; scratch wiped before start ${r.plan.wipeScratchBefore!.join(', ')}` : ''}${(r.plan.corruptCheckpointBefore ?? []).map((c) => `; newest metadata checkpoint ${c.how === 'truncate' ? 'truncated' : 'bit-flipped'} before start ${c.attempt}`).join('')}`);
   lines.push('', 'timeline (SUT events and injected faults on one clock):');
   const shown = r.timeline;
   for (const e of shown.slice(0, timelineEventsMax)) lines.push(`  ${describeTimelineEntry(e)}`);

@@ -17,8 +17,14 @@ import { scenarioNames } from '../../scenarios/catalog.js';
 import { describeReplay, replayCase } from './replay-case.js';
 import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
 import { writeSuiteReport } from './write-report.js';
+import { highestLevel, isLevel, LEVELS, type Level } from '../case/conformance-level.js';
 
 class UsageError extends Error {}
+
+function levelArg(text: string): Level {
+  if (!isLevel(text)) throw new InvalidArgumentError(`--level must be one of ${LEVELS.join(', ')}, received ${JSON.stringify(text)}`);
+  return text;
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_MANIFEST = path.join(root, 'harness/protocol/reference-engine.manifest.json');
@@ -123,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--run-timeout <duration>', 'bound on one start of the SUT', durationMs('--run-timeout'))
     .option('--case-timeout <duration>', 'bound on a case\'s faulty run, all restarts together', durationMs('--case-timeout'))
     .option('--restarts-max <n>', 'restarts after the first start before a case gives up', nonNegativeInt('--restarts-max'))
+    .option('--level <level>', 'conformance level of the faults to inject, L1..L4 (default: the highest the SUT allows)', levelArg)
     .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
     .option('--report <file>', 'write the Markdown report here (default: beside the database)')
     .action(async (o) => {
@@ -153,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
           bounds: bounds(o),
           shrink: o.shrink,
           shrinkBudgetMs: o.shrinkBudget,
+          level: o.level,
         };
       }
       fs.mkdirSync(path.dirname(dbFile), { recursive: true });
@@ -180,6 +188,7 @@ async function main(argv: string[]): Promise<number> {
     .requiredOption('--seed <n>', 'the case\'s seed', nonNegativeInt('--seed'))
     .option('--path <path>', 'the fast-check path of the (shrunk) case', '0')
     .option('--keep <dir>', 'where to keep the case\'s directories', path.join(os.tmpdir(), 'streamcheck-replays'))
+    .option('--level <level>', 'the conformance level the case was drawn at (default: the highest the SUT allows)', levelArg)
     .option('--run-timeout <duration>', 'bound on one start of the SUT', durationMs('--run-timeout'))
     .option('--case-timeout <duration>', 'bound on the faulty run', durationMs('--case-timeout'))
     .option('--restarts-max <n>', 'restarts before giving up', nonNegativeInt('--restarts-max'))
@@ -188,7 +197,7 @@ async function main(argv: string[]): Promise<number> {
       if (!/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 0:1:3, received ${JSON.stringify(o.path)}`);
       const manifestFile = path.resolve(o.sut);
       const sut = manifestAt(manifestFile);
-      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, bounds: bounds(o), keepDir: path.resolve(o.keep) };
+      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep) };
       const { drawn, result } = await replayCase(options);
       process.stdout.write(`${describeReplay(options, drawn, result)}\n`);
       exitCode = result.verdict.verdict === 'pass' ? 0 : result.verdict.verdict === 'fail' ? 1 : 3;

@@ -11,7 +11,10 @@ export type Fault =
   | { kind: 'kill-after'; delayMs: number };
 
 /** A fault between two starts rather than during one. */
-export type BetweenStartsFault = { kind: 'wipe-scratch' };
+export type BetweenStartsFault =
+  | { kind: 'wipe-scratch' }
+  /** Truncate or flip a bit of the newest metadata checkpoint file (level L4). */
+  | { kind: 'corrupt-checkpoint'; how: 'truncate' | 'bitflip'; fraction: number };
 export type InjectedFault = Fault | BetweenStartsFault;
 
 export interface FaultPlan {
@@ -19,6 +22,8 @@ export interface FaultPlan {
   /** Starts (2, 3, ...) before which the scratch directory is wiped: node loss, where only the
    *  checkpoint directory ("reliable storage") survives. */
   wipeScratchBefore?: number[];
+  /** Starts before which the newest metadata checkpoint file is corrupted. */
+  corruptCheckpointBefore?: { attempt: number; how: 'truncate' | 'bitflip'; fraction: number }[];
 }
 
 /** The crash mechanism a SUT must declare for the harness to inject this fault. */

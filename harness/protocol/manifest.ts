@@ -28,6 +28,11 @@ export const manifestSchema = z
     operations: z.array(z.enum(OPERATION_NAMES)).min(1).describe('The program operations (op names) the SUT implements'),
     outputGuarantee: outputGuaranteeSchema,
     events: z.boolean().optional().describe('true if the SUT prints JSON-line progress events on stdout'),
+    storageFaults: z
+      .object({ metadataFilePattern: z.string().min(1).describe('A regular expression matching the names of metadata checkpoint files directly in the checkpoint directory') })
+      .strict()
+      .optional()
+      .describe('Allows storage faults (level L4): the harness may truncate or flip a bit in the newest file matching the pattern, between two starts, when at least one other matching file exists'),
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional().describe('Extra environment variables for the command (never STREAMCHECK_* protocol variables)'),
   })
   .strict();

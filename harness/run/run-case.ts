@@ -42,6 +42,8 @@ export interface RunCaseOptions {
   keepRoot?: string;
   /** The manifest file, for replay lines. */
   manifestFile?: string;
+  /** The conformance level, for replay lines, when it is not the SUT's highest. */
+  level?: string;
   bounds?: RunBounds;
   store?: Store;
   suiteId?: number | null;
@@ -68,9 +70,10 @@ export interface CaseResult {
   faultyMs: number;
 }
 
-export function replayLine(spec: { scenario: string; seed: number; path: string }, manifestFile?: string): string {
+export function replayLine(spec: { scenario: string; seed: number; path: string }, manifestFile?: string, level?: string): string {
   const sut = manifestFile === undefined ? '' : ` --sut ${JSON.stringify(manifestFile)}`;
-  return `streamcheck replay${sut} --scenario ${spec.scenario} --seed ${spec.seed} --path "${spec.path}"`;
+  const lvl = level === undefined ? '' : ` --level ${level}`;
+  return `streamcheck replay${sut}${lvl} --scenario ${spec.scenario} --seed ${spec.seed} --path "${spec.path}"`;
 }
 
 let caseCounter = 0;
@@ -102,7 +105,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   const clock = () => Math.round(performance.now() - t0);
   const timeline: TimelineEntry[] = [];
   const dirs = makeRunDirs(work, 'faulty', c);
-  const outcome = await runUntilDone({ sut: o.sut, scenarioCase: c, bounds, clock, timeline, store: stored, dirs, kind: 'faulty', faults: plan.faults, wipeScratchBefore: plan.wipeScratchBefore });
+  const outcome = await runUntilDone({ sut: o.sut, scenarioCase: c, bounds, clock, timeline, store: stored, dirs, kind: 'faulty', faults: plan.faults, wipeScratchBefore: plan.wipeScratchBefore, corruptCheckpointBefore: plan.corruptCheckpointBefore });
   const faultyMs = clock();
   const events: SutEvent[] = timeline.flatMap((e) => (e.type === 'event' ? [e.event] : []));
 
@@ -140,14 +143,14 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       detail: verdict,
     });
   }
-  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && e.fault.kind !== 'wipe-scratch').length;
+  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after')).length;
   return {
     verdict,
     plan,
     timeline: [...(reused ? [] : ff.timeline), ...timeline],
     workDir: keptDir,
     caseId,
-    replayLine: replayLine({ scenario: c.scenario, seed: spec.seed, path: spec.path }, o.manifestFile),
+    replayLine: replayLine({ scenario: c.scenario, seed: spec.seed, path: spec.path }, o.manifestFile, o.level),
     crashesInjected,
     failureFreeReused: reused,
     failureFreeMs: ff.durationMs,

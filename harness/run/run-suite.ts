@@ -11,6 +11,7 @@ import type { Scenario } from '../../scenarios/scenario.js';
 import { scenarioNamed } from '../../scenarios/catalog.js';
 import { caseArbitrary, caseSeed, type DrawnCase } from '../case/case-arbitrary.js';
 import { supportedScenarios } from '../case/supported-scenarios.js';
+import { faultProfile, highestLevel, levelUnsupported, type Level } from '../case/conformance-level.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import { Store } from '../store/store.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
@@ -33,6 +34,10 @@ export interface SuiteOptions {
   bounds: RunBounds;
   shrink: boolean;
   shrinkBudgetMs: number;
+  /** Which fault kinds cases draw (default: the highest level the manifest allows). */
+  level?: Level;
+  /** Stop starting cases once one has failed (conformance, self-test). */
+  stopAtFirstFailure?: boolean;
 }
 
 /** What a suite stores as its options, and --resume reads back. */
@@ -92,12 +97,15 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       done = store.finishedCaseIndexes(suiteId);
       store.reopenSuite(suiteId);
     } else {
-      const stored: StoredSuiteOptions = { manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs };
+      const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
     }
     onEvent({ type: 'started', suiteId, total: o.cases, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped });
 
-    const caps = { crashMechanisms: o.sut.manifest.crashMechanisms };
+    const level = o.level ?? highestLevel(o.sut.manifest);
+    const unsupported = levelUnsupported(o.sut.manifest, level);
+    if (unsupported !== null) throw new Error(`${o.sut.manifest.name} cannot be tested at level ${level}: ${unsupported}`);
+    const caps = faultProfile(level);
     const todo = Array.from({ length: o.cases }, (_, i) => i).filter((i) => !done.has(i));
     const counts = { pass: 0, fail: 0, unknown: 0 };
     const failures: SuiteFailure[] = [];
@@ -106,7 +114,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     let casesRun = 0;
     let stoppedByBudget = false;
     const t0 = Date.now();
-    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, bounds: o.bounds, store, suiteId };
+    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level: o.level, bounds: o.bounds, store, suiteId };
 
     const runOne = async (index: number): Promise<void> => {
       const scenario: Scenario = scenarios[index % scenarios.length]!;
@@ -137,6 +145,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     let next = 0;
     const worker = async (): Promise<void> => {
       for (;;) {
+        if (o.stopAtFirstFailure === true && failures.length + counts.fail > 0) return;
         if (o.timeBudgetMs !== null && Date.now() - t0 > o.timeBudgetMs) {
           if (next < todo.length) stoppedByBudget = true;
           return;

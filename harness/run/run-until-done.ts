@@ -7,6 +7,8 @@ import type { ScenarioCase } from '../../scenarios/scenario.js';
 import { crashPointEnv, crashPointInjected } from '../faults/crash-point-fault.js';
 import { describeFault, mechanismOf, type Fault } from '../faults/fault.js';
 import { armKillAfter } from '../faults/kill-after-fault.js';
+import { corruptNewestCheckpoint } from '../faults/corrupt-checkpoint-fault.js';
+import type { FaultPlan } from '../faults/fault.js';
 import type { ProcessExit } from '../process/process-exit.js';
 import { SutProcess } from '../process/sut-process.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
@@ -24,6 +26,8 @@ export interface RunUntilDoneOptions {
   faults: readonly Fault[];
   /** Starts before which the scratch directory is wiped. */
   wipeScratchBefore?: readonly number[];
+  /** Starts before which the newest metadata checkpoint is corrupted. */
+  corruptCheckpointBefore?: FaultPlan['corruptCheckpointBefore'];
   bounds: RunBounds;
   /** The case's clock: milliseconds since the case started. */
   clock: () => number;
@@ -60,6 +64,16 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault: { kind: 'wipe-scratch' }, injected: true });
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'wipe-scratch', fault: { kind: 'wipe-scratch' }, injected: true, atMs });
+    }
+    for (const c of o.corruptCheckpointBefore ?? []) {
+      if (c.attempt !== attempt) continue;
+      const pattern = o.sut.manifest.storageFaults?.metadataFilePattern;
+      if (pattern === undefined) throw new Error(`storage fault planned, but ${o.sut.manifest.name} declares no storageFaults in its manifest`);
+      const r = corruptNewestCheckpoint(o.dirs.checkpointDir, pattern, c.how, c.fraction);
+      const fault = { kind: 'corrupt-checkpoint' as const, how: c.how, fraction: c.fraction };
+      const atMs = o.clock();
+      o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected });
+      if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'corrupt-checkpoint', fault: { ...fault, file: r.file, detail: r.detail }, injected: r.injected, atMs: r.injected ? atMs : null });
     }
     const startAt = o.clock();
     o.timeline.push({ type: 'start', atMs: startAt, run: o.kind, attempt });

@@ -98,6 +98,36 @@ CREATE TABLE IF NOT EXISTS counterexamples (
   timeline_json TEXT NOT NULL
 );
 
+-- One row per bug variant of a \`streamcheck selftest\`: was the bug caught, how fast, and how small
+-- its shrunk counterexample is. The variant's cases are an ordinary suite (suite_id). Rows of one
+-- self-test share selftest_started_at.
+CREATE TABLE IF NOT EXISTS selftest_results (
+  id INTEGER PRIMARY KEY,
+  selftest_started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  variant TEXT NOT NULL,
+  suite_id INTEGER REFERENCES suites(id),
+  seed INTEGER NOT NULL,
+  scenarios_json TEXT NOT NULL,
+  budget_ms INTEGER NOT NULL,
+  shrink_budget_ms INTEGER NOT NULL,
+  caught INTEGER NOT NULL,
+  ms_to_first_failure INTEGER,
+  cases_run INTEGER NOT NULL,
+  -- The first failing case and what it found.
+  case_id INTEGER REFERENCES cases(id),
+  anomaly TEXT,
+  message TEXT,
+  failure_line TEXT,
+  -- The shrunk counterexample: its size (input records, faults injected or planned) and replay line.
+  shrunk_path TEXT,
+  shrunk_input_records INTEGER,
+  shrunk_faults INTEGER,
+  shrunk_replay_line TEXT,
+  shrink_candidates INTEGER,
+  shrink_interrupted INTEGER
+);
+
 CREATE INDEX IF NOT EXISTS cases_by_suite ON cases (suite_id, verdict);
 CREATE INDEX IF NOT EXISTS events_by_run ON events (run_id, attempt);
 `;

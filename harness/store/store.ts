@@ -41,6 +41,25 @@ export interface FaultRow {
   atMs: number | null;
 }
 
+/** One bug variant's line of a self-test (table selftest_results). */
+export interface SelftestResultRow {
+  selftestStartedAt: string;
+  variant: string;
+  suiteId: number | null;
+  seed: number;
+  scenarios: readonly string[];
+  budgetMs: number;
+  shrinkBudgetMs: number;
+  caught: boolean;
+  msToFirstFailure: number | null;
+  casesRun: number;
+  caseId: number | null;
+  anomaly: string | null;
+  message: string | null;
+  failureLine: string | null;
+  shrunk: { path: string; inputRecords: number; faults: number; replayLine: string; candidates: number; interrupted: boolean } | null;
+}
+
 export class StoreError extends Error {
   override name = 'StoreError';
 }
@@ -174,6 +193,22 @@ export class Store {
     this.db
       .prepare('INSERT INTO events (run_id, attempt, at_ms, kind, name, json) VALUES (?, ?, ?, ?, ?, ?)')
       .run(runId, attempt, atMs, kind, name, JSON.stringify(json));
+  }
+
+  recordSelftestResult(r: SelftestResultRow): number {
+    const s = r.shrunk;
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO selftest_results (selftest_started_at, finished_at, variant, suite_id, seed, scenarios_json, budget_ms, shrink_budget_ms, caught, ms_to_first_failure, cases_run,
+             case_id, anomaly, message, failure_line, shrunk_path, shrunk_input_records, shrunk_faults, shrunk_replay_line, shrink_candidates, shrink_interrupted)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          r.selftestStartedAt, now(), r.variant, r.suiteId, r.seed, JSON.stringify(r.scenarios), r.budgetMs, r.shrinkBudgetMs, r.caught ? 1 : 0, r.msToFirstFailure, r.casesRun,
+          r.caseId, r.anomaly, r.message, r.failureLine, s?.path ?? null, s?.inputRecords ?? null, s?.faults ?? null, s?.replayLine ?? null, s?.candidates ?? null, s === null ? null : s.interrupted ? 1 : 0,
+        ).lastInsertRowid,
+    );
   }
 
   recordCounterexample(caseId: number, replayLine: string, caseJson: unknown, timeline: unknown): void {

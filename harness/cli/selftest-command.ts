@@ -1,0 +1,80 @@
+// `streamcheck selftest`: runs the harness against every bug variant of the reference engine (or
+// those given with --bugs), each within a time budget, prints a table of which were caught and how
+// fast, and stores it in SQLite. Fails (exit 1, through SelftestFailedError) unless every variant
+// was caught within its budget.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError, type Command } from 'commander';
+import { BUGS, isBugName, type BugName } from '../../reference/engine/bugs.js';
+import { DEFAULT_RUN_BOUNDS } from '../run/run-bounds.js';
+import { runSelftest, type SelftestEvent } from '../selftest/run-selftest.js';
+import { selftestReplays, selftestTable } from '../selftest/selftest-table.js';
+import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Thrown when a variant was not caught, after the table is printed: the CLI exits 1. */
+export class SelftestFailedError extends Error {
+  override name = 'SelftestFailedError';
+}
+
+function bugList(text: string): BugName[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('--bugs needs at least one bug name');
+  for (const n of names) if (!isBugName(n)) throw new InvalidArgumentError(`unknown bug ${JSON.stringify(n)} (known: ${Object.keys(BUGS).join(', ')})`);
+  return names as BugName[];
+}
+
+function printer(): (e: SelftestEvent) => void {
+  return (e) => {
+    switch (e.type) {
+      case 'variant-started':
+        process.stdout.write(`[${e.position}/${e.total}] ${e.bug}: ${BUGS[e.bug]}\n`);
+        break;
+      case 'suite':
+        if (e.event.type === 'shrinking') process.stdout.write(`  case ${e.event.index} (${e.event.scenario}, seed ${e.event.seed}) failed; shrinking...\n`);
+        break;
+      case 'variant-finished': {
+        const r = e.result;
+        const secs = r.msToFirstFailure === null ? '' : ` after ${(r.msToFirstFailure / 1000).toFixed(1)} s`;
+        process.stdout.write(`  ${r.caught ? 'caught' : 'NOT caught'}${secs}, ${r.casesRun} cases${r.failure === null ? '' : `: ${r.failure.anomaly}`}\n`);
+        break;
+      }
+      default: {
+        const never: never = e;
+        throw new Error(`unknown self-test event ${JSON.stringify(never)}`);
+      }
+    }
+  };
+}
+
+/** Adds `selftest` to the streamcheck program. */
+export function registerSelftest(program: Command): void {
+  program
+    .command('selftest')
+    .description('run the harness against each bug variant of the reference engine and report which it catches')
+    .option('--bugs <names>', `comma-separated bugs (default: all): ${Object.keys(BUGS).join(', ')}`, bugList)
+    .option('--budget <duration>', 'per variant: start no new case after this long', durationMs('--budget'), 60_000)
+    .option('--shrink-budget <duration>', 'per variant: time to shrink its first failing case (0s: do not shrink)', durationMs('--shrink-budget'), 30_000)
+    .option('--db <file>', 'SQLite database (default: results/selftest-<time>/selftest.sqlite)')
+    .option('--seed <n>', 'the seed of every variant\'s suite (default: random)', nonNegativeInt('--seed'))
+    .option('--workers <n>', 'cases run at once (default: one per core)', positiveInt('--workers'), os.availableParallelism())
+    .action(async (o: { bugs?: BugName[]; budget: number; shrinkBudget: number; db?: string; seed?: number; workers: number }) => {
+      const bugs = o.bugs ?? (Object.keys(BUGS) as BugName[]);
+      const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
+      const dbFile = path.resolve(o.db ?? path.join(root, 'results', `selftest-${stamp}`, 'selftest.sqlite'));
+      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+      process.stdout.write(`streamcheck selftest: seed ${seed}, ${bugs.length} variants, budget ${o.budget / 1000} s each, shrink budget ${o.shrinkBudget / 1000} s, ${o.workers} workers\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
+      const result = await runSelftest({ bugs, seed, budgetMs: o.budget, shrinkBudgetMs: o.shrinkBudget, dbFile, workers: o.workers, bounds: DEFAULT_RUN_BOUNDS }, printer());
+      process.stdout.write(`\n${selftestTable(result.variants)}\n`);
+      const replays = selftestReplays(result.variants);
+      if (replays !== '') process.stdout.write(`\ncounterexamples:\n${replays}\n`);
+      const missed = result.variants.filter((v) => !v.caught).map((v) => v.bug);
+      if (missed.length > 0) throw new SelftestFailedError(`${missed.length} of ${result.variants.length} variants not caught within ${o.budget / 1000} s: ${missed.join(', ')}`);
+      process.stdout.write(`\nall ${result.variants.length} variants caught\n`);
+    });
+}

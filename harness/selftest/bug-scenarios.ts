@@ -1,0 +1,32 @@
+// For each bug of the reference engine's catalogue, the scenarios whose programs reach it: a bug in
+// window recovery only shows in a program with an inverse window, a timeout bug only with
+// mapWithState. The self-test draws its cases from these alone, so its time budget is spent where
+// the bug can show. The list lives with the self-test, not in reference/: the engine knows nothing
+// about scenarios.
+
+import type { BugName } from '../../reference/engine/bugs.js';
+
+/** Scenarios that exercise a bug, the most direct first (case i of a suite uses scenario i mod n). */
+export const BUG_SCENARIOS: Readonly<Record<BugName, readonly string[]>> = {
+  // Lost or mis-read batches show in any output; a stateless program shows them soonest.
+  'forget-pending-batches': ['word-count', 'stateful-word-count', 'windowed-sums'],
+  'skip-checkpoint-batch': ['word-count', 'stateful-word-count', 'windowed-sums'],
+  'offsets-committed-before-output': ['word-count', 'stateful-word-count', 'windowed-sums'],
+  'append-output-on-rerun': ['word-count', 'stateful-word-count', 'windowed-sums'],
+  // A torn checkpoint file makes recovery fail (or start wrong) whatever the program.
+  'in-place-checkpoint-writes': ['stateful-word-count', 'word-count', 'sessions'],
+  // Storage faults: a corrupt newest metadata file and the fallback to an older one (and, for the
+  // cleanup bug, that older one's data checkpoints), which only matter with state.
+  'no-checkpoint-fallback': ['stateful-word-count', 'word-count', 'sessions'],
+  'spark-data-cleanup': ['stateful-word-count', 'sessions', 'running-totals'],
+  // State restored wrong: the stateful programs.
+  'stale-state-restore': ['stateful-word-count', 'sessions', 'running-totals'],
+  'trust-incomplete-checkpoint': ['stateful-word-count', 'sessions', 'running-totals'],
+  'state-checkpoint-before-update': ['stateful-word-count', 'sessions', 'running-totals'],
+  'state-in-scratch': ['stateful-word-count', 'sessions', 'running-totals'],
+  // Inverse windows: keys that stay at the zero, and the window's edge after recovery.
+  'drop-zero-window-keys': ['windowed-sums', 'word-frequencies'],
+  'window-edge-off-by-one': ['windowed-sums', 'word-frequencies', 'union'],
+  // Timeouts of mapWithState.
+  'restored-timeouts-reset': ['running-totals'],
+};
