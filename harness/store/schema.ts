@@ -128,6 +128,20 @@ CREATE TABLE IF NOT EXISTS selftest_results (
   shrink_interrupted INTEGER
 );
 
+CREATE TABLE IF NOT EXISTS conformance_results (
+  id INTEGER PRIMARY KEY,
+  run_at TEXT NOT NULL,
+  sut_name TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('L1', 'L2', 'L3', 'L4')),
+  -- 'pass', 'fail', 'unknown', 'not-run' (a lower level failed), 'not-claimed' (the manifest does not allow it)
+  outcome TEXT NOT NULL,
+  suite_id INTEGER REFERENCES suites(id),
+  cases INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  detail TEXT,
+  replay_line TEXT
+);
+
 CREATE INDEX IF NOT EXISTS cases_by_suite ON cases (suite_id, verdict);
 CREATE INDEX IF NOT EXISTS events_by_run ON events (run_id, attempt);
 `;

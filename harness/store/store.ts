@@ -157,6 +157,12 @@ export class Store {
     this.db.prepare('UPDATE suites SET finished_at = NULL WHERE id = ?').run(suiteId);
   }
 
+  recordConformance(r: { sutName: string; level: string; outcome: string; suiteId: number | null; cases: number; failures: number; detail: string | null; replayLine: string | null }): void {
+    this.db
+      .prepare('INSERT INTO conformance_results (run_at, sut_name, level, outcome, suite_id, cases, failures, detail, replay_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(now(), r.sutName, r.level, r.outcome, r.suiteId, r.cases, r.failures, r.detail, r.replayLine);
+  }
+
   setCaseWorkDir(caseId: number, workDir: string | null): void {
     this.db.prepare('UPDATE cases SET work_dir = ? WHERE id = ?').run(workDir, caseId);
   }
