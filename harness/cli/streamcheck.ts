@@ -17,9 +17,29 @@ import { scenarioNames } from '../../scenarios/catalog.js';
 import { describeReplay, replayCase } from './replay-case.js';
 import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
 import { writeSuiteReport } from './write-report.js';
+import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { highestLevel, isLevel, LEVELS, type Level } from '../case/conformance-level.js';
 
 class UsageError extends Error {}
+
+function describeLevel(l: LevelOutcome): string {
+  const name = { L1: 'failure-free', L2: 'timed SIGKILLs', L3: 'crash points, crashes in recovery, scratch loss', L4: 'storage faults' }[l.level];
+  switch (l.outcome) {
+    case 'pass':
+      return `${l.level} ${name.padEnd(50)} PASS  (${l.cases} cases)`;
+    case 'fail':
+      return `${l.level} ${name.padEnd(50)} FAIL  (after ${l.cases} cases): ${l.failure.result.verdict.anomaly?.kind ?? 'fail'}`;
+    case 'unknown':
+      return `${l.level} ${name.padEnd(50)} UNKNOWN: ${l.detail}`;
+    case 'not-run':
+    case 'not-claimed':
+      return `${l.level} ${name.padEnd(50)} ${l.detail}`;
+    default: {
+      const never: never = l;
+      return JSON.stringify(never);
+    }
+  }
+}
 
 function levelArg(text: string): Level {
   if (!isLevel(text)) throw new InvalidArgumentError(`--level must be one of ${LEVELS.join(', ')}, received ${JSON.stringify(text)}`);
@@ -201,6 +221,35 @@ async function main(argv: string[]): Promise<number> {
       const { drawn, result } = await replayCase(options);
       process.stdout.write(`${describeReplay(options, drawn, result)}\n`);
       exitCode = result.verdict.verdict === 'pass' ? 0 : result.verdict.verdict === 'fail' ? 1 : 3;
+    });
+
+  program
+    .command('conformance')
+    .description('run a suite at each conformance level (L1..L4) and report which levels the SUT passes')
+    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--cases-per-level <n>', 'cases at each level', positiveInt('--cases-per-level'), 40)
+    .option('--level-budget <duration>', 'start no new case of a level after this long', durationMs('--level-budget'), 120_000)
+    .option('--shrink-budget <duration>', 'time to spend shrinking the failing case', durationMs('--shrink-budget'), 60_000)
+    .option('--scenarios <names>', 'comma-separated scenarios (default: all the SUT supports)', scenarioList)
+    .option('--seed <n>', 'seed (default: random)', nonNegativeInt('--seed'))
+    .option('--workers <n>', 'cases run at once', positiveInt('--workers'), os.availableParallelism())
+    .option('--db <file>', 'SQLite database (default: results/conformance-<time>/streamcheck.sqlite)')
+    .action(async (o) => {
+      const manifestFile = path.resolve(o.sut);
+      const sut = manifestAt(manifestFile);
+      const dbFile = path.resolve(o.db ?? path.join(root, 'results', `conformance-${stamp()}`, 'streamcheck.sqlite'));
+      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+      const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
+      process.stdout.write(`streamcheck conformance: ${sut.manifest.name}, seed ${seed}, ${o.casesPerLevel} cases per level\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
+      const outcomes = await runConformance(
+        { sut, manifestFile, dbFile, casesPerLevel: o.casesPerLevel, seed, workers: o.workers, levelBudgetMs: o.levelBudget, shrinkBudgetMs: o.shrinkBudget, bounds: bounds({}), scenarios: o.scenarios ?? [] },
+        (l) => process.stdout.write(`${describeLevel(l)}\n`),
+      );
+      const reached = levelReached(outcomes);
+      process.stdout.write(`\n${sut.manifest.name} conforms to ${reached === null ? 'no level' : `level ${reached}`} (highest claimed: ${highestLevel(sut.manifest)})\n`);
+      const failed = outcomes.find((x) => x.outcome === 'fail');
+      if (failed !== undefined && failed.outcome === 'fail') process.stdout.write(`\nfirst failing case (level ${failed.level}):\n${failed.failure.line}\n  replay: ${failed.failure.replayLine}\n`);
+      exitCode = reached === highestLevel(sut.manifest) ? 0 : 1;
     });
 
   program

@@ -1,0 +1,98 @@
+// `streamcheck conformance`: runs a suite at each conformance level in turn (L1 failure-free, L2
+// timed SIGKILLs, L3 crash points + crashes in recovery + scratch loss, L4 storage faults), up to the
+// highest level the SUT's manifest allows, stopping at the first level that fails. Each level's
+// outcome, and the failing case of the first failing level, are printed and stored in SQLite.
+
+import { LEVELS, levelUnsupported, type Level } from '../case/conformance-level.js';
+import type { LoadedManifest } from '../protocol/manifest.js';
+import type { RunBounds } from '../run/run-bounds.js';
+import { runSuite, type SuiteEvent, type SuiteFailure } from '../run/run-suite.js';
+import { Store } from '../store/store.js';
+
+export type LevelOutcome =
+  | { level: Level; outcome: 'pass'; suiteId: number; cases: number }
+  | { level: Level; outcome: 'fail'; suiteId: number; cases: number; failure: SuiteFailure }
+  | { level: Level; outcome: 'unknown'; suiteId: number; cases: number; detail: string }
+  | { level: Level; outcome: 'not-run'; detail: string }
+  | { level: Level; outcome: 'not-claimed'; detail: string };
+
+export interface ConformanceOptions {
+  sut: LoadedManifest;
+  manifestFile: string;
+  dbFile: string;
+  casesPerLevel: number;
+  seed: number;
+  workers: number;
+  /** Start no new case of a level after this long. */
+  levelBudgetMs: number;
+  shrinkBudgetMs: number;
+  bounds: RunBounds;
+  scenarios: string[];
+}
+
+export async function runConformance(o: ConformanceOptions, onLevel: (l: LevelOutcome) => void = () => {}, onEvent: (level: Level, e: SuiteEvent) => void = () => {}): Promise<LevelOutcome[]> {
+  const outcomes: LevelOutcome[] = [];
+  let blocked: Level | null = null;
+  for (const level of LEVELS) {
+    let outcome: LevelOutcome;
+    const unsupported = levelUnsupported(o.sut.manifest, level);
+    if (unsupported !== null) {
+      outcome = { level, outcome: 'not-claimed', detail: `not claimed: ${unsupported}` };
+    } else if (blocked !== null) {
+      outcome = { level, outcome: 'not-run', detail: `not run: level ${blocked} failed` };
+    } else {
+      const r = await runSuite(
+        {
+          sut: o.sut,
+          manifestFile: o.manifestFile,
+          scenarios: o.scenarios,
+          cases: o.casesPerLevel,
+          seed: o.seed,
+          workers: o.workers,
+          dbFile: o.dbFile,
+          timeBudgetMs: o.levelBudgetMs,
+          bounds: o.bounds,
+          shrink: true,
+          shrinkBudgetMs: o.shrinkBudgetMs,
+          level,
+          stopAtFirstFailure: true,
+        },
+        (e) => onEvent(level, e),
+      );
+      const first = r.failures[0];
+      if (first !== undefined) outcome = { level, outcome: 'fail', suiteId: r.suiteId, cases: r.casesRun, failure: first };
+      else if (r.counts.unknown > 0) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: r.casesRun, detail: `${r.counts.unknown} case(s) could not be judged` };
+      else if (r.casesRun === 0) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: 0, detail: 'no case ran within the level\'s time budget' };
+      else outcome = { level, outcome: 'pass', suiteId: r.suiteId, cases: r.casesRun };
+      if (outcome.outcome !== 'pass') blocked = level;
+    }
+    outcomes.push(outcome);
+    const store = Store.open(o.dbFile);
+    try {
+      store.recordConformance({
+        sutName: o.sut.manifest.name,
+        level,
+        outcome: outcome.outcome,
+        suiteId: 'suiteId' in outcome ? outcome.suiteId : null,
+        cases: 'cases' in outcome ? outcome.cases : 0,
+        failures: outcome.outcome === 'fail' ? 1 : 0,
+        detail: outcome.outcome === 'fail' ? outcome.failure.line : 'detail' in outcome ? outcome.detail : null,
+        replayLine: outcome.outcome === 'fail' ? outcome.failure.replayLine : null,
+      });
+    } finally {
+      store.close();
+    }
+    onLevel(outcome);
+  }
+  return outcomes;
+}
+
+/** The highest level passed, or null. */
+export function levelReached(outcomes: readonly LevelOutcome[]): Level | null {
+  let reached: Level | null = null;
+  for (const o of outcomes) {
+    if (o.outcome === 'pass') reached = o.level;
+    else if (o.outcome !== 'not-claimed') break;
+  }
+  return reached;
+}
