@@ -25,3 +25,15 @@ export type BugName = keyof typeof BUGS;
 export function isBugName(name: string): name is BugName {
   return Object.hasOwn(BUGS, name);
 }
+
+/** Where a bug of this kind was shipped by a real engine (apache/spark and apache/flink trackers). */
+export const BUG_PRECEDENTS: Partial<Record<BugName, string>> = {
+  'forget-pending-batches': 'SPARK-18905: a failed job set was removed from JobScheduler.jobSets before the checkpoint, so its batch was never re-processed after recovery',
+  'offsets-committed-before-output': 'azure-event-hubs-spark#29 (on Spark Streaming): stream state (offsets) updated before the batch finished is restored prematurely after a crash',
+  'in-place-checkpoint-writes': 'FLINK-17808: the checkpoint metadata file was visible under its final name while still being written',
+  'trust-incomplete-checkpoint': 'FLINK-22502: recovery tolerated failures to retrieve checkpoints and ran with an incomplete set, violating consistency',
+  'spark-data-cleanup': 'SPARK-6222: checkpoint data was deleted by the pre-batch checkpoint while still needed, losing data on driver restart',
+  'restored-timeouts-reset': 'SPARK-13195 / SPARK-11932: mapWithState (trackStateByKey) state recovered from an RDD checkpoint lost properties the live state had (timeout bookkeeping, partitioner)',
+  'skip-checkpoint-batch': 'SPARK-12122: batch scheduling after recovery got the set of batches to (re)submit wrong (there: submitted twice)',
+  'stale-state-restore': 'apache/amoro#930 and apache/iceberg#6066 (Flink sinks): restoring state older than the committed metadata it is paired with',
+};
