@@ -267,10 +267,33 @@ def mk_update(name, arg):
 
 FN_ARGS = {  # functions that need an argument: 'int' or 'positive-int'
     "mod": "positive-int", "add": "int", "key-by-mod": "positive-int", "range": "positive-int",
-    "gt": "int", "lt": "int", "value-gt": "int", "session": "positive-int", "shorter-than": "positive-int",
+    "gt": "int", "lt": "int", "value-gt": "int", "session": "positive-int", "count-to": "positive-int", "shorter-than": "positive-int",
     "key-by-field": "string", "field": "string",
 }
-MAKERS = {"map": mk_map, "flatMap": mk_flatmap, "filter": mk_filter, "reduce": mk_reduce,
+KEEP, REMOVE = object(), object()
+
+
+def mk_state_mapping(name, arg):
+    """(key, value or NONE, state or NONE, timingOut) -> (emit or NONE, new state or KEEP or REMOVE)"""
+    if name == "running-sum":
+        def f(key, value, state, timing_out):
+            prev = 0 if state is NONE else need_int("running-sum", state)
+            if timing_out:
+                return [key, {"timedOut": prev}], KEEP
+            nxt = prev + need_int("running-sum", value)
+            return [key, nxt], nxt
+        return f
+    if name == "count-to":
+        def g(key, value, state, timing_out):
+            if timing_out:
+                return NONE, KEEP
+            nxt = (0 if state is NONE else need_int("count-to", state)) + 1
+            return ([key, "done"], REMOVE) if nxt >= arg else ([key, nxt], nxt)
+        return g
+    return None
+
+
+MAKERS = {"stateMapping": mk_state_mapping, "map": mk_map, "flatMap": mk_flatmap, "filter": mk_filter, "reduce": mk_reduce,
           "inverse": mk_inverse, "update": mk_update}
 
 
@@ -298,9 +321,13 @@ def resolve(kind, ref):
 # ---------------------------------------------------------------------------------------------
 # The program: a graph of streams
 
-SUPPORTED = ["map", "flatMap", "filter", "mapValues", "flatMapValues", "union", "count", "countByValue",
-             "reduceByKey", "groupByKey", "join", "window", "reduceByKeyAndWindow", "countByValueAndWindow",
-             "groupByKeyAndWindow", "updateStateByKey", "output"]
+SUPPORTED = ["map", "flatMap", "filter", "mapValues", "flatMapValues", "union", "count", "reduce", "countByValue",
+             "reduceByKey", "groupByKey", "join", "leftOuterJoin", "rightOuterJoin", "fullOuterJoin", "cogroup",
+             "window", "countByWindow", "reduceByWindow", "reduceByKeyAndWindow", "countByValueAndWindow",
+             "groupByKeyAndWindow", "updateStateByKey", "mapWithState", "stateSnapshots", "output"]
+JOINS = ("join", "leftOuterJoin", "rightOuterJoin", "fullOuterJoin", "cogroup")
+WINDOWED = ("window", "countByWindow", "reduceByWindow", "reduceByKeyAndWindow", "countByValueAndWindow",
+            "groupByKeyAndWindow")
 
 
 class Node:
@@ -352,14 +379,14 @@ class Program:
             if not isinstance(s["from"], list) or not s["from"]:
                 raise BadInput("union needs a list of parents")
             n.parents = [self.parent(p) for p in s["from"]]
-        elif op == "join":
+        elif op in JOINS:
             n.parents = [self.parent(s["from"]), self.parent(s["with"])]
         else:
             n.parents = [self.parent(s["from"])]
         ps = n.parents[0].slide
         if any(p.slide != ps for p in n.parents):
             raise BadInput("%s: parents must share a slide" % n.id)
-        if op in ("window", "reduceByKeyAndWindow", "countByValueAndWindow", "groupByKeyAndWindow"):
+        if op in WINDOWED:
             n.window = s["windowMs"]
             n.slide = s.get("slideMs", ps)
             if n.window % ps or n.slide % ps or n.window <= 0 or n.slide <= 0:
@@ -369,16 +396,24 @@ class Program:
         if "fn" in s:
             kind = {"map": "map", "mapValues": "map", "flatMap": "flatMap", "flatMapValues": "flatMap",
                     "filter": "filter", "reduceByKey": "reduce", "reduceByKeyAndWindow": "reduce",
-                    "updateStateByKey": "update"}[op]
+                    "updateStateByKey": "update", "reduce": "reduce", "reduceByWindow": "reduce",
+                    "mapWithState": "stateMapping"}[op]
             n.fn = resolve(kind, s["fn"])
         n.inverse = resolve("inverse", s["inverseFn"]) if "inverseFn" in s else None
         n.filter = resolve("filter", s["filterFn"]) if "filterFn" in s else None
         if op == "countByValueAndWindow":
             n.fn, n.inverse, n.filter = mk_reduce("sum", None), mk_inverse("subtract", None), mk_filter("value-nonzero", None)
-        if op == "updateStateByKey" or (op in ("reduceByKeyAndWindow", "countByValueAndWindow") and n.inverse):
+        if op == "countByWindow":
+            n.fn, n.inverse = mk_reduce("sum", None), mk_inverse("subtract", None)
+        if op == "stateSnapshots" and n.parents[0].op != "mapWithState":
+            raise BadInput("%s: stateSnapshots needs a mapWithState stream" % n.id)
+        n.timeout = s.get("timeoutMs")
+        if op in ("updateStateByKey", "mapWithState") or (op in WINDOWED and n.inverse):
             n.stateful = True
             iv = s.get("checkpointIntervalMs")
-            if iv is None:
+            if iv is None and op == "mapWithState":
+                iv = 10 * n.slide
+            elif iv is None:
                 iv = n.slide * max(1, -(-10000 // n.slide))  # smallest multiple of the slide >= 10 s
             elif iv % n.slide or iv < n.slide:
                 raise BadInput("%s: checkpointIntervalMs must be a multiple of the slide" % n.id)
@@ -475,6 +510,7 @@ class Engine:
         self.p = prog
         self.inp = inp
         self.cache = {}  # (id, T) -> records
+        self.states = {}  # (id, T) -> a stateful stream's state (what its data checkpoint holds)
         self.restored = {}  # id -> (T, records) from data checkpoints
         self.max_back = sum(getattr(n, "window", 0) + n.slide for n in prog.order) + 2 * prog.batch
         self.ranges = {}  # T -> {input: [from, until]} recorded for the batch
@@ -495,29 +531,44 @@ class Engine:
         if key in self.cache:
             return self.cache[key]
         if n.stateful:
-            r = self.stateful_from_known(n, t)
+            r = self.view(n, self.state(n, t))
         else:
             r = self.compute(n, t)
         self.cache[key] = r
         return r
 
-    def stateful_from_known(self, n, t):
-        # walk back to a known state (cache, restored data checkpoint or time 0), then forward
+    def view(self, n, state):
+        """A stateful stream's result from its state."""
+        if n.op == "mapWithState":
+            return state["emitted"]
+        if n.op in ("countByWindow", "reduceByWindow"):
+            return [v for _, v in state]
+        return state
+
+    def final_state(self, n, state):
+        if n.op == "mapWithState":
+            return sort_records([[k, st] for k, st, _ in state["entries"]])
+        return sort_records(state)
+
+    def state(self, n, t):
+        """A stateful stream's state at valid time t: walk back to a known state (cache, restored data
+        checkpoint or time 0), then step forward."""
+        if (n.id, t) in self.states:
+            return self.states[(n.id, t)]
         s = t - n.slide
-        while s > 0 and (n.id, s) not in self.cache and not (n.id in self.restored and self.restored[n.id][0] == s):
+        while s > 0 and (n.id, s) not in self.states and not (n.id in self.restored and self.restored[n.id][0] == s):
             s -= n.slide
         if s <= 0:
-            prev = []
-        elif (n.id, s) in self.cache:
-            prev = self.cache[(n.id, s)]
+            prev = {"entries": [], "emitted": []} if n.op == "mapWithState" else []
+        elif (n.id, s) in self.states:
+            prev = self.states[(n.id, s)]
         else:
             prev = self.restored[n.id][1]
-        s += n.slide
         while s < t:
-            prev = self.step(n, s, prev)
-            self.cache[(n.id, s)] = prev
             s += n.slide
-        return self.step(n, t, prev)
+            prev = self.step(n, s, prev)
+            self.states[(n.id, s)] = prev
+        return prev
 
     def parent_window(self, n, t, lo, hi):
         """The parent's records at its valid times in (lo, hi]."""
@@ -537,8 +588,9 @@ class Engine:
             recs = self.inp["streams"].get(n.id, [])
             a, b = rng[n.id]
             return [r["value"] for r in recs[a:b]]
-        par = self.get(n.parents[0], t) if op not in ("window", "reduceByKeyAndWindow", "countByValueAndWindow",
-                                                       "groupByKeyAndWindow") else None
+        if op == "stateSnapshots":
+            return [[k, st] for k, st, _ in self.state(n.parents[0], t)["entries"]]
+        par = self.get(n.parents[0], t) if op not in WINDOWED else None
         if op == "map":
             return [n.fn(x) for x in par]
         if op == "flatMap":
@@ -562,13 +614,35 @@ class Engine:
             return [[k, fold(n.fn, sort_records(vs))] for k, vs in group(par, op).values()]
         if op == "groupByKey":
             return [[k, sort_records(vs)] for k, vs in group(par, op).values()]
-        if op == "join":
-            right = group(self.get(n.parents[1], t), op)
+        if op == "reduce":
+            return [fold(n.fn, sort_records(par))] if par else []
+        if op in JOINS:
+            left, right = group(par, op), group(self.get(n.parents[1], t), op)
             out = []
-            for c, (k, vs) in group(par, op).items():
-                if c in right:
-                    out.extend([k, [v, w]] for v in vs for w in right[c][1])
+            keys = list(left) + [c for c in right if c not in left]
+            for c in keys:
+                k = left[c][0] if c in left else right[c][0]
+                vs, ws = (left[c][1] if c in left else []), (right[c][1] if c in right else [])
+                if op == "cogroup":
+                    out.append([k, [sort_records(vs), sort_records(ws)]])
+                    continue
+                if not ws and op in ("leftOuterJoin", "fullOuterJoin"):
+                    ws = [None]
+                if not vs and op in ("rightOuterJoin", "fullOuterJoin"):
+                    vs = [None]
+                out.extend([k, [v, w]] for v in vs for w in ws)
             return out
+        if op == "reduceByWindow":  # without an inverse: reduce, window, reduce
+            ps = n.parents[0].slide
+            vals = []
+            s = t - n.window + ps
+            while s <= t:
+                if s > 0:
+                    b = self.get(n.parents[0], s)
+                    if b:
+                        vals.append(fold(n.fn, sort_records(b)))
+                s += ps
+            return [fold(n.fn, sort_records(vals))] if vals else []
         if op == "window":
             return self.parent_window(n, t, t - n.window, t)
         if op == "groupByKeyAndWindow":
@@ -598,10 +672,17 @@ class Engine:
                 if st is not NONE:
                     out.append([k, st])
             return sort_records(out)
-        # reduceByKeyAndWindow with an inverse (ReducedWindowedDStream); countByValueAndWindow
+        if n.op == "mapWithState":
+            return self.map_with_state(n, t, prev)
+        # reduceByKeyAndWindow with an inverse (ReducedWindowedDStream); countByValueAndWindow,
+        # reduceByWindow with an inverse and countByWindow are keyed versions of it
         ps, S, W = n.parents[0].slide, n.slide, n.window
         if n.op == "countByValueAndWindow":
             batches = lambda lo, hi: [[x, 1] for x in self.parent_window(n, t, lo, hi)]
+        elif n.op == "reduceByWindow":
+            batches = lambda lo, hi: [[0, x] for x in self.parent_window(n, t, lo, hi)]
+        elif n.op == "countByWindow":
+            batches = lambda lo, hi: [[0, 1] for x in self.parent_window(n, t, lo, hi)]
         else:
             batches = lambda lo, hi: self.parent_window(n, t, lo, hi)
         old = {c: (k, fold(n.fn, sort_records(vs))) for c, (k, vs) in group(batches(t - S - W, t - W), n.op).items()}
@@ -627,10 +708,40 @@ class Engine:
             out = [r for r in out if n.filter(r)]
         return sort_records(out)
 
+    def map_with_state(self, n, t, prev):
+        entries = {canonical(k): [k, st, lu] for k, st, lu in prev["entries"]}
+        emitted = []
+        for r in sort_records(self.get(n.parents[0], t)):
+            k, v = need_pair("mapWithState", r)
+            c = canonical(k)
+            e = entries.get(c)
+            emit, new = n.fn(k, v, NONE if e is None else e[1], False)
+            if emit is not NONE:
+                emitted.append(emit)
+            if new is REMOVE:
+                entries.pop(c, None)
+                continue
+            if new is not KEEP:
+                e = entries[c] = [k, new, e[2] if e is not None else None]
+                e[2] = t  # updated
+            elif e is not None and n.timeout is not None:
+                e[2] = t  # still exists, timeout defined
+        if n.timeout is not None and t % n.ckpt_interval == 0:  # full scan only when checkpointed
+            for c in list(entries):
+                k, st, lu = entries[c]
+                if lu < t - n.timeout:
+                    emit, _ = n.fn(k, NONE, st, True)
+                    if emit is not NONE:
+                        emitted.append(emit)
+                    del entries[c]
+        return {"entries": [entries[c] for c in entries], "emitted": emitted}
+
     def evict(self, t):
         lim = t - self.max_back
         for key in [k for k in self.cache if k[1] < lim]:
             del self.cache[key]
+        for key in [k for k in self.states if k[1] < lim]:
+            del self.states[key]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -768,13 +879,13 @@ def run_batch(eng, ck, out_dir, t):
     """Run the jobs of batch t: outputs, then data checkpoints of stateful streams due at t."""
     for n in eng.p.stateful():  # Spark generates every stream at every valid time
         if eng.valid(n, t):
-            eng.get(n, t)
+            eng.state(n, t)
     for n in eng.p.outputs:
         if eng.valid(n, t):
             commit_output(out_dir, n, t, eng.get(n, t))
     for n in eng.p.stateful():
         if eng.valid(n, t) and t % n.ckpt_interval == 0:
-            ck.data_refs[n.id] = ck.write_data(n, t, eng.get(n, t))
+            ck.data_refs[n.id] = ck.write_data(n, t, eng.state(n, t))
     eng.evict(t)
 
 
@@ -851,7 +962,7 @@ def main():
             streams[n.id] = []
             continue
         lt = (last_t // n.slide) * n.slide
-        streams[n.id] = sort_records(eng.get(n, lt)) if lt > 0 else []
+        streams[n.id] = eng.final_state(n, eng.state(n, lt)) if lt > 0 else []
     final = {"format": "streamcheck-state", "version": 1, "batchTimeMs": last_t, "streams": streams}
     write_atomic(os.path.join(out_dir, "_state", "final.json"), to_bytes(canonical(final) + "\n"), "final-state", last_t)
     CRASH.emit({"event": "done", "crashPoints": CRASH.passed})
