@@ -1,6 +1,7 @@
 // Every scenario by name: the hand-written ones, then `random`. The harness and the CLI look
 // scenarios up here, so a name printed with a failing seed can be replayed.
 
+import { checkpointEveryBatch } from './catalog/checkpoint-every-batch.js';
 import { join } from './catalog/join.js';
 import { random } from './catalog/random.js';
 import { runningTotals } from './catalog/running-totals.js';
@@ -24,6 +25,7 @@ export const CATALOG: readonly Scenario[] = [
   wordFrequencies,
   runningTotals,
   union,
+  checkpointEveryBatch,
   random,
 ];
 

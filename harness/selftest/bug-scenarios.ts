@@ -15,13 +15,15 @@ export const BUG_SCENARIOS: Readonly<Record<BugName, readonly string[]>> = {
   'append-output-on-rerun': ['word-count', 'stateful-word-count', 'windowed-sums'],
   // A torn checkpoint file makes recovery fail (or start wrong) whatever the program.
   'in-place-checkpoint-writes': ['stateful-word-count', 'word-count', 'sessions'],
-  // Storage faults: a corrupt newest metadata file and the fallback to an older one (and, for the
-  // cleanup bug, that older one's data checkpoints), which only matter with state.
+  // Storage faults: a corrupt newest metadata file and the fallback to an older one.
   'no-checkpoint-fallback': ['stateful-word-count', 'word-count', 'sessions'],
-  'spark-data-cleanup': ['stateful-word-count', 'sessions', 'running-totals'],
+  // The fallback finds its data deleted only when the newest metadata file is the first to name a
+  // new data checkpoint and older metadata files fill the retention: dense data checkpoints only.
+  'spark-data-cleanup': ['checkpoint-every-batch'],
   // State restored wrong: the stateful programs.
   'stale-state-restore': ['stateful-word-count', 'sessions', 'running-totals'],
-  'trust-incomplete-checkpoint': ['stateful-word-count', 'sessions', 'running-totals'],
+  // Shows only for a crash between the completion checkpoint and the data write after it.
+  'trust-incomplete-checkpoint': ['checkpoint-every-batch', 'running-totals'],
   'state-checkpoint-before-update': ['stateful-word-count', 'sessions', 'running-totals'],
   'state-in-scratch': ['stateful-word-count', 'sessions', 'running-totals'],
   // Inverse windows: keys that stay at the zero, and the window's edge after recovery.
