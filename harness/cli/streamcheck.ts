@@ -17,6 +17,7 @@ import { scenarioNames } from '../../scenarios/catalog.js';
 import { describeReplay, replayCase } from './replay-case.js';
 import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
 import { writeSuiteReport } from './write-report.js';
+import { registerSelftest } from './selftest-command.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { highestLevel, isLevel, LEVELS, type Level } from '../case/conformance-level.js';
 
@@ -251,6 +252,8 @@ async function main(argv: string[]): Promise<number> {
       if (failed !== undefined && failed.outcome === 'fail') process.stdout.write(`\nfirst failing case (level ${failed.level}):\n${failed.failure.line}\n  replay: ${failed.failure.replayLine}\n`);
       exitCode = reached === highestLevel(sut.manifest) ? 0 : 1;
     });
+
+  registerSelftest(program);
 
   program
     .command('report')
