@@ -38,14 +38,16 @@ export function reduceByKeyBatch(ref: FnRef): BatchFn {
   return ([records]) => {
     // Fold each key's values as they come (a combiner), instead of grouping them first.
     const acc = new Map<KeyId, [Value, Value]>();
-    for (const r of records!) {
-      const [k, v] = asPair(r, 'reduceByKey');
+    const rs = records!;
+    for (let i = 0; i < rs.length; i++) {
+      const pair = asPair(rs[i]!, 'reduceByKey');
+      const k = pair[0];
       const id = keyString(k);
       const e = acc.get(id);
-      if (e === undefined) acc.set(id, [k, v]);
-      else e[1] = f(e[1], v);
+      if (e === undefined) acc.set(id, [k, pair[1]]);
+      else e[1] = f(e[1], pair[1]);
     }
-    return [...acc.values()];
+    return Array.from(acc.values());
   };
 }
 

@@ -1,9 +1,10 @@
 // An output operation (Spark's ForEachDStream): at every valid time it yields a job that computes the
 // parent's batch and commits it, in canonical order, through the sink.
 
-import { sortCanonical, type Value } from '../program/value.js';
+import type { Value } from '../program/value.js';
 import { DStream } from '../engine/dstream.js';
 import type { Rdd } from '../engine/rdd.js';
+import { sortRecords } from './sort-records.js';
 
 export interface Job {
   output: string;
@@ -26,6 +27,6 @@ export class ForEachDStream extends DStream<Value[]> {
   }
 
   static records(job: Job): Value[] {
-    return sortCanonical(job.rdd.force());
+    return sortRecords(job.rdd.force());
   }
 }

@@ -1,8 +1,9 @@
 // Grouping records by key: the hash-partitioning step of Spark's shuffles, done in one process.
 // Keys are compared by identity of their canonical JSON text; primitives take a fast path.
 
-import { canonical, isPair, sortCanonical, describeValue, type Value } from '../program/value.js';
+import { canonical, isPair, describeValue, type Value } from '../program/value.js';
 import { EngineError } from '../engine/dstream.js';
+import { sortRecords } from './sort-records.js';
 
 /** A Map key for a record key: primitives stand for themselves (a JS Map tells 1 from "1"); lists,
  *  objects and null become their canonical text behind a NUL, and a string that starts with NUL is
@@ -34,7 +35,9 @@ export function asPair(record: Value, op: string): [Value, Value] {
 export function groupByKey(records: readonly Value[], op: string): Map<KeyId, KeyGroup> {
   const groups = new Map<KeyId, KeyGroup>();
   for (const r of records) {
-    const [k, v] = asPair(r, op);
+    const pair = asPair(r, op);
+    const k = pair[0];
+    const v = pair[1];
     const ks = keyString(k);
     const g = groups.get(ks);
     if (g === undefined) groups.set(ks, { key: k, values: [v] });
@@ -45,5 +48,5 @@ export function groupByKey(records: readonly Value[], op: string): Map<KeyId, Ke
 
 /** Values in canonical order: the order we fix where Spark's is up to partitioning. */
 export function sortedValues(values: readonly Value[]): Value[] {
-  return values.length < 2 ? [...values] : sortCanonical(values);
+  return sortRecords(values);
 }

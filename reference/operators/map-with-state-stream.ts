@@ -9,6 +9,7 @@ import { compareValues, describeValue, type Value } from '../program/value.js';
 import { DStream, EngineError } from '../engine/dstream.js';
 import { Rdd } from '../engine/rdd.js';
 import { asPair, keyString, type KeyId } from './keyed.js';
+import { sortRecords } from './sort-records.js';
 
 export interface StateEntry {
   key: Value;
@@ -42,7 +43,7 @@ export class InternalMapWithStateDStream extends DStream<MapWithStateRecord> {
     const rdd: Rdd<MapWithStateRecord> = new Rdd(() => {
       const states = new Map(prev?.force().states ?? []);
       const mapped: Value[] = [];
-      const records = [...(batch?.force() ?? [])].sort(compareValues);
+      const records = sortRecords(batch?.force() ?? []);
       for (const r of records) {
         const [k, v] = asPair(r, 'mapWithState');
         const ks = keyString(k);
@@ -70,7 +71,7 @@ export class InternalMapWithStateDStream extends DStream<MapWithStateRecord> {
   /** Like Spark's checkpointed MapWithStateRDDRecord: the state map and the batch's mapped data, so a
    *  batch re-run from its own data checkpoint emits the same mapped records again. */
   override toCheckpointData(data: MapWithStateRecord): Value {
-    return { states: [...data.states.values()].map((e) => [e.key, e.state, e.updatedMs]).sort(compareValues), mapped: data.mapped };
+    return { states: sortRecords([...data.states.values()].map((e) => [e.key, e.state, e.updatedMs])), mapped: data.mapped };
   }
 
   /** Takes { states, mapped }, or a bare list of state entries (no mapped data). */
