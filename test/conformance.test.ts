@@ -41,3 +41,11 @@ test('an engine that forgets pending batches is stopped above L1, with its faili
   t.regex(failed!.replay_line ?? '', /^streamcheck replay --sut .* --level L[234] --scenario stateful-word-count --seed \d+ --path "[\d:]+"$/);
   t.true(rows.slice(rows.indexOf(failed!) + 1).every((x) => x.outcome === 'not-run'));
 });
+
+test('the Python SUT of examples/ reaches the level it claims (L3)', async (t) => {
+  const db = path.join(tmp, 'py', 's.sqlite');
+  const r = await execa('node', [cli, 'conformance', '--sut', path.join(root, 'examples/python-sut/manifest.json'), '--cases-per-level', '4', '--seed', '77', '--db', db], { cwd: root, reject: false });
+  t.is(r.exitCode, 0, r.stdout + r.stderr);
+  t.regex(r.stdout, /conforms to level L3 \(highest claimed: L3\)/);
+  t.regex(r.stdout, /L4 storage faults\s+not claimed/);
+});
