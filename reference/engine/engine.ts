@@ -291,7 +291,11 @@ export class Engine {
       const zero = node.zeroTimeMs!;
       const last = zero + Math.floor((this.endTimeMs - zero) / node.slideMs) * node.slideMs;
       const latest = last > zero ? node.getOrCompute(last) : undefined;
-      if (latest === undefined) continue;
+      // PROTOCOL.md 4.2: every stateful operation is listed; one with no valid time yet has no state.
+      if (latest === undefined) {
+        streams[id] = [];
+        continue;
+      }
       const data = node.toCheckpointData(latest.force());
       // mapWithState checkpoints { states: [key, state, updated], mapped }; its final state is [key, state].
       const states = node instanceof InternalMapWithStateDStream ? (data as { states: Value[][] }).states.map((e) => [e[0]!, e[1]!]) : data;
