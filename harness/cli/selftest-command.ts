@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BUGS, isBugName, type BugName } from '../../reference/engine/bugs.js';
 import { DEFAULT_RUN_BOUNDS } from '../run/run-bounds.js';
 import { runSelftest, type SelftestEvent } from '../selftest/run-selftest.js';
@@ -57,8 +57,8 @@ export function registerSelftest(program: Command): void {
     .command('selftest')
     .description('run the harness against each bug variant of the reference engine and report which it catches')
     .option('--bugs <names>', `comma-separated bugs (default: all): ${Object.keys(BUGS).join(', ')}`, bugList)
-    .option('--budget <duration>', 'per variant: start no new case after this long', durationMs('--budget'), 60_000)
-    .option('--shrink-budget <duration>', 'per variant: time to shrink its first failing case (0s: do not shrink)', durationMs('--shrink-budget'), 30_000)
+    .addOption(new Option('--budget <duration>', 'per variant: start no new case after this long').argParser(durationMs('--budget')).default(60_000, '60s'))
+    .addOption(new Option('--shrink-budget <duration>', 'per variant: time to shrink its first failing case (0s: do not shrink)').argParser(durationMs('--shrink-budget')).default(30_000, '30s'))
     .option('--db <file>', 'SQLite database (default: results/selftest-<time>/selftest.sqlite)')
     .option('--seed <n>', 'the seed of every variant\'s suite (default: random)', nonNegativeInt('--seed'))
     .option('--workers <n>', 'cases run at once (default: one per core)', positiveInt('--workers'), os.availableParallelism())
