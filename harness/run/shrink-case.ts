@@ -31,18 +31,23 @@ export async function shrinkCase(
   const known = new Map<string, CaseResult>([[canonical(original.drawn as unknown as Value), original.result]]);
   let candidates = 0;
   let lastFailing: { drawn: DrawnCase; result: CaseResult } = original;
+  // fast-check's time limit races the running candidate rather than waiting for it, so the
+  // candidate cut off at the budget is awaited here: it still writes to the store and its directory.
+  let running: Promise<CaseResult> | undefined;
   const property = fc.asyncProperty(caseArbitrary(scenario, caps), async (drawn) => {
     const id = canonical(drawn as unknown as Value);
     let result = known.get(id);
     if (result === undefined) {
       candidates += 1;
-      result = await runCase({ seed, path: '(shrinking)', drawn }, { ...o, keepWorkDir: 'never' });
+      running = runCase({ seed, path: '(shrinking)', drawn }, { ...o, keepWorkDir: 'never' });
+      result = await running;
       known.set(id, result);
     }
     if (result.verdict.verdict === 'fail') lastFailing = { drawn, result };
     return result.verdict.verdict !== 'fail';
   });
   const details = await fc.check(property, { seed, numRuns: 1, interruptAfterTimeLimit: o.shrinkBudgetMs, markInterruptAsFailure: false });
+  await running?.catch(() => undefined);
   const path = details.counterexamplePath ?? '0';
   const drawn = (details.counterexample?.[0] as DrawnCase | undefined) ?? lastFailing.drawn;
   // Run the smallest case once more, kept on disk and stored, so its replay line and directory match.
