@@ -1,8 +1,8 @@
 // The self-test catches every bug of the reference engine's catalogue within 60 s on this machine:
 // each variant's suite stops at its first failing case, and its row is in selftest_results. The
-// variants run in three serial groups (each well inside ava's 5-minute timeout; all three took
-// 90 s here, the bound is 14 x 60 s), without shrinking except for one variant whose shrunk counterexample is
-// checked.
+// variants run in three serial groups, each well inside ava's 5-minute timeout (all three took
+// 90 s here; the bound is 14 x 60 s), without shrinking except for one variant whose shrunk
+// counterexample is checked.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
