@@ -89,7 +89,9 @@ export function describeTimelineEntry(e: TimelineEntry): string {
 }
 
 /** The replay's printout: verdict line, minimal input, fault plan and timeline. */
-export function describeReplay(o: ReplayOptions, drawn: DrawnCase, r: CaseResult, timelineEventsMax = 400): string {
+/** The replay's printout (also printed under each failure of a suite, with the faulty run's
+ *  timeline only and a shorter bound). */
+export function describeReplay(o: Pick<ReplayOptions, 'scenario' | 'seed' | 'path' | 'level'>, drawn: DrawnCase, r: CaseResult, timelineEventsMax = 400, faultyRunOnly = false): string {
   const c = drawn.scenarioCase;
   const lines: string[] = [];
   lines.push(r.verdict.verdict === 'fail' ? failureLine(o.scenario, o.seed, o.path, r) : `${r.verdict.verdict.toUpperCase()} scenario=${o.scenario} seed=${o.seed} path=${o.path}`);
@@ -102,7 +104,7 @@ export function describeReplay(o: ReplayOptions, drawn: DrawnCase, r: CaseResult
   }
   lines.push(`fault plan (level ${o.level}): ${r.plan.faults.map(describeFault).join('; ') || 'none'}${(r.plan.wipeScratchBefore ?? []).length > 0 ? `; scratch wiped before start ${r.plan.wipeScratchBefore!.join(', ')}` : ''}${(r.plan.corruptCheckpointBefore ?? []).map((c) => `; newest metadata checkpoint ${c.how === 'truncate' ? 'truncated' : 'bit-flipped'} before start ${c.attempt}`).join('')}`);
   lines.push('', 'timeline (SUT events and injected faults on one clock):');
-  const shown = r.timeline;
+  const shown = faultyRunOnly ? r.timeline.filter((e) => e.run === 'faulty') : r.timeline;
   for (const e of shown.slice(0, timelineEventsMax)) lines.push(`  ${describeTimelineEntry(e)}`);
   if (shown.length > timelineEventsMax) lines.push(`  ... ${shown.length - timelineEventsMax} more entries`);
   for (const res of r.verdict.results) {

@@ -121,10 +121,13 @@ function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; sto
   };
 }
 
-function printFailures(result: SuiteResult): void {
+/** Timeline entries printed under a suite's failure (replay prints them all). */
+const failureTimelineMax = 60;
+
+function printFailures(result: SuiteResult, level: Level): void {
   for (const f of result.failures) {
-    process.stdout.write(`\n${f.line}\n  replay: ${f.replayLine}\n`);
-    if (f.result.workDir !== null) process.stdout.write(`  directories: ${f.result.workDir}\n`);
+    const details = describeReplay({ scenario: f.scenario, seed: f.seed, path: f.path, level }, f.drawn, f.result, failureTimelineMax, true);
+    process.stdout.write(`\n${details.split('\n').map((l, i) => (i === 0 ? l : `  ${l}`)).join('\n')}\n`);
   }
 }
 
@@ -194,7 +197,7 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         progress.stop();
       }
-      printFailures(result);
+      printFailures(result, (opts.level ?? highestLevel(sut.manifest)) as Level);
       const reportFile = path.resolve(o.report ?? path.join(path.dirname(dbFile), 'report.md'));
       const summary = writeSuiteReport(dbFile, result.suiteId, reportFile);
       process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n`);
