@@ -4,7 +4,6 @@
 // as it happens, so a suite killed midway resumes (--resume) without losing or repeating a case.
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { Scenario } from '../../scenarios/scenario.js';
