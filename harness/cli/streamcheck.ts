@@ -156,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--level <level>', 'conformance level of the faults to inject, L1..L4 (default: the highest the SUT allows)', levelArg)
     .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
     .option('--report <file>', 'write the Markdown report here (default: beside the database)')
+    .option('--junit <file>', 'also write a JUnit XML report (one test case per case) for CI')
     .action(async (o) => {
       let manifestFile: string = path.resolve(o.sut);
       let opts: StoredSuiteOptions;
@@ -199,7 +200,7 @@ async function main(argv: string[]): Promise<number> {
       }
       printFailures(result, (opts.level ?? highestLevel(sut.manifest)) as Level);
       const reportFile = path.resolve(o.report ?? path.join(path.dirname(dbFile), 'report.md'));
-      const summary = writeSuiteReport(dbFile, result.suiteId, reportFile);
+      const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit));
       process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n`);
       exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !result.stoppedByBudget ? 0 : 1;
     });
@@ -264,9 +265,10 @@ async function main(argv: string[]): Promise<number> {
     .requiredOption('--db <file>', 'the suite\'s database')
     .option('--suite <id>', 'which suite (default: the latest)', positiveInt('--suite'))
     .option('--out <file>', 'where to write the Markdown report (default: print it)')
+    .option('--junit <file>', 'also write a JUnit XML report')
     .action((o) => {
       if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db}`);
-      const summary = writeSuiteReport(path.resolve(o.db), o.suite, o.out === undefined ? undefined : path.resolve(o.out));
+      const summary = writeSuiteReport(path.resolve(o.db), o.suite, o.out === undefined ? undefined : path.resolve(o.out), o.junit === undefined ? undefined : path.resolve(o.junit));
       process.stdout.write(`${summary}\n`);
     });
 

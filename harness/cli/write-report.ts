@@ -6,12 +6,15 @@ import * as path from 'node:path';
 import { renderMarkdown } from '../../reports/markdown.js';
 import { suiteReport } from '../../reports/suite-report.js';
 import { renderSummary } from '../../reports/summary.js';
+import { renderJunit } from '../../reports/junit.js';
 
-export function writeSuiteReport(dbFile: string, suiteId: number | undefined, markdownFile: string | undefined): string {
+export function writeSuiteReport(dbFile: string, suiteId: number | undefined, markdownFile: string | undefined, junitFile?: string): string {
   const report = suiteReport(dbFile, suiteId);
-  if (markdownFile !== undefined) {
-    fs.mkdirSync(path.dirname(markdownFile), { recursive: true });
-    fs.writeFileSync(markdownFile, renderMarkdown(report));
-  }
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  };
+  if (markdownFile !== undefined) write(markdownFile, renderMarkdown(report));
+  if (junitFile !== undefined) write(junitFile, renderJunit(report));
   return renderSummary(report);
 }
