@@ -1,10 +1,9 @@
 // An output operation (Spark's ForEachDStream): at every valid time it yields a job that computes the
 // parent's batch and commits it, in canonical order, through the sink.
 
-import type { Value } from '../program/value.js';
+import { sortCanonical, type Value } from '../program/value.js';
 import { DStream } from '../engine/dstream.js';
 import type { Rdd } from '../engine/rdd.js';
-import { sortRecords } from './sort-records.js';
 
 export interface Job {
   output: string;
@@ -27,6 +26,6 @@ export class ForEachDStream extends DStream<Value[]> {
   }
 
   static records(job: Job): Value[] {
-    return sortRecords(job.rdd.force());
+    return sortCanonical(job.rdd.force());
   }
 }

@@ -1,9 +1,8 @@
 // Grouping records by key: the hash-partitioning step of Spark's shuffles, done in one process.
 // Keys are compared by identity of their canonical JSON text; primitives take a fast path.
 
-import { canonical, isPair, describeValue, type Value } from '../program/value.js';
+import { canonical, isPair, describeValue, sortCanonical, type Value } from '../program/value.js';
 import { EngineError } from '../engine/dstream.js';
-import { sortRecords } from './sort-records.js';
 
 /** A Map key for a record key: primitives stand for themselves (a JS Map tells 1 from "1"); lists,
  *  objects and null become their canonical text behind a NUL, and a string that starts with NUL is
@@ -48,5 +47,5 @@ export function groupByKey(records: readonly Value[], op: string): Map<KeyId, Ke
 
 /** Values in canonical order: the order we fix where Spark's is up to partitioning. */
 export function sortedValues(values: readonly Value[]): Value[] {
-  return sortRecords(values);
+  return sortCanonical(values);
 }

@@ -5,11 +5,10 @@
 // 10 x the batch interval (MapWithStateSuite "checkpoint durations").
 
 import { resolveFn, type FnRef } from '../program/functions.js';
-import { compareValues, describeValue, type Value } from '../program/value.js';
+import { compareValues, describeValue, sortCanonical, type Value } from '../program/value.js';
 import { DStream, EngineError } from '../engine/dstream.js';
 import { Rdd } from '../engine/rdd.js';
 import { asPair, keyString, type KeyId } from './keyed.js';
-import { sortRecords } from './sort-records.js';
 
 export interface StateEntry {
   key: Value;
@@ -43,7 +42,7 @@ export class InternalMapWithStateDStream extends DStream<MapWithStateRecord> {
     const rdd: Rdd<MapWithStateRecord> = new Rdd(() => {
       const states = new Map(prev?.force().states ?? []);
       const mapped: Value[] = [];
-      const records = sortRecords(batch?.force() ?? []);
+      const records = sortCanonical(batch?.force() ?? []);
       for (const r of records) {
         const [k, v] = asPair(r, 'mapWithState');
         const ks = keyString(k);
@@ -71,7 +70,7 @@ export class InternalMapWithStateDStream extends DStream<MapWithStateRecord> {
   /** Like Spark's checkpointed MapWithStateRDDRecord: the state map and the batch's mapped data, so a
    *  batch re-run from its own data checkpoint emits the same mapped records again. */
   override toCheckpointData(data: MapWithStateRecord): Value {
-    return { states: sortRecords([...data.states.values()].map((e) => [e.key, e.state, e.updatedMs])), mapped: data.mapped };
+    return { states: sortCanonical([...data.states.values()].map((e) => [e.key, e.state, e.updatedMs])), mapped: data.mapped };
   }
 
   /** Takes { states, mapped }, or a bare list of state entries (no mapped data). */
