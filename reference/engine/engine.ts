@@ -60,8 +60,11 @@ export class Engine {
   private completed = 0;
   private lastCompletedMs: number | null = null;
   clockStartWallMs: number | null;
+  /** The program's hash, written into every metadata checkpoint (twice a batch). */
+  private readonly programHash: string;
 
   constructor(private readonly config: EngineConfig) {
+    this.programHash = programHash(config.program.program);
     this.graph = new StreamGraph(config.program, config.input);
     this.graph.start();
     const times = batchTimes(config.program.batchIntervalMs, config.input.endTimeMs);
@@ -85,7 +88,7 @@ export class Engine {
       this.config.emit({ event: 'checkpoint-skipped', file: s.file, reason: s.reason });
     }
     const m = recovered.metadata;
-    if (m.programHash !== programHash(this.config.program.program)) {
+    if (m.programHash !== this.programHash) {
       const changes = describeProgramChange(m.program as ValidProgram['program'], this.config.program.program);
       throw new CheckpointError(`the program differs from the one checkpoint ${recovered.file} was made with: ${changes.join('; ')}. Use a new checkpoint directory to run a changed program.`);
     }
@@ -261,7 +264,7 @@ export class Engine {
     const file = store.writeMetadata({
       checkpointTimeMs: t,
       kind,
-      programHash: programHash(this.config.program.program),
+      programHash: this.programHash,
       program: this.config.program.program,
       config: { batchIntervalMs: this.config.program.batchIntervalMs, maxPendingBatches: this.maxPending, zeroTimeMs: 0, clockStartWallMs: this.clockStartWallMs },
       pendingTimes,
