@@ -39,7 +39,10 @@ export type SutEvent =
 
 export type ParsedLine = { kind: 'event'; event: SutEvent } | { kind: 'garbage'; line: string; reason: string };
 
-const known = { 'crash-point': crashPointEventSchema, 'output-committed': outputCommittedEventSchema, done: doneEventSchema } as const;
+// Loose (unknown keys kept) forms, made once: zod compiles a schema on its first parse, so a schema
+// made per line would be compiled per line.
+const anyEvent = otherEventSchema.loose();
+const known = { 'crash-point': crashPointEventSchema.loose(), 'output-committed': outputCommittedEventSchema.loose(), done: doneEventSchema.loose() } as const;
 
 /** Parses one stdout line; a known event with the wrong shape is garbage, with the reason. */
 export function parseEventLine(line: string): ParsedLine {
@@ -49,12 +52,12 @@ export function parseEventLine(line: string): ParsedLine {
   } catch (error) {
     return { kind: 'garbage', line, reason: `not JSON (${(error as Error).message})` };
   }
-  const other = otherEventSchema.loose().safeParse(json);
+  const other = anyEvent.safeParse(json);
   if (!other.success) return { kind: 'garbage', line, reason: 'not a JSON object with a string "event" field' };
   const name = other.data.event;
   const schema = Object.hasOwn(known, name) ? known[name as keyof typeof known] : undefined;
   if (schema === undefined) return { kind: 'event', event: other.data as SutEvent };
-  const typed = schema.loose().safeParse(json);
+  const typed = schema.safeParse(json);
   if (!typed.success) return { kind: 'garbage', line, reason: `"${name}" event: ${typed.error.issues[0]!.path.join('.')}: ${typed.error.issues[0]!.message}` };
   return { kind: 'event', event: typed.data as SutEvent };
 }

@@ -67,12 +67,27 @@ export class StoreError extends Error {
 const now = (): string => new Date().toISOString();
 
 export class Store {
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(readonly db: Database.Database) {}
+
+  /** The statement for this SQL text, compiled once: a case writes dozens of rows. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   /** Opens (creating if needed) a database file, or ':memory:'. */
   static open(file: string): Store {
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
+    // WAL with synchronous NORMAL: a commit is in the WAL file (and so survives the harness being
+    // killed) without an fsync per row; only a power loss or kernel crash can lose the newest rows.
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version !== 0 && version !== SCHEMA_VERSION) {
@@ -90,20 +105,18 @@ export class Store {
 
   beginSuite(s: { seed: number; sutName: string; manifest: unknown; options: unknown }): number {
     return Number(
-      this.db
-        .prepare('INSERT INTO suites (started_at, seed, sut_name, manifest_json, options_json) VALUES (?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO suites (started_at, seed, sut_name, manifest_json, options_json) VALUES (?, ?, ?, ?, ?)')
         .run(now(), s.seed, s.sutName, JSON.stringify(s.manifest), JSON.stringify(s.options)).lastInsertRowid,
     );
   }
 
   finishSuite(suiteId: number): void {
-    this.db.prepare('UPDATE suites SET finished_at = ? WHERE id = ?').run(now(), suiteId);
+    this.sql('UPDATE suites SET finished_at = ? WHERE id = ?').run(now(), suiteId);
   }
 
   beginCase(c: CaseRow): number {
     return Number(
-      this.db
-        .prepare(
+      this.sql(
           'INSERT INTO cases (suite_id, case_index, scenario, seed, path, case_json, fault_plan_json, work_dir, started_at, role, parent_case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(c.suiteId, c.caseIndex, c.scenario, c.seed, c.path, JSON.stringify(c.caseJson), JSON.stringify(c.faultPlanJson), c.workDir ?? null, now(), c.role ?? 'case', c.parentCaseId ?? null).lastInsertRowid,
@@ -111,35 +124,35 @@ export class Store {
   }
 
   setCaseTimes(caseId: number, t: { failureFreeMs: number; faultyMs: number; failureFreeReused: boolean }): void {
-    this.db.prepare('UPDATE cases SET failure_free_ms = ?, faulty_ms = ?, failure_free_reused = ? WHERE id = ?').run(t.failureFreeMs, t.faultyMs, t.failureFreeReused ? 1 : 0, caseId);
+    this.sql('UPDATE cases SET failure_free_ms = ?, faulty_ms = ?, failure_free_reused = ? WHERE id = ?').run(t.failureFreeMs, t.faultyMs, t.failureFreeReused ? 1 : 0, caseId);
   }
 
   /** The fault plan actually injected (drawn fractions resolved against the failure-free run). */
   setCaseFaultPlan(caseId: number, plan: unknown): void {
-    this.db.prepare('UPDATE cases SET fault_plan_json = ? WHERE id = ?').run(JSON.stringify(plan), caseId);
+    this.sql('UPDATE cases SET fault_plan_json = ? WHERE id = ?').run(JSON.stringify(plan), caseId);
   }
 
   /** Case indexes of a suite that finished with a verdict (for --resume). */
   finishedCaseIndexes(suiteId: number): Set<number> {
-    const rows = this.db.prepare("SELECT case_index FROM cases WHERE suite_id = ? AND role = 'case' AND verdict IS NOT NULL").all(suiteId) as { case_index: number }[];
+    const rows = this.sql("SELECT case_index FROM cases WHERE suite_id = ? AND role = 'case' AND verdict IS NOT NULL").all(suiteId) as { case_index: number }[];
     return new Set(rows.map((r) => r.case_index));
   }
 
   /** Removes what a killed suite left of cases that never got a verdict, so they can run again. */
   dropUnfinishedCases(suiteId: number): number {
-    const ids = (this.db.prepare('SELECT id FROM cases WHERE suite_id = ? AND verdict IS NULL').all(suiteId) as { id: number }[]).map((r) => r.id);
+    const ids = (this.sql('SELECT id FROM cases WHERE suite_id = ? AND verdict IS NULL').all(suiteId) as { id: number }[]).map((r) => r.id);
     const drop = this.db.transaction((caseIds: number[]) => {
       for (const id of caseIds) {
-        const runs = (this.db.prepare('SELECT id FROM runs WHERE case_id = ?').all(id) as { id: number }[]).map((r) => r.id);
+        const runs = (this.sql('SELECT id FROM runs WHERE case_id = ?').all(id) as { id: number }[]).map((r) => r.id);
         for (const r of runs) {
-          this.db.prepare('DELETE FROM events WHERE run_id = ?').run(r);
-          this.db.prepare('DELETE FROM process_exits WHERE run_id = ?').run(r);
+          this.sql('DELETE FROM events WHERE run_id = ?').run(r);
+          this.sql('DELETE FROM process_exits WHERE run_id = ?').run(r);
         }
-        this.db.prepare('DELETE FROM faults WHERE case_id = ?').run(id);
-        this.db.prepare('DELETE FROM runs WHERE case_id = ?').run(id);
-        this.db.prepare('DELETE FROM counterexamples WHERE case_id = ?').run(id);
-        this.db.prepare('UPDATE cases SET parent_case_id = NULL WHERE parent_case_id = ?').run(id);
-        this.db.prepare('DELETE FROM cases WHERE id = ?').run(id);
+        this.sql('DELETE FROM faults WHERE case_id = ?').run(id);
+        this.sql('DELETE FROM runs WHERE case_id = ?').run(id);
+        this.sql('DELETE FROM counterexamples WHERE case_id = ?').run(id);
+        this.sql('UPDATE cases SET parent_case_id = NULL WHERE parent_case_id = ?').run(id);
+        this.sql('DELETE FROM cases WHERE id = ?').run(id);
       }
     });
     drop(ids);
@@ -148,64 +161,58 @@ export class Store {
 
   suite(suiteId?: number): { id: number; seed: number; options: unknown; finishedAt: string | null } | undefined {
     const row = (suiteId === undefined
-      ? this.db.prepare('SELECT id, seed, options_json, finished_at FROM suites ORDER BY id DESC LIMIT 1').get()
-      : this.db.prepare('SELECT id, seed, options_json, finished_at FROM suites WHERE id = ?').get(suiteId)) as { id: number; seed: number; options_json: string; finished_at: string | null } | undefined;
+      ? this.sql('SELECT id, seed, options_json, finished_at FROM suites ORDER BY id DESC LIMIT 1').get()
+      : this.sql('SELECT id, seed, options_json, finished_at FROM suites WHERE id = ?').get(suiteId)) as { id: number; seed: number; options_json: string; finished_at: string | null } | undefined;
     return row === undefined ? undefined : { id: row.id, seed: row.seed, options: JSON.parse(row.options_json), finishedAt: row.finished_at };
   }
 
   reopenSuite(suiteId: number): void {
-    this.db.prepare('UPDATE suites SET finished_at = NULL WHERE id = ?').run(suiteId);
+    this.sql('UPDATE suites SET finished_at = NULL WHERE id = ?').run(suiteId);
   }
 
   recordConformance(r: { sutName: string; level: string; outcome: string; suiteId: number | null; cases: number; failures: number; detail: string | null; replayLine: string | null }): void {
-    this.db
-      .prepare('INSERT INTO conformance_results (run_at, sut_name, level, outcome, suite_id, cases, failures, detail, replay_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO conformance_results (run_at, sut_name, level, outcome, suite_id, cases, failures, detail, replay_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(now(), r.sutName, r.level, r.outcome, r.suiteId, r.cases, r.failures, r.detail, r.replayLine);
   }
 
   setCaseWorkDir(caseId: number, workDir: string | null): void {
-    this.db.prepare('UPDATE cases SET work_dir = ? WHERE id = ?').run(workDir, caseId);
+    this.sql('UPDATE cases SET work_dir = ? WHERE id = ?').run(workDir, caseId);
   }
 
   finishCase(caseId: number, v: VerdictRow): void {
-    this.db
-      .prepare('UPDATE cases SET finished_at = ?, verdict = ?, anomaly = ?, first_batch_ms = ?, first_key = ?, message = ?, verdict_json = ? WHERE id = ?')
+    this.sql('UPDATE cases SET finished_at = ?, verdict = ?, anomaly = ?, first_batch_ms = ?, first_key = ?, message = ?, verdict_json = ? WHERE id = ?')
       .run(now(), v.verdict, v.anomaly, v.firstBatchMs, v.firstKey, v.message, JSON.stringify(v.detail), caseId);
   }
 
   beginRun(caseId: number, kind: RunKind): number {
-    return Number(this.db.prepare('INSERT INTO runs (case_id, kind, started_at) VALUES (?, ?, ?)').run(caseId, kind, now()).lastInsertRowid);
+    return Number(this.sql('INSERT INTO runs (case_id, kind, started_at) VALUES (?, ?, ?)').run(caseId, kind, now()).lastInsertRowid);
   }
 
   finishRun(runId: number, outcome: 'completed' | 'gave-up'): void {
-    this.db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?').run(now(), outcome, runId);
+    this.sql('UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?').run(now(), outcome, runId);
   }
 
   recordExit(runId: number, attempt: number, e: ProcessExit): void {
-    this.db
-      .prepare(
+    this.sql(
         'INSERT INTO process_exits (run_id, attempt, type, exit_code, signal, timed_out, killed_by_harness, duration_ms, stderr_tail, spawn_error, command_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(runId, attempt, e.type, e.exitCode, e.signal, e.timedOut ? 1 : 0, e.killedByHarness ? 1 : 0, e.durationMs, e.stderrTail, e.spawnError, JSON.stringify(e.command));
   }
 
   recordFault(f: FaultRow): void {
-    this.db
-      .prepare('INSERT INTO faults (case_id, run_id, attempt, kind, fault_json, injected, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO faults (case_id, run_id, attempt, kind, fault_json, injected, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(f.caseId, f.runId, f.attempt, f.kind, JSON.stringify(f.fault), f.injected ? 1 : 0, f.atMs);
   }
 
   recordEvent(runId: number, attempt: number, atMs: number, kind: 'event' | 'garbage', name: string | null, json: unknown): void {
-    this.db
-      .prepare('INSERT INTO events (run_id, attempt, at_ms, kind, name, json) VALUES (?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO events (run_id, attempt, at_ms, kind, name, json) VALUES (?, ?, ?, ?, ?, ?)')
       .run(runId, attempt, atMs, kind, name, JSON.stringify(json));
   }
 
   recordSelftestResult(r: SelftestResultRow): number {
     const s = r.shrunk;
     return Number(
-      this.db
-        .prepare(
+      this.sql(
           `INSERT INTO selftest_results (selftest_started_at, finished_at, variant, suite_id, seed, scenarios_json, budget_ms, shrink_budget_ms, caught, ms_to_first_failure, cases_run,
              case_id, anomaly, message, failure_line, shrunk_path, shrunk_input_records, shrunk_faults, shrunk_replay_line, shrink_candidates, shrink_interrupted)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -218,8 +225,7 @@ export class Store {
   }
 
   recordCounterexample(caseId: number, replayLine: string, caseJson: unknown, timeline: unknown): void {
-    this.db
-      .prepare('INSERT INTO counterexamples (case_id, replay_line, case_json, timeline_json) VALUES (?, ?, ?, ?)')
+    this.sql('INSERT INTO counterexamples (case_id, replay_line, case_json, timeline_json) VALUES (?, ?, ?, ?)')
       .run(caseId, replayLine, JSON.stringify(caseJson), JSON.stringify(timeline));
   }
 }
