@@ -191,9 +191,9 @@ export class Engine {
     const t = set.batchTimeMs;
     this.config.crash.pass('job:before-run', t);
     for (const job of set.jobs) {
-      const records = ForEachDStream.records(job);
-      const sha256 = this.config.sink.commit(job.output, t, records);
-      this.config.emit({ event: 'output-committed', output: job.output, batchTimeMs: t, records: records.length, sha256 });
+      const batch = ForEachDStream.records(job);
+      const sha256 = this.config.sink.commit(job.output, t, batch);
+      this.config.emit({ event: 'output-committed', output: job.output, batchTimeMs: t, records: batch.records.length, sha256 });
       if (this.config.bug !== 'trust-incomplete-checkpoint') this.writeDataCheckpoints();
     }
     this.config.crash.pass('batch:before-completion-checkpoint', t);

@@ -1,7 +1,7 @@
 // An output operation (Spark's ForEachDStream): at every valid time it yields a job that computes the
 // parent's batch and commits it, in canonical order, through the sink.
 
-import { sortCanonical, type Value } from '../program/value.js';
+import { sortCanonicalWithTexts, type CanonicalRecords, type Value } from '../program/value.js';
 import { DStream } from '../engine/dstream.js';
 import type { Rdd } from '../engine/rdd.js';
 
@@ -25,7 +25,7 @@ export class ForEachDStream extends DStream<Value[]> {
     return rdd === undefined ? undefined : { output: this.id, batchTimeMs: t, rdd };
   }
 
-  static records(job: Job): Value[] {
-    return sortCanonical(job.rdd.force());
+  static records(job: Job): CanonicalRecords {
+    return sortCanonicalWithTexts(job.rdd.force());
   }
 }

@@ -5,29 +5,55 @@
 export type Value = number | string | boolean | null | Value[] | { [key: string]: Value };
 export type Pair = [Value, Value];
 
-/** True when no plain object occurs in the value: then JSON.stringify is its canonical text. */
-function objectFree(value: Value): boolean {
-  if (value === null || typeof value !== 'object') return true;
-  if (!Array.isArray(value)) return false;
-  for (let i = 0; i < value.length; i++) {
-    const x = value[i]!;
-    if (x !== null && typeof x === 'object' && !objectFree(x)) return false;
+/** True when JSON.stringify writes s as '"' + s + '"': no control character, quote, backslash or
+ *  surrogate (JSON.stringify escapes a lone surrogate; paired ones are left to it too). */
+function isPlainString(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
   }
   return true;
+}
+
+/** The canonical text of a value without plain objects, written by hand (JSON.stringify's generic
+ *  serializer costs several times more on the short records every output is made of); undefined when
+ *  a plain object occurs, whose keys need sorting. Writes exactly what JSON.stringify writes: strings
+ *  with escapes go to it, numbers print as String does (JSON's Number::toString) and non-finite ones
+ *  as null. */
+function objectFreeText(value: Value): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return isPlainString(value) ? `"${value}"` : JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default: {
+      if (value === null) return 'null';
+      if (!Array.isArray(value)) return undefined;
+      let text = '[';
+      for (let i = 0; i < value.length; i++) {
+        const x = objectFreeText(value[i]!);
+        if (x === undefined) return undefined;
+        text += i === 0 ? x : `,${x}`;
+      }
+      return `${text}]`;
+    }
+  }
 }
 
 /** The definition: JSON text with object keys sorted and no white space. */
 export function canonicalByDefinition(value: Value): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map(canonicalByDefinition).join(',')}]`;
   const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k] as Value)}`).join(',')}}`;
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalByDefinition(value[k] as Value)}`).join(',')}}`;
 }
 
 /** JSON text with object keys sorted and no white space: the identity of a value. Values without
- *  objects (nearly every record) take JSON.stringify directly: every output is sorted by this. */
+ *  objects (nearly every record) are written directly: every output is sorted by this. */
 export function canonical(value: Value): string {
-  return objectFree(value) ? JSON.stringify(value) : canonicalByDefinition(value);
+  return objectFreeText(value) ?? canonicalByDefinition(value);
 }
 
 /** Total order on values: by canonical text, compared as strings (code units). */
@@ -37,17 +63,45 @@ export function compareValues(a: Value, b: Value): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** A copy of the records in canonical order (the order every committed output uses); equal texts
- *  keep their order. Each record's text is computed once. */
-export function sortCanonical(records: readonly Value[]): Value[] {
+/** Records in canonical order together with their canonical texts (texts[i] is records[i]'s), so
+ *  that whoever writes them out does not compute the texts a second time. */
+export interface CanonicalRecords {
+  records: Value[];
+  texts: string[];
+}
+
+/** A copy of the records in canonical order (the order every committed output uses), with their
+ *  texts; equal texts keep their order. Each record's text is computed once, and records that are
+ *  already in order (state, re-sorted lists) are only checked, not sorted. */
+export function sortCanonicalWithTexts(records: readonly Value[]): CanonicalRecords {
   const n = records.length;
-  if (n < 2) return records.slice();
-  const keyed: { text: string; record: Value }[] = new Array(n);
-  for (let i = 0; i < n; i++) keyed[i] = { text: canonical(records[i]!), record: records[i]! };
-  keyed.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
-  const out: Value[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = keyed[i]!.record;
-  return out;
+  const texts: string[] = new Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    texts[i] = canonical(records[i]!);
+    if (sorted && i > 0 && texts[i - 1]! > texts[i]!) sorted = false;
+  }
+  if (sorted) return { records: records.slice(), texts };
+  const order: number[] = new Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // Ties fall back to the index, so the order does not depend on the sort being stable.
+  order.sort((a, b) => {
+    const x = texts[a]!;
+    const y = texts[b]!;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+  const outRecords: Value[] = new Array(n);
+  const outTexts: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    outRecords[i] = records[order[i]!]!;
+    outTexts[i] = texts[order[i]!]!;
+  }
+  return { records: outRecords, texts: outTexts };
+}
+
+/** A copy of the records in canonical order; equal texts keep their order. */
+export function sortCanonical(records: readonly Value[]): Value[] {
+  return sortCanonicalWithTexts(records).records;
 }
 
 export function isPair(value: Value): value is Pair {

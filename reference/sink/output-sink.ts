@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { canonical, type Value } from '../program/value.js';
+import { canonical, type CanonicalRecords, type Value } from '../program/value.js';
 import { writeAtomic } from '../engine/atomic-write.js';
 import type { CrashPoints } from '../engine/crash-points.js';
 import { sha256 } from '../checkpoint/framing.js';
@@ -17,7 +17,14 @@ export const FINAL_STATE_FILE = '_state/final.json';
 
 /** The exact bytes of a committed output file (canonical JSON and a newline). */
 export function outputFileText(output: string, batchTimeMs: number, records: Value[]): string {
-  return `${canonical({ format: OUTPUT_FORMAT, version: 1, output, batchTimeMs, records })}\n`;
+  return outputFileTextOfTexts(output, batchTimeMs, records.map(canonical));
+}
+
+/** outputFileText from the records' canonical texts: canonical() of the file's object, its keys
+ *  written in sorted order (batchTimeMs, format, output, records, version), with the records' texts
+ *  joined instead of written a second time. */
+export function outputFileTextOfTexts(output: string, batchTimeMs: number, recordTexts: readonly string[]): string {
+  return `{"batchTimeMs":${canonical(batchTimeMs)},"format":${canonical(OUTPUT_FORMAT)},"output":${canonical(output)},"records":[${recordTexts.join(',')}],"version":1}\n`;
 }
 
 export interface FinalState {
@@ -28,8 +35,9 @@ export interface FinalState {
 }
 
 export interface OutputSink {
-  /** Commits one output of one batch; returns the sha256 of the committed bytes. */
-  commit(output: string, batchTimeMs: number, records: Value[]): string;
+  /** Commits one output of one batch, its records in canonical order with their texts; returns the
+   *  sha256 of the committed bytes. */
+  commit(output: string, batchTimeMs: number, batch: CanonicalRecords): string;
   writeFinalState(state: FinalState): void;
 }
 
@@ -43,14 +51,17 @@ export class FileSink implements OutputSink {
     fs.mkdirSync(dir, { recursive: true });
   }
 
-  commit(output: string, batchTimeMs: number, records: Value[]): string {
+  commit(output: string, batchTimeMs: number, batch: CanonicalRecords): string {
     const dir = path.join(this.dir, output);
     fs.mkdirSync(dir, { recursive: true });
     const existing = path.join(dir, `${batchTimeMs}.json`);
+    let text: string;
     if (this.appendOnRerun && fs.existsSync(existing)) {
-      records = [...(JSON.parse(fs.readFileSync(existing, 'utf8')) as { records: Value[] }).records, ...records];
+      const records = [...(JSON.parse(fs.readFileSync(existing, 'utf8')) as { records: Value[] }).records, ...batch.records];
+      text = outputFileText(output, batchTimeMs, records);
+    } else {
+      text = outputFileTextOfTexts(output, batchTimeMs, batch.texts);
     }
-    const text = outputFileText(output, batchTimeMs, records);
     writeAtomic(path.join(dir, `${batchTimeMs}.json`), Buffer.from(text, 'utf8'), 'output', this.crash, batchTimeMs);
     return sha256(text);
   }
@@ -85,10 +96,10 @@ export class MemorySink implements OutputSink {
   commitCount = 0;
   finalState: FinalState | undefined;
 
-  commit(output: string, batchTimeMs: number, records: Value[]): string {
+  commit(output: string, batchTimeMs: number, batch: CanonicalRecords): string {
     this.commitCount += 1;
-    this.commits.set(`${output}@${batchTimeMs}`, { output, batchTimeMs, records });
-    return sha256(outputFileText(output, batchTimeMs, records));
+    this.commits.set(`${output}@${batchTimeMs}`, { output, batchTimeMs, records: batch.records });
+    return sha256(outputFileTextOfTexts(output, batchTimeMs, batch.texts));
   }
 
   writeFinalState(state: FinalState): void {
