@@ -7,24 +7,29 @@ import type { Operation } from '../program/schema.js';
 import type { ValidProgram } from '../program/validate.js';
 import type { Value } from '../program/value.js';
 import type { InputLog } from '../source/input-log.js';
-import { countBatch, countByValueBatch, groupByKeyBatch, reduceBatch, reduceByKeyBatch } from '../operators/aggregations.js';
-import { filterBatch, flatMapBatch, flatMapValuesBatch, mapBatch, mapValuesBatch, unionBatch, type BatchFn } from '../operators/element-wise.js';
+import { countByValueCombine, countCombine, groupByKeyBatch, reduceByKeyCombine, reduceCombine } from '../operators/aggregations.js';
+import { filterStep, flatMapStep, flatMapValuesStep, mapStep, mapValuesStep, unionBatch } from '../operators/element-wise.js';
+import type { ElementStep } from './pipelined-rdd.js';
 import { ForEachDStream, type Job } from '../operators/for-each-stream.js';
 import { InputDStream } from '../operators/input-stream.js';
 import { joinBatch } from '../operators/joins.js';
 import { InternalMapWithStateDStream, MapWithStateOutputDStream } from '../operators/map-with-state-stream.js';
 import { ReducedWindowedDStream } from '../operators/reduced-windowed-stream.js';
 import { StateDStream } from '../operators/state-stream.js';
-import { TransformedDStream } from '../operators/transformed-stream.js';
+import { TransformedDStream, type BatchOp } from '../operators/transformed-stream.js';
 import { WindowedDStream } from '../operators/windowed-stream.js';
 import { DStream, EngineError } from './dstream.js';
 
 const ZERO_TIME_MS = 0;
 
-const pairWithZeroKey: BatchFn = ([records]) => records!.map((r) => [0, r]);
-const toOne: BatchFn = ([records]) => records!.map(() => 1);
-const toPairWithOne: BatchFn = ([records]) => records!.map((r) => [r, 1]);
-const valuesOf: BatchFn = ([records]) => records!.map((r) => (r as [Value, Value])[1]);
+const element = (step: ElementStep): BatchOp => ({ kind: 'element', step });
+const combine = (fn: Extract<BatchOp, { kind: 'combine' }>['fn']): BatchOp => ({ kind: 'combine', fn });
+const batchOf = (fn: Extract<BatchOp, { kind: 'batch' }>['fn']): BatchOp => ({ kind: 'batch', fn });
+
+const pairWithZeroKey = element((r, emit) => emit([0, r]));
+const toOne = element((_, emit) => emit(1));
+const toPairWithOne = element((r, emit) => emit([r, 1]));
+const valuesOf = element((r, emit) => emit((r as [Value, Value])[1]));
 
 export class StreamGraph {
   /** Every node, internal ones included, by node id. */
@@ -61,50 +66,50 @@ export class StreamGraph {
   }
 
   private build(op: Operation): void {
-    const t = (id: string, parents: DStream<Value[]>[], fn: BatchFn) => this.add(new TransformedDStream(id, parents, fn));
+    const t = (id: string, parents: DStream<Value[]>[], op: BatchOp) => this.add(new TransformedDStream(id, parents, op));
     /** The node the operation's checkpointIntervalMs applies to (its stateful part, if any). */
     let checkpointed: DStream<unknown>;
     let result: DStream<Value[]>;
     switch (op.op) {
       case 'map':
-        result = t(op.id, [this.stream(op.from)], mapBatch(op.fn));
+        result = t(op.id, [this.stream(op.from)], element(mapStep(op.fn)));
         break;
       case 'flatMap':
-        result = t(op.id, [this.stream(op.from)], flatMapBatch(op.fn));
+        result = t(op.id, [this.stream(op.from)], element(flatMapStep(op.fn)));
         break;
       case 'filter':
-        result = t(op.id, [this.stream(op.from)], filterBatch(op.fn));
+        result = t(op.id, [this.stream(op.from)], element(filterStep(op.fn)));
         break;
       case 'mapValues':
-        result = t(op.id, [this.stream(op.from)], mapValuesBatch(op.fn));
+        result = t(op.id, [this.stream(op.from)], element(mapValuesStep(op.fn)));
         break;
       case 'flatMapValues':
-        result = t(op.id, [this.stream(op.from)], flatMapValuesBatch(op.fn));
+        result = t(op.id, [this.stream(op.from)], element(flatMapValuesStep(op.fn)));
         break;
       case 'union':
-        result = t(op.id, op.from.map((f) => this.stream(f)), unionBatch);
+        result = t(op.id, op.from.map((f) => this.stream(f)), batchOf(unionBatch));
         break;
       case 'count':
-        result = t(op.id, [this.stream(op.from)], countBatch);
+        result = t(op.id, [this.stream(op.from)], combine(countCombine));
         break;
       case 'reduce':
-        result = t(op.id, [this.stream(op.from)], reduceBatch(op.fn));
+        result = t(op.id, [this.stream(op.from)], combine(reduceCombine(op.fn)));
         break;
       case 'countByValue':
-        result = t(op.id, [this.stream(op.from)], countByValueBatch);
+        result = t(op.id, [this.stream(op.from)], combine(countByValueCombine));
         break;
       case 'reduceByKey':
-        result = t(op.id, [this.stream(op.from)], reduceByKeyBatch(op.fn));
+        result = t(op.id, [this.stream(op.from)], combine(reduceByKeyCombine(op.fn)));
         break;
       case 'groupByKey':
-        result = t(op.id, [this.stream(op.from)], groupByKeyBatch);
+        result = t(op.id, [this.stream(op.from)], batchOf(groupByKeyBatch));
         break;
       case 'join':
       case 'leftOuterJoin':
       case 'rightOuterJoin':
       case 'fullOuterJoin':
       case 'cogroup':
-        result = t(op.id, [this.stream(op.from), this.stream(op.with)], joinBatch(op.op));
+        result = t(op.id, [this.stream(op.from), this.stream(op.with)], batchOf(joinBatch(op.op)));
         break;
       case 'window':
         result = this.add(new WindowedDStream(op.id, this.stream(op.from), op.windowMs, op.slideMs ?? this.stream(op.from).slideMs));
@@ -112,16 +117,16 @@ export class StreamGraph {
       case 'groupByKeyAndWindow': {
         const parent = this.stream(op.from);
         const w = this.add(new WindowedDStream(`${op.id}#window`, parent, op.windowMs, op.slideMs ?? parent.slideMs));
-        result = t(op.id, [w], groupByKeyBatch);
+        result = t(op.id, [w], batchOf(groupByKeyBatch));
         break;
       }
       case 'reduceByKeyAndWindow': {
         const parent = this.stream(op.from);
         const slide = op.slideMs ?? parent.slideMs;
-        const reduced = t(`${op.id}#reduced`, [parent], reduceByKeyBatch(op.fn));
+        const reduced = t(`${op.id}#reduced`, [parent], combine(reduceByKeyCombine(op.fn)));
         if (op.inverseFn === undefined) {
           const w = this.add(new WindowedDStream(`${op.id}#window`, reduced, op.windowMs, slide));
-          result = t(op.id, [w], reduceByKeyBatch(op.fn));
+          result = t(op.id, [w], combine(reduceByKeyCombine(op.fn)));
         } else {
           result = this.add(new ReducedWindowedDStream(op.id, reduced, op.windowMs, slide, op.fn, op.inverseFn, op.filterFn));
         }
@@ -130,9 +135,9 @@ export class StreamGraph {
       case 'reduceByWindow': {
         const parent = this.stream(op.from);
         if (op.inverseFn === undefined) {
-          const reduced = t(`${op.id}#reduced`, [parent], reduceBatch(op.fn));
+          const reduced = t(`${op.id}#reduced`, [parent], combine(reduceCombine(op.fn)));
           const w = this.add(new WindowedDStream(`${op.id}#window`, reduced, op.windowMs, op.slideMs));
-          result = t(op.id, [w], reduceBatch(op.fn));
+          result = t(op.id, [w], combine(reduceCombine(op.fn)));
         } else {
           result = this.reduceByWindowWithInverse(op.id, parent, op.fn, op.inverseFn, op.windowMs, op.slideMs);
         }
@@ -145,7 +150,7 @@ export class StreamGraph {
       }
       case 'countByValueAndWindow': {
         const pairs = t(`${op.id}#pairs`, [this.stream(op.from)], toPairWithOne);
-        const reduced = t(`${op.id}#reduced`, [pairs], reduceByKeyBatch('sum'));
+        const reduced = t(`${op.id}#reduced`, [pairs], combine(reduceByKeyCombine('sum')));
         result = this.add(new ReducedWindowedDStream(op.id, reduced, op.windowMs, op.slideMs, 'sum', 'subtract', 'value-nonzero'));
         break;
       }
@@ -185,7 +190,7 @@ export class StreamGraph {
    *  stateful node is "<id>#window-state"; the operation's checkpoint interval applies to it. */
   private reduceByWindowWithInverse(id: string, parent: DStream<Value[]>, fn: string | { name: string }, inv: string | { name: string }, windowMs: number, slideMs: number): DStream<Value[]> {
     const keyed = this.add(new TransformedDStream(`${id}#keyed`, [parent], pairWithZeroKey));
-    const reduced = this.add(new TransformedDStream(`${id}#reduced`, [keyed], reduceByKeyBatch(fn)));
+    const reduced = this.add(new TransformedDStream(`${id}#reduced`, [keyed], combine(reduceByKeyCombine(fn))));
     const windowed = this.add(new ReducedWindowedDStream(`${id}#window-state`, reduced, windowMs, slideMs, fn, inv, undefined));
     this.stateful.set(id, windowed);
     return this.add(new TransformedDStream(id, [windowed], valuesOf));

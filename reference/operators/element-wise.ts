@@ -1,48 +1,48 @@
 // Per-record operations: map, flatMap, filter, mapValues, flatMapValues (Spark's MappedDStream,
-// FlatMappedDStream, FilteredDStream, MapValuedDStream, FlatMapValuedDStream).
+// FlatMappedDStream, FilteredDStream, MapValuedDStream, FlatMapValuedDStream), as steps that a
+// PipelinedRdd chains record by record.
 
 import { resolveFn, type FnRef } from '../program/functions.js';
 import type { Value } from '../program/value.js';
+import type { ElementStep } from '../engine/pipelined-rdd.js';
 import { asPair } from './keyed.js';
 
 export type BatchFn = (inputs: Value[][]) => Value[];
 
-export function mapBatch(ref: FnRef): BatchFn {
+export function mapStep(ref: FnRef): ElementStep {
   const f = resolveFn('map', ref);
-  return ([records]) => records!.map(f);
+  return (x, emit) => emit(f(x));
 }
 
-export function flatMapBatch(ref: FnRef): BatchFn {
+export function flatMapStep(ref: FnRef): ElementStep {
   const f = resolveFn('flatMap', ref);
-  return ([records]) => {
-    const out: Value[] = [];
-    for (const r of records!) for (const x of f(r)) out.push(x);
-    return out;
+  return (x, emit) => {
+    const ys = f(x);
+    for (let i = 0; i < ys.length; i++) emit(ys[i]!);
   };
 }
 
-export function filterBatch(ref: FnRef): BatchFn {
+export function filterStep(ref: FnRef): ElementStep {
   const f = resolveFn('filter', ref);
-  return ([records]) => records!.filter(f);
+  return (x, emit) => {
+    if (f(x)) emit(x);
+  };
 }
 
-export function mapValuesBatch(ref: FnRef): BatchFn {
+export function mapValuesStep(ref: FnRef): ElementStep {
   const f = resolveFn('map', ref);
-  return ([records]) => records!.map((r) => {
-    const [k, v] = asPair(r, 'mapValues');
-    return [k, f(v)];
-  });
+  return (x, emit) => {
+    const [k, v] = asPair(x, 'mapValues');
+    emit([k, f(v)]);
+  };
 }
 
-export function flatMapValuesBatch(ref: FnRef): BatchFn {
+export function flatMapValuesStep(ref: FnRef): ElementStep {
   const f = resolveFn('flatMap', ref);
-  return ([records]) => {
-    const out: Value[] = [];
-    for (const r of records!) {
-      const [k, v] = asPair(r, 'flatMapValues');
-      for (const x of f(v)) out.push([k, x]);
-    }
-    return out;
+  return (x, emit) => {
+    const [k, v] = asPair(x, 'flatMapValues');
+    const ys = f(v);
+    for (let i = 0; i < ys.length; i++) emit([k, ys[i]!]);
   };
 }
 

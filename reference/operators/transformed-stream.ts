@@ -4,19 +4,43 @@
 
 import type { Value } from '../program/value.js';
 import { DStream, EngineError } from '../engine/dstream.js';
+import { PipelinedRdd, type ElementStep } from '../engine/pipelined-rdd.js';
 import { Rdd } from '../engine/rdd.js';
 import type { BatchFn } from './element-wise.js';
 
+/** How the batch is made from the parents' batches:
+ *  - batch: a function of the parents' whole batches (joins, union, groupByKey);
+ *  - element: one parent, record by record; the batch is pipelined (PipelinedRdd);
+ *  - combine: one parent, read in one pass in its order (count, reduce, reduceByKey, countByValue),
+ *    so an element-wise chain before it runs as one pass too, as a Spark stage does. */
+export type BatchOp =
+  | { kind: 'batch'; fn: BatchFn }
+  | { kind: 'element'; step: ElementStep }
+  | { kind: 'combine'; fn: (forEach: (visit: (x: Value) => void) => void) => Value[] };
+
 export class TransformedDStream extends DStream<Value[]> {
-  constructor(id: string, parents: DStream<Value[]>[], private readonly fn: BatchFn) {
+  constructor(id: string, parents: DStream<Value[]>[], private readonly op: BatchOp) {
     const slide = parents[0]!.slideMs;
     if (parents.some((p) => p.slideMs !== slide)) throw new EngineError(`stream ${id}: some of the DStreams have different slide durations`);
+    if (op.kind !== 'batch' && parents.length !== 1) throw new EngineError(`stream ${id}: a ${op.kind} operation has one parent, received ${parents.length}`);
     super(id, slide, parents as DStream<unknown>[]);
   }
 
   protected compute(t: number): Rdd<Value[]> | undefined {
     const parents = (this.dependencies as DStream<Value[]>[]).map((p) => p.getOrCompute(t));
     if (parents.some((p) => p === undefined)) return undefined;
-    return new Rdd(() => this.fn(parents.map((p) => p!.force())));
+    const op = this.op;
+    switch (op.kind) {
+      case 'batch':
+        return new Rdd(() => op.fn(parents.map((p) => p!.force())));
+      case 'element':
+        return new PipelinedRdd(parents[0]!, op.step);
+      case 'combine': {
+        const parent = parents[0]!;
+        return new Rdd(() => op.fn((visit) => PipelinedRdd.forEachRecord(parent, visit)));
+      }
+      default:
+        throw new EngineError(`unknown batch operation ${JSON.stringify(op satisfies never)}`);
+    }
   }
 }
