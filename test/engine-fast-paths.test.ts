@@ -1,11 +1,18 @@
 // The engine's fast paths give exactly what the definitions they replace give: canonical's
-// JSON.stringify shortcut writes what the recursive definition writes (so sortCanonical orders as
-// the definition does), and split-words splits as s.split(/\s+/) without empties does.
+// hand-written text is what the recursive definition writes (so sortCanonical orders as the
+// definition does), output files are built from those texts, split-words splits as s.split(/\s+/)
+// without empties does, and pipelined element-wise chains compute what step-by-step batches do.
 
 import test from 'ava';
 import fc from 'fast-check';
-import { canonical, canonicalByDefinition, sortCanonical, type Value } from '../reference/program/value.js';
-import { resolveFn } from '../reference/program/functions.js';
+import { canonical, canonicalByDefinition, sortCanonical, sortCanonicalWithTexts, type Value } from '../reference/program/value.js';
+import { resolveFn, type FnRef } from '../reference/program/functions.js';
+import { OUTPUT_FORMAT, outputFileText, outputFileTextOfTexts } from '../reference/sink/output-sink.js';
+import { PipelinedRdd, type ElementStep } from '../reference/engine/pipelined-rdd.js';
+import { Rdd } from '../reference/engine/rdd.js';
+import { filterStep, flatMapStep, flatMapValuesStep, mapStep, mapValuesStep } from '../reference/operators/element-wise.js';
+import { countByValueCombine, countCombine, reduceByKeyCombine, type CombineFn } from '../reference/operators/aggregations.js';
+import { asPair } from '../reference/operators/keyed.js';
 
 const value: fc.Arbitrary<Value> = fc.letrec<{ v: Value }>((tie) => ({
   v: fc.oneof(
@@ -40,4 +47,107 @@ test('split-words splits on every white space character /\\s/ knows, dropping em
   const spaces = [' ', '\t', '\n', '\v', '\f', '\r', '\u00a0', '\u1680', '\u2000', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
   const text = fc.array(fc.oneof(fc.constantFrom(...spaces), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 12 }).map((parts) => parts.join(''));
   fc.assert(fc.property(text, (s) => t.deepEqual(split(s), s.split(/\s+/).filter((w) => w.length > 0))));
+});
+
+test('sortCanonicalWithTexts gives each record its canonical text, and sorted input (the check path) stays as it is', (t) => {
+  fc.assert(
+    fc.property(fc.array(value, { maxLength: 40 }), (records) => {
+      const once = sortCanonicalWithTexts(records);
+      once.records.forEach((r, i) => t.is(once.texts[i], canonicalByDefinition(r)));
+      const twice = sortCanonicalWithTexts(once.records);
+      t.deepEqual(twice.texts, once.texts);
+      twice.records.forEach((r, i) => t.is(r, once.records[i]!));
+    }),
+  );
+});
+
+test('the output file text built from the records\' texts is the canonical text of the output object', (t) => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), fc.nat(), fc.array(value, { maxLength: 10 }), (output, batchTimeMs, records) => {
+      const expected = `${canonicalByDefinition({ format: OUTPUT_FORMAT, version: 1, output, batchTimeMs, records })}\n`;
+      t.is(outputFileTextOfTexts(output, batchTimeMs, records.map(canonicalByDefinition)), expected);
+      t.is(outputFileText(output, batchTimeMs, records), expected);
+    }),
+  );
+});
+
+// Pipelining: a chain of element-wise steps read by an aggregation in one pass gives what computing
+// each step over its whole batch, one after another, gives: the same records, or the same error
+// (the first failing step in chain order, at its first failing record), and a batch marked for a data
+// checkpoint is computed with the records its step gives.
+type StepSpec = { op: 'map' | 'flatMap' | 'filter' | 'mapValues' | 'flatMapValues'; fn: FnRef };
+const stepSpec: fc.Arbitrary<StepSpec> = fc.oneof(
+  fc.record({ op: fc.constant('map' as const), fn: fc.constantFrom<FnRef>('identity', 'pair-with-one', 'length', 'to-upper', 'key', 'value', 'swap', 'negate', { name: 'add', arg: 1 }) }),
+  fc.record({ op: fc.constant('flatMap' as const), fn: fc.constantFrom<FnRef>('split-words', 'duplicate', 'split-chars', 'digits') }),
+  fc.record({ op: fc.constant('filter' as const), fn: fc.constantFrom<FnRef>('is-even', 'non-empty', { name: 'value-gt', arg: 0 }) }),
+  fc.record({ op: fc.constant('mapValues' as const), fn: fc.constantFrom<FnRef>('negate', 'length', 'pair-with-one') }),
+  fc.record({ op: fc.constant('flatMapValues' as const), fn: fc.constantFrom<FnRef>('duplicate', 'digits') }),
+);
+const record: fc.Arbitrary<Value> = fc.oneof(
+  fc.integer({ min: -30, max: 30 }),
+  fc.constantFrom('a b', ' c  a', 'b', '', 'ab c'),
+  fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: -3, max: 12 })),
+);
+
+function stepOf(s: StepSpec): ElementStep {
+  switch (s.op) {
+    case 'map': return mapStep(s.fn);
+    case 'flatMap': return flatMapStep(s.fn);
+    case 'filter': return filterStep(s.fn);
+    case 'mapValues': return mapValuesStep(s.fn);
+    case 'flatMapValues': return flatMapValuesStep(s.fn);
+    default: throw new Error(`unknown step ${JSON.stringify(s.op satisfies never)}`);
+  }
+}
+
+/** One step over a whole batch, as the engine computed it before pipelining. */
+function wholeBatch(s: StepSpec, records: Value[]): Value[] {
+  switch (s.op) {
+    case 'map': return records.map(resolveFn('map', s.fn));
+    case 'flatMap': return records.flatMap(resolveFn('flatMap', s.fn));
+    case 'filter': return records.filter(resolveFn('filter', s.fn));
+    case 'mapValues': { const f = resolveFn('map', s.fn); return records.map((r) => { const [k, v] = asPair(r, 'mapValues'); return [k, f(v)]; }); }
+    case 'flatMapValues': { const f = resolveFn('flatMap', s.fn); return records.flatMap((r) => { const [k, v] = asPair(r, 'flatMapValues'); return f(v).map((x) => [k, x] as Value); }); }
+    default: throw new Error(`unknown step ${JSON.stringify(s.op satisfies never)}`);
+  }
+}
+
+type Outcome = { ok: Value[]; marked: Value[][] } | { error: string };
+const outcome = (run: () => { ok: Value[]; marked: Value[][] }): Outcome => {
+  try {
+    return run();
+  } catch (error) {
+    return { error: `${(error as Error).name}: ${(error as Error).message}` };
+  }
+};
+
+test('a pipelined chain of element-wise steps gives the records, or the error, of computing each step over its whole batch', (t) => {
+  const consumers = { reduceByKey: reduceByKeyCombine('sum'), countByValue: countByValueCombine, count: countCombine, collect: ((forEach) => { const out: Value[] = []; forEach((x) => void out.push(x)); return out; }) as CombineFn };
+  fc.assert(
+    fc.property(fc.array(record, { maxLength: 30 }), fc.array(fc.tuple(stepSpec, fc.boolean()), { minLength: 1, maxLength: 4 }), fc.constantFrom(...(Object.keys(consumers) as (keyof typeof consumers)[])), (input, chain, consumer) => {
+      const combine = consumers[consumer];
+      const expected = outcome(() => {
+        let records = input;
+        const marked: Value[][] = [];
+        for (const [s, mark] of chain) {
+          records = wholeBatch(s, records);
+          if (mark) marked.push(records);
+        }
+        return { ok: combine((visit) => records.forEach((x) => visit(x))), marked };
+      });
+      const actual = outcome(() => {
+        let rdd: Rdd<Value[]> = Rdd.of(input);
+        const rdds: Rdd<Value[]>[] = [];
+        for (const [s, mark] of chain) {
+          rdd = new PipelinedRdd(rdd, stepOf(s));
+          rdd.markedForCheckpoint = mark;
+          if (mark) rdds.push(rdd);
+        }
+        const ok = combine((visit) => PipelinedRdd.forEachRecord(rdd, visit));
+        if (rdds.some((r) => !r.isComputed)) throw new Error('a batch marked for checkpointing was not computed');
+        return { ok, marked: rdds.map((r) => r.force()) };
+      });
+      t.deepEqual(actual, expected, `chain ${JSON.stringify(chain)}, consumer ${consumer}`);
+    }),
+  );
 });
