@@ -49,6 +49,16 @@ test('split-words splits on every white space character /\\s/ knows, dropping em
   fc.assert(fc.property(text, (s) => t.deepEqual(split(s), s.split(/\s+/).filter((w) => w.length > 0))));
 });
 
+test('canonical writes strings as JSON.stringify does, on the characters it escapes or could mis-order', (t) => {
+  // Random binary strings rarely hold a quote, a backslash or a control character: draw from them.
+  const special = fc.constantFrom('"', '\\', '\u0000', '\n', '\u001f', ' ', '!', '#', 'a', '\u007f', '\u00e9', '\u2028', '\ud800', '\udc00', '\ud83d\ude00', '\uffff');
+  const text = fc.array(special, { maxLength: 6 }).map((cs) => cs.join(''));
+  const record = fc.oneof(text, fc.tuple(text, fc.oneof(fc.integer(), fc.double(), text)));
+  fc.assert(fc.property(fc.array(record, { maxLength: 8 }), (records) => {
+    for (const r of records) t.is(canonical(r), canonicalByDefinition(r));
+  }));
+});
+
 test('sortCanonicalWithTexts gives each record its canonical text, and sorted input (the check path) stays as it is', (t) => {
   fc.assert(
     fc.property(fc.array(value, { maxLength: 40 }), (records) => {
