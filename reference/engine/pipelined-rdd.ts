@@ -29,6 +29,11 @@ export class PipelinedRdd extends Rdd<Value[]> {
     return value;
   }
 
+  /** The parent batch and step of a batch that forEachRecord would stream, else undefined. */
+  static streamable(rdd: Rdd<Value[]>): { parent: Rdd<Value[]>; step: ElementStep } | undefined {
+    return rdd instanceof PipelinedRdd && !rdd.isComputed && !rdd.markedForCheckpoint ? rdd.lineage : undefined;
+  }
+
   /** Hands every record of a batch to `visit`, in the batch's order. A pipelined batch that is not
    *  computed is streamed from its parent instead (nothing is memoised, as in Spark, where an RDD
    *  that is not cached is recomputed by each job that reads it), unless it is marked for a data
@@ -40,7 +45,7 @@ export class PipelinedRdd extends Rdd<Value[]> {
    *  computed the same way), which throws that computation's error; if it does not throw, the error
    *  came from `visit`, which saw the same records in the same order either way, so it is rethrown. */
   static forEachRecord(rdd: Rdd<Value[]>, visit: (x: Value) => void): void {
-    const lineage = rdd instanceof PipelinedRdd && !rdd.isComputed && !rdd.markedForCheckpoint ? rdd.lineage : undefined;
+    const lineage = PipelinedRdd.streamable(rdd);
     if (lineage === undefined) {
       const records = rdd.force();
       for (let i = 0; i < records.length; i++) visit(records[i]!);

@@ -9,17 +9,28 @@ import { asPair } from './keyed.js';
 
 export type BatchFn = (inputs: Value[][]) => Value[];
 
+/** "<op> <function>" of the steps made for functions without an argument, for stages that
+ *  recognise a chain of steps (reduceByKey's word count). */
+const stepNames = new WeakMap<ElementStep, string>();
+function named(op: string, ref: FnRef, step: ElementStep): ElementStep {
+  if (typeof ref === 'string') stepNames.set(step, `${op} ${ref}`);
+  return step;
+}
+export function stepName(step: ElementStep): string | undefined {
+  return stepNames.get(step);
+}
+
 export function mapStep(ref: FnRef): ElementStep {
   const f = resolveFn('map', ref);
-  return (x, emit) => emit(f(x));
+  return named('map', ref, (x, emit) => emit(f(x)));
 }
 
 export function flatMapStep(ref: FnRef): ElementStep {
   const f = resolveFn('flatMap', ref);
-  return (x, emit) => {
+  return named('flatMap', ref, (x, emit) => {
     const ys = f(x);
     for (let i = 0; i < ys.length; i++) emit(ys[i]!);
-  };
+  });
 }
 
 export function filterStep(ref: FnRef): ElementStep {

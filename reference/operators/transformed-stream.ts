@@ -16,7 +16,7 @@ import type { BatchFn } from './element-wise.js';
 export type BatchOp =
   | { kind: 'batch'; fn: BatchFn }
   | { kind: 'element'; step: ElementStep }
-  | { kind: 'combine'; fn: (forEach: (visit: (x: Value) => void) => void) => Value[] };
+  | { kind: 'combine'; fn: (parent: Rdd<Value[]>) => Value[] };
 
 export class TransformedDStream extends DStream<Value[]> {
   constructor(id: string, parents: DStream<Value[]>[], private readonly op: BatchOp) {
@@ -37,7 +37,7 @@ export class TransformedDStream extends DStream<Value[]> {
         return new PipelinedRdd(parents[0]!, op.step);
       case 'combine': {
         const parent = parents[0]!;
-        return new Rdd(() => op.fn((visit) => PipelinedRdd.forEachRecord(parent, visit)));
+        return new Rdd(() => op.fn(parent));
       }
       default:
         throw new EngineError(`unknown batch operation ${JSON.stringify(op satisfies never)}`);

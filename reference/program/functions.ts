@@ -167,8 +167,9 @@ const mapFns: Record<string, Entry<MapFn>> = {
   },
 };
 
-/** The white space of the regular expression \s (ECMAScript's WhiteSpace and LineTerminator). */
-function isSpace(c: number): boolean {
+/** The white space of the regular expression \s (ECMAScript's WhiteSpace and LineTerminator): what
+ *  split-words splits on, and reduceByKey's word-count stage too (operators/string-key-dictionary.ts). */
+export function isSpace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
   if (c < 0xa0) return false;
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
