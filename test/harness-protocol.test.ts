@@ -15,11 +15,13 @@ test('schemas/*.json are generated from the zod schemas (run dist/harness/protoc
   }
 });
 
-test('the reference engine manifest is valid and its command exists', (t) => {
+test('the reference engine manifest is valid, its snapshot exists, and serve is its command plus --serve', (t) => {
   const loaded = loadManifest('harness/protocol/reference-engine.manifest.json');
   t.is(loaded.manifest.outputGuarantee, 'at-least-once-identical');
   t.is(loaded.cwd, path.resolve('.'));
-  t.true(fs.existsSync(path.join(loaded.cwd, loaded.manifest.command[1]!)));
+  const blob = loaded.manifest.command[loaded.manifest.command.indexOf('--snapshot-blob') + 1]!;
+  t.true(fs.existsSync(path.join(loaded.cwd, blob)), `${blob} (npm run build makes it)`);
+  t.deepEqual(loaded.manifest.serve?.command, [...loaded.manifest.command, '--serve']);
 });
 
 test('event lines: known events typed, unknown kept, garbage reported', (t) => {

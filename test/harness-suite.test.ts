@@ -43,7 +43,7 @@ test('a suite against the reference engine passes, and every case, fault and exi
 test('a SUT that forgets pending batches on recovery is caught, shrunk, and replayed to the same failure', async (t) => {
   const sut = buggyManifest('forget-pending-batches');
   const db = path.join(tmp, 'bug', 'suite.sqlite');
-  const r = await streamcheck(['run', '--sut', sut, '--scenarios', 'stateful-word-count', '--cases', '6', '--seed', '11', '--workers', '2', '--shrink-budget', '20s', '--db', db]);
+  const r = await streamcheck(['run', '--sut', sut, '--scenarios', 'stateful-word-count', '--cases', '6', '--seed', '14', '--workers', '2', '--shrink-budget', '20s', '--db', db]);
   t.is(r.exitCode, 1, r.stdout + r.stderr);
   const fail = /^FAIL scenario=(\S+) seed=(\d+) path=(\S+): (\S+)/m.exec(r.stdout);
   t.truthy(fail, r.stdout);

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { scenarioNamed } from '../../scenarios/catalog.js';
 import { caseArbitrary, type DrawnCase } from '../case/case-arbitrary.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
+import { processPoolFor } from '../process/process-pool.js';
 import { FailureFreeRuns } from '../run/failure-free-runs.js';
 import type { RunBounds } from '../run/run-bounds.js';
 import { runCase, type CaseResult } from '../run/run-case.js';
@@ -39,6 +40,8 @@ export interface ReplayOptions {
   bounds: RunBounds;
   /** Where the case's directories are kept. */
   keepDir: string;
+  /** Run in serving processes when the manifest declares serve, as `streamcheck run` does. */
+  serve: boolean;
 }
 
 export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
@@ -57,10 +60,12 @@ export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; 
   fs.mkdirSync(o.keepDir, { recursive: true });
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-replay-'));
   const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
+  const pool = o.serve ? processPoolFor(o.sut, 1) : undefined;
   try {
-    const result = await runCase({ seed: o.seed, path: o.path, drawn }, { sut: o.sut, manifestFile: o.manifestFile, failureFree, workRoot: o.keepDir, bounds: o.bounds, keepWorkDir: 'always' });
+    const result = await runCase({ seed: o.seed, path: o.path, drawn }, { sut: o.sut, manifestFile: o.manifestFile, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always' });
     return { drawn, result };
   } finally {
+    await pool?.close();
     failureFree.cleanup();
     fs.rmSync(workRoot, { recursive: true, force: true });
   }

@@ -149,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--db <file>', 'SQLite database (default: results/<time>/streamcheck.sqlite)')
     .option('--time-budget <duration>', 'start no new case after this long, e.g. 2m', durationMs('--time-budget'))
     .option('--no-shrink', 'do not shrink failing cases')
+    .option('--no-serve', 'start the SUT command for every run, even if its manifest declares serve (PROTOCOL.md §9)')
     .option('--shrink-budget <duration>', 'time to spend shrinking one failing case', durationMs('--shrink-budget'), 60_000)
     .option('--run-timeout <duration>', 'bound on one start of the SUT', durationMs('--run-timeout'))
     .option('--case-timeout <duration>', 'bound on a case\'s faulty run, all restarts together', durationMs('--case-timeout'))
@@ -170,7 +171,8 @@ async function main(argv: string[]): Promise<number> {
         const suite = store.suite(o.resume === true ? undefined : o.resume);
         store.close();
         if (suite === undefined) throw new UsageError(`--resume: ${o.db} has no suite${o.resume === true ? '' : ` ${o.resume}`}`);
-        opts = suite.options as StoredSuiteOptions;
+        // Suites stored before serve mode existed ran a process per start.
+        opts = { serve: false, ...(suite.options as Partial<StoredSuiteOptions>) } as StoredSuiteOptions;
         manifestFile = opts.manifestFile;
         resumeId = suite.id;
       } else {
@@ -185,6 +187,7 @@ async function main(argv: string[]): Promise<number> {
           bounds: bounds(o),
           shrink: o.shrink,
           shrinkBudgetMs: o.shrinkBudget,
+          serve: o.serve,
           level: o.level,
         };
       }
@@ -217,12 +220,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--run-timeout <duration>', 'bound on one start of the SUT', durationMs('--run-timeout'))
     .option('--case-timeout <duration>', 'bound on the faulty run', durationMs('--case-timeout'))
     .option('--restarts-max <n>', 'restarts before giving up', nonNegativeInt('--restarts-max'))
+    .option('--no-serve', 'start the SUT command for every run, even if its manifest declares serve (PROTOCOL.md §9)')
     .action(async (o) => {
       if (!scenarioNames().includes(o.scenario)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(o.scenario)} (known: ${scenarioNames().join(', ')})`);
       if (!/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 0:1:3, received ${JSON.stringify(o.path)}`);
       const manifestFile = path.resolve(o.sut);
       const sut = manifestAt(manifestFile);
-      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep) };
+      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean };
       const { drawn, result } = await replayCase(options);
       process.stdout.write(`${describeReplay(options, drawn, result)}\n`);
       exitCode = result.verdict.verdict === 'pass' ? 0 : result.verdict.verdict === 'fail' ? 1 : 3;

@@ -54,6 +54,7 @@ export async function runConformance(o: ConformanceOptions, onLevel: (l: LevelOu
           bounds: o.bounds,
           shrink: true,
           shrinkBudgetMs: o.shrinkBudgetMs,
+          serve: true,
           level,
           stopAtFirstFailure: true,
         },

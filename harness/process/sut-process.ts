@@ -7,6 +7,8 @@ import * as readline from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
 import { parseEventLine, type ParsedLine } from '../protocol/event-line.js';
 import { classifyExit, type KillReason, type ProcessExit } from './process-exit.js';
+import { endGroup, killGroup, trackGroup } from './process-group.js';
+import type { SutRun } from './sut-run.js';
 
 export interface SpawnOptions {
   /** argv: command[0] is the program. */
@@ -21,42 +23,23 @@ export interface SpawnOptions {
   stderrTailMaxBytes?: number;
 }
 
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid);
-  });
-}
-
 type State = { kind: 'running'; killReason: KillReason | null } | { kind: 'exited'; exit: ProcessExit };
 
-export class SutProcess {
+export class SutProcess implements SutRun {
   private state: State = { kind: 'running', killReason: null };
   private readonly startedAt = performance.now();
+  readonly started = Promise.resolve();
   private readonly exited: Promise<ProcessExit>;
   readonly pid: number | undefined;
 
   private constructor(private readonly subprocess: ResultPromise, private readonly options: SpawnOptions) {
     this.pid = subprocess.pid;
-    if (this.pid !== undefined) liveGroups.add(this.pid);
+    if (this.pid !== undefined) trackGroup(this.pid);
     this.exited = this.supervise();
   }
 
   static spawn(options: SpawnOptions): SutProcess {
     if (options.command.length === 0) throw new Error('SutProcess.spawn: expected a non-empty argv array, received []');
-    installExitHook();
     const [file, ...args] = options.command as [string, ...string[]];
     const subprocess = execa(file, args, {
       cwd: options.cwd,
@@ -116,10 +99,7 @@ export class SutProcess {
     const result = await this.subprocess;
     clearTimeout(timer);
     // The leader is gone; anything it left behind in its group goes with it.
-    if (this.pid !== undefined) {
-      killGroup(this.pid);
-      liveGroups.delete(this.pid);
-    }
+    if (this.pid !== undefined) endGroup(this.pid);
     await linesDone;
     const killReason = this.state.kind === 'running' ? this.state.killReason : null;
     const spawnError = this.pid === undefined || (result.failed && result.exitCode === undefined && result.signal === undefined) ? (result.originalMessage ?? result.message ?? 'spawn failed') : null;

@@ -24,17 +24,26 @@ export const doneEventSchema = z
   .object({ event: z.literal('done'), crashPoints: z.number().int().nonnegative().optional() })
   .describe('Printed once before exit 0; crashPoints: how many crash points this run passed');
 
+export const runEndEventSchema = z
+  .object({ event: z.literal('run-end'), run: z.number().int().positive(), exitCode: z.literal(0) })
+  .describe('Serve mode only (PROTOCOL.md §9): the run of that request ended as a start exiting 0 would; the process takes the next request');
+
+export const readyEventSchema = z
+  .object({ event: z.literal('ready') })
+  .describe('Serve mode only (PROTOCOL.md §9): printed once by a serving process when it can take requests');
+
 export const otherEventSchema = z
   .object({ event: z.string().min(1) })
   .describe('Any other event: kept on the timeline, otherwise ignored');
 
-export const eventLineSchema = z.union([crashPointEventSchema, outputCommittedEventSchema, doneEventSchema, otherEventSchema]);
+export const eventLineSchema = z.union([crashPointEventSchema, outputCommittedEventSchema, doneEventSchema, runEndEventSchema, readyEventSchema, otherEventSchema]);
 
 /** A known event in typed form, or any other object with an `event` name. */
 export type SutEvent =
   | (z.infer<typeof crashPointEventSchema> & Record<string, unknown>)
   | (z.infer<typeof outputCommittedEventSchema> & Record<string, unknown>)
   | (z.infer<typeof doneEventSchema> & Record<string, unknown>)
+  | (z.infer<typeof runEndEventSchema> & Record<string, unknown>)
   | { event: string; [k: string]: unknown };
 
 export type ParsedLine = { kind: 'event'; event: SutEvent } | { kind: 'garbage'; line: string; reason: string };
@@ -42,7 +51,7 @@ export type ParsedLine = { kind: 'event'; event: SutEvent } | { kind: 'garbage';
 // Loose (unknown keys kept) forms, made once: zod compiles a schema on its first parse, so a schema
 // made per line would be compiled per line.
 const anyEvent = otherEventSchema.loose();
-const known = { 'crash-point': crashPointEventSchema.loose(), 'output-committed': outputCommittedEventSchema.loose(), done: doneEventSchema.loose() } as const;
+const known = { 'crash-point': crashPointEventSchema.loose(), 'output-committed': outputCommittedEventSchema.loose(), done: doneEventSchema.loose(), 'run-end': runEndEventSchema.loose() } as const;
 
 /** Parses one stdout line; a known event with the wrong shape is garbage, with the reason. */
 export function parseEventLine(line: string): ParsedLine {

@@ -33,6 +33,11 @@ export const manifestSchema = z
       .strict()
       .optional()
       .describe('Allows storage faults (level L4): the harness may truncate or flip a bit in the newest file matching the pattern, between two starts, when at least one other matching file exists'),
+    serve: z
+      .object({ command: z.array(z.string().min(1)).min(1).describe('argv of the serving command; never run through a shell') })
+      .strict()
+      .optional()
+      .describe('Optional serve mode (PROTOCOL.md §9): a process that runs one request per stdin line and stays up after runs that end with 0, so the harness starts processes only where one died'),
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional().describe('Extra environment variables for the command (never STREAMCHECK_* protocol variables)'),
   })
   .strict();

@@ -8,6 +8,7 @@ import { eventLineSchema } from './event-line.js';
 import { finalStateFileSchema } from './final-state-file.js';
 import { manifestSchema } from './manifest.js';
 import { outputFileSchema } from './output-file.js';
+import { serveRequestSchema } from './serve-request.js';
 
 export const PROTOCOL_SCHEMAS: Record<string, z.ZodType> = {
   manifest: manifestSchema,
@@ -16,6 +17,7 @@ export const PROTOCOL_SCHEMAS: Record<string, z.ZodType> = {
   'output-file': outputFileSchema,
   'final-state-file': finalStateFileSchema,
   'event-line': eventLineSchema,
+  'serve-request': serveRequestSchema,
 };
 
 /** The text of schemas/<name>.json for each protocol file. */

@@ -11,6 +11,7 @@ import type { ScenarioCase } from '../../scenarios/scenario.js';
 import { observeRun, type ObservedRun } from '../check/observed-run.js';
 import type { SutEvent } from '../protocol/event-line.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
+import type { ProcessPool } from '../process/process-pool.js';
 import type { Store } from '../store/store.js';
 import type { RunBounds } from './run-bounds.js';
 import { makeRunDirs, type RunDirs } from './run-dirs.js';
@@ -43,7 +44,7 @@ export class FailureFreeRuns {
   }
 
   /** The failure-free run of this case, and whether it was reused. */
-  async get(sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }): Promise<{ run: FailureFreeRun; reused: boolean }> {
+  async get(sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }, pool?: ProcessPool): Promise<{ run: FailureFreeRun; reused: boolean }> {
     const key = FailureFreeRuns.key(sut, c);
     const known = this.runs.get(key);
     if (known !== undefined) {
@@ -51,22 +52,24 @@ export class FailureFreeRuns {
       this.runs.set(key, known); // most recently used last
       return { run: await known, reused: true };
     }
-    const pending = this.run(key, sut, c, bounds, store);
+    const pending = this.run(key, sut, c, bounds, store, pool);
     this.runs.set(key, pending);
     pending.catch(() => this.runs.delete(key));
     this.evict();
     return { run: await pending, reused: false };
   }
 
-  private async run(key: string, sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }): Promise<FailureFreeRun> {
+  private async run(key: string, sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }, pool?: ProcessPool): Promise<FailureFreeRun> {
     const root = path.join(this.root, key);
     fs.rmSync(root, { recursive: true, force: true });
     const dirs = makeRunDirs(root, 'failure-free', c);
     const timeline: TimelineEntry[] = [];
     const t0 = performance.now();
     const clock = () => Math.round(performance.now() - t0);
-    const outcome = await runUntilDone({ sut, scenarioCase: c, dirs, kind: 'failure-free', faults: [], bounds, clock, timeline, store });
-    const durationMs = clock();
+    const outcome = await runUntilDone({ sut, scenarioCase: c, dirs, kind: 'failure-free', faults: [], bounds, clock, timeline, store, pool });
+    // The run's own duration (from its request, for a served run): kill-after delays are drawn as
+    // fractions of it, so waiting for a process to start must not be part of it.
+    const durationMs = outcome.exits.reduce((sum, e) => sum + e.durationMs, 0);
     const events: SutEvent[] = timeline.flatMap((e) => (e.type === 'event' ? [e.event] : []));
     const done = events.find((e) => e.event === 'done') as { crashPoints?: unknown } | undefined;
     const crashPoints = typeof done?.crashPoints === 'number' ? done.crashPoints : null;

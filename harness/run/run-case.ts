@@ -16,6 +16,7 @@ import { resolveFaultPlan } from '../case/fault-plan-draw.js';
 import type { DrawnCase } from '../case/case-arbitrary.js';
 import type { SutEvent } from '../protocol/event-line.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
+import type { ProcessPool } from '../process/process-pool.js';
 import type { Store } from '../store/store.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
 import { DEFAULT_RUN_BOUNDS, type RunBounds } from './run-bounds.js';
@@ -45,6 +46,8 @@ export interface RunCaseOptions {
   /** The conformance level, for replay lines, when it is not the SUT's highest. */
   level?: string;
   bounds?: RunBounds;
+  /** Serving processes (PROTOCOL.md §9) for SUTs whose manifest has serve; absent: a process per start. */
+  pool?: ProcessPool | undefined;
   store?: Store;
   suiteId?: number | null;
   caseIndex?: number;
@@ -97,7 +100,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     }) ?? null;
   const stored = o.store !== undefined && caseId !== null ? { store: o.store, caseId } : undefined;
 
-  const { run: ff, reused } = await o.failureFree.get(o.sut, c, bounds, stored);
+  const { run: ff, reused } = await o.failureFree.get(o.sut, c, bounds, stored, o.pool);
   const plan = spec.plan ?? resolveFaultPlan(spec.drawn.plan, ff);
   stored?.store.setCaseFaultPlan(stored.caseId, { drawn: spec.drawn.plan, resolved: plan });
 
@@ -105,7 +108,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   const clock = () => Math.round(performance.now() - t0);
   const timeline: TimelineEntry[] = [];
   const dirs = makeRunDirs(work, 'faulty', c);
-  const outcome = await runUntilDone({ sut: o.sut, scenarioCase: c, bounds, clock, timeline, store: stored, dirs, kind: 'faulty', faults: plan.faults, wipeScratchBefore: plan.wipeScratchBefore, corruptCheckpointBefore: plan.corruptCheckpointBefore });
+  const outcome = await runUntilDone({ sut: o.sut, scenarioCase: c, bounds, clock, timeline, store: stored, pool: o.pool, dirs, kind: 'faulty', faults: plan.faults, wipeScratchBefore: plan.wipeScratchBefore, corruptCheckpointBefore: plan.corruptCheckpointBefore });
   const faultyMs = clock();
   const events: SutEvent[] = timeline.flatMap((e) => (e.type === 'event' ? [e.event] : []));
 

@@ -13,6 +13,7 @@ import { supportedScenarios } from '../case/supported-scenarios.js';
 import { faultProfile, highestLevel, levelUnsupported, type Level } from '../case/conformance-level.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import { Store } from '../store/store.js';
+import { processPoolFor, type ProcessPoolStats } from '../process/process-pool.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
 import { fastTempRoot } from './fast-temp-root.js';
 import type { RunBounds } from './run-bounds.js';
@@ -33,6 +34,8 @@ export interface SuiteOptions {
   bounds: RunBounds;
   shrink: boolean;
   shrinkBudgetMs: number;
+  /** Run in serving processes when the manifest declares serve (PROTOCOL.md §9); false: a process per start. */
+  serve: boolean;
   /** Which fault kinds cases draw (default: the highest level the manifest allows). */
   level?: Level;
   /** Stop starting cases once one has failed (conformance, self-test). */
@@ -69,6 +72,8 @@ export interface SuiteResult {
   casesWithCrash: number;
   failures: SuiteFailure[];
   stoppedByBudget: boolean;
+  /** Serving-process figures, or null when every start spawned the command. */
+  processes: ProcessPoolStats | null;
 }
 
 /** One line that names a failure and replays it: scenario, seed and path first. */
@@ -82,6 +87,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
   const store = Store.open(o.dbFile);
   const workRoot = fs.mkdtempSync(path.join(fastTempRoot(), 'streamcheck-suite-'));
   const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
+  const pool = o.serve ? processPoolFor(o.sut, o.workers) : undefined;
   // Cases that do not pass keep their directories beside the database, for inspection.
   const casesDir = `${o.dbFile.replace(/\.(sqlite|db)$/, '')}-cases`;
   fs.mkdirSync(casesDir, { recursive: true });
@@ -96,7 +102,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       done = store.finishedCaseIndexes(suiteId);
       store.reopenSuite(suiteId);
     } else {
-      const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs };
+      const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
     }
     onEvent({ type: 'started', suiteId, total: o.cases, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped });
@@ -113,7 +119,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     let casesRun = 0;
     let stoppedByBudget = false;
     const t0 = Date.now();
-    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level: o.level, bounds: o.bounds, store, suiteId };
+    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level: o.level, bounds: o.bounds, store, suiteId, pool };
 
     const runOne = async (index: number): Promise<void> => {
       const scenario: Scenario = scenarios[index % scenarios.length]!;
@@ -157,8 +163,9 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     await Promise.all(Array.from({ length: Math.max(1, o.workers) }, worker));
     if (stoppedByBudget) onEvent({ type: 'budget-exhausted', started: next });
     else store.finishSuite(suiteId);
-    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget };
+    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, processes: pool === undefined ? null : { ...pool.stats } };
   } finally {
+    await pool?.close();
     failureFree.cleanup();
     fs.rmSync(workRoot, { recursive: true, force: true });
     if (fs.existsSync(casesDir) && fs.readdirSync(casesDir).length === 0) fs.rmSync(casesDir, { recursive: true, force: true });

@@ -10,9 +10,11 @@ import { armKillAfter } from '../faults/kill-after-fault.js';
 import { corruptNewestCheckpoint } from '../faults/corrupt-checkpoint-fault.js';
 import type { FaultPlan } from '../faults/fault.js';
 import type { ProcessExit } from '../process/process-exit.js';
+import type { ProcessPool } from '../process/process-pool.js';
 import { SutProcess } from '../process/sut-process.js';
+import type { RunRequest, SutRun } from '../process/sut-run.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
-import type { RunKind, Store } from '../store/store.js';
+import type { EventRow, RunKind, Store } from '../store/store.js';
 import type { RunBounds } from './run-bounds.js';
 import { protocolEnv, type RunDirs } from './run-dirs.js';
 import type { TimelineEntry } from './timeline.js';
@@ -33,6 +35,8 @@ export interface RunUntilDoneOptions {
   clock: () => number;
   timeline: TimelineEntry[];
   store?: { store: Store; caseId: number } | undefined;
+  /** Serving processes to run in (PROTOCOL.md §9); without them every start spawns the command. */
+  pool?: ProcessPool | undefined;
 }
 
 export type RunOutcome =
@@ -76,27 +80,31 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'corrupt-checkpoint', fault: { ...fault, file: r.file, detail: r.detail }, injected: r.injected, atMs: r.injected ? atMs : null });
     }
     const startAt = o.clock();
+    // A start's events go to the store in one transaction when it ends, before its fault and exit rows.
+    const eventRows: EventRow[] = [];
     o.timeline.push({ type: 'start', atMs: startAt, run: o.kind, attempt });
-    const proc = SutProcess.spawn({
-      command: o.sut.manifest.command,
-      cwd: o.sut.cwd,
+    const request: RunRequest = {
       env: { ...o.sut.manifest.env, ...protocolEnv(o.dirs, o.scenarioCase), ...(fault?.kind === 'crash-point' ? crashPointEnv(fault.n) : {}) },
       runTimeoutMs: Math.min(o.bounds.runTimeoutMs, remainingMs),
       onLine: (line, atMs) => {
         const at = startAt + atMs;
         if (line.kind === 'event') {
           o.timeline.push({ type: 'event', atMs: at, run: o.kind, attempt, event: line.event });
-          if (runId !== undefined) o.store!.store.recordEvent(runId, attempt, at, 'event', line.event.event, line.event);
+          if (runId !== undefined) eventRows.push({ runId, attempt, atMs: at, kind: 'event', name: line.event.event, json: line.event });
         } else {
           o.timeline.push({ type: 'garbage', atMs: at, run: o.kind, attempt, line: line.line, reason: line.reason });
-          if (runId !== undefined) o.store!.store.recordEvent(runId, attempt, at, 'garbage', null, { line: line.line, reason: line.reason });
+          if (runId !== undefined) eventRows.push({ runId, attempt, atMs: at, kind: 'garbage', name: null, json: { line: line.line, reason: line.reason } });
         }
       },
-    });
+    };
+    // Every start after the first of a faulty run is a recovery: the pool gives it a fresh process.
+    const proc: SutRun =
+      o.pool === undefined ? SutProcess.spawn({ command: o.sut.manifest.command, cwd: o.sut.cwd, ...request }) : o.pool.start({ ...request, restart: o.kind === 'faulty' && attempt > 1 });
     let killedAtMs: number | null = null;
     const disarm = fault?.kind === 'kill-after' ? armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs)) : () => {};
     const exit = await proc.wait();
     disarm();
+    o.store?.store.recordEvents(eventRows);
     exits.push(exit);
     const endAt = o.clock();
     if (fault !== undefined) {

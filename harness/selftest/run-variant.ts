@@ -67,6 +67,7 @@ export async function runVariant(o: VariantOptions, onEvent: (e: SuiteEvent) => 
       seed: o.seed,
       workers: o.workers,
       dbFile: o.dbFile,
+      serve: true,
       timeBudgetMs: o.budgetMs,
       bounds: o.bounds,
       shrink: o.shrinkBudgetMs > 0,

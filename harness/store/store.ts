@@ -60,6 +60,15 @@ export interface SelftestResultRow {
   shrunk: { path: string; inputRecords: number; faults: number; replayLine: string; candidates: number; interrupted: boolean } | null;
 }
 
+export interface EventRow {
+  runId: number;
+  attempt: number;
+  atMs: number;
+  kind: 'event' | 'garbage';
+  name: string | null;
+  json: unknown;
+}
+
 export class StoreError extends Error {
   override name = 'StoreError';
 }
@@ -205,8 +214,16 @@ export class Store {
   }
 
   recordEvent(runId: number, attempt: number, atMs: number, kind: 'event' | 'garbage', name: string | null, json: unknown): void {
-    this.sql('INSERT INTO events (run_id, attempt, at_ms, kind, name, json) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(runId, attempt, atMs, kind, name, JSON.stringify(json));
+    this.recordEvents([{ runId, attempt, atMs, kind, name, json }]);
+  }
+
+  /** Many event rows in one transaction (a start's events, written when it ends). */
+  recordEvents(rows: readonly EventRow[]): void {
+    if (rows.length === 0) return;
+    const insert = this.sql('INSERT INTO events (run_id, attempt, at_ms, kind, name, json) VALUES (?, ?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const r of rows) insert.run(r.runId, r.attempt, r.atMs, r.kind, r.name, JSON.stringify(r.json));
+    })();
   }
 
   recordSelftestResult(r: SelftestResultRow): number {

@@ -1,4 +1,4 @@
-// Serve mode (PROTOCOL.md §9): one process runs the engine command once per request line on stdin,
+// Serve mode (PROTOCOL.md §9): once started, the process prints {"event":"ready"}; then it runs the engine command once per request line on stdin,
 // {"request":"run","run":n,"env":{...}}, with the request's variables over its own environment, and
 // prints {"event":"run-end","run":n,"exitCode":0} after a run that the command would end with 0.
 // Any other ending ends the process exactly as the command would (a crash point SIGKILLs it, an
@@ -36,6 +36,7 @@ function parseRequest(line: string): RunRequest | string {
 export async function serveRuns(): Promise<number> {
   const ownEnv = { ...process.env };
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  process.stdout.write(`${JSON.stringify({ event: 'ready' })}\n`);
   for await (const line of lines) {
     if (line.trim() === '') continue;
     const request = parseRequest(line);

@@ -1,0 +1,98 @@
+// Serving SUT processes for one manifest (PROTOCOL.md §9), so that a case spends a process start
+// only where a process died. Two rules keep this honest:
+// - A restart (any start after the first of a faulty run: a recovery) runs only in a fresh process,
+//   one that has served no run, so recovered state can only come from the checkpoint on disk.
+//   Fresh processes are started ahead of time (freshSparesMax of them), off the case's critical path.
+// - A first start (failure-free runs, a faulty run's first start: empty checkpoint directory) may run
+//   in a process that ended earlier runs cleanly; a process serves at most runsPerProcessMax runs.
+// Crashes are unchanged: a crash point or a kill-after fault SIGKILLs the serving process itself.
+
+import type { LoadedManifest } from '../protocol/manifest.js';
+import type { ServeOptions } from './served-process.js';
+import { ServedProcess } from './served-process.js';
+import type { RunRequest, SutRun } from './sut-run.js';
+
+export interface ProcessPoolOptions extends ServeOptions {
+  /** Fresh processes kept started ahead of time (one per concurrent case is enough). */
+  freshSparesMax: number;
+  /** Runs one process may serve before it is retired (bounds what a leak can accumulate). */
+  runsPerProcessMax: number;
+}
+
+export interface ProcessPoolStats {
+  /** Serving processes started. */
+  processesStarted: number;
+  /** Runs started, and how many of them went to a process that had served runs before. */
+  runs: number;
+  runsInUsedProcess: number;
+}
+
+export class ProcessPool {
+  private readonly fresh: ServedProcess[] = [];
+  private readonly used: ServedProcess[] = [];
+  private readonly alive = new Set<ServedProcess>();
+  private closed = false;
+  readonly stats: ProcessPoolStats = { processesStarted: 0, runs: 0, runsInUsedProcess: 0 };
+
+  constructor(private readonly options: ProcessPoolOptions) {
+    if (!Number.isSafeInteger(options.freshSparesMax) || options.freshSparesMax < 0) throw new Error(`ProcessPool: freshSparesMax must be a non-negative integer, received ${options.freshSparesMax}`);
+    if (!Number.isSafeInteger(options.runsPerProcessMax) || options.runsPerProcessMax < 1) throw new Error(`ProcessPool: runsPerProcessMax must be a positive integer, received ${options.runsPerProcessMax}`);
+  }
+
+  /** Starts a run; `restart` runs get a fresh process. */
+  start(request: RunRequest & { restart: boolean }): SutRun {
+    if (this.closed) throw new Error('ProcessPool.start: the pool is closed');
+    const proc = (request.restart ? undefined : this.take(this.used)) ?? this.take(this.fresh) ?? this.spawn();
+    this.stats.runs++;
+    if (proc.runs > 0) this.stats.runsInUsedProcess++;
+    const run = proc.run(request);
+    this.topUp();
+    return run;
+  }
+
+  /** Stops starting processes, ends idle ones (they exit 0), kills busy ones; resolves when all are gone. */
+  close(): Promise<void> {
+    this.closed = true;
+    this.fresh.splice(0);
+    this.used.splice(0);
+    for (const p of this.alive) {
+      if (p.state === 'idle') p.close();
+      else p.kill();
+    }
+    return Promise.all([...this.alive].map((p) => p.ended)).then(() => {});
+  }
+
+  private take(list: ServedProcess[]): ServedProcess | undefined {
+    while (list.length > 0) {
+      const p = list.shift()!;
+      if (p.state === 'idle') return p;
+    }
+    return undefined;
+  }
+
+  private spawn(): ServedProcess {
+    const p = ServedProcess.spawn(this.options);
+    this.stats.processesStarted++;
+    this.alive.add(p);
+    void p.ended.then(() => this.alive.delete(p));
+    p.onIdle = (idle) => {
+      if (this.closed || idle.runs >= this.options.runsPerProcessMax) idle.close();
+      else this.used.push(idle);
+    };
+    return p;
+  }
+
+  private topUp(): void {
+    while (this.fresh.filter((p) => p.state === 'idle').length < this.options.freshSparesMax) this.fresh.push(this.spawn());
+  }
+}
+
+/** Runs a serving process may serve before it is retired. */
+export const RUNS_PER_PROCESS_MAX = 64;
+
+/** The pool for a SUT whose manifest declares serve, with a fresh spare per concurrent case; else undefined. */
+export function processPoolFor(sut: LoadedManifest, concurrentCases: number): ProcessPool | undefined {
+  const serve = sut.manifest.serve;
+  if (serve === undefined) return undefined;
+  return new ProcessPool({ command: serve.command, cwd: sut.cwd, env: sut.manifest.env ?? {}, freshSparesMax: Math.max(1, concurrentCases), runsPerProcessMax: RUNS_PER_PROCESS_MAX });
+}

@@ -1,0 +1,212 @@
+// A serving SUT process (PROTOCOL.md §9): started ahead of time from the manifest's serve.command,
+// in its own process group, it prints a ready line once it has started, then runs one request at a
+// time from its stdin; a request waits for the ready line, so a run's clock (and a kill-after
+// fault's delay) starts at its request, never during process start-up. A run ends with the SUT's
+// run-end line (a clean exit, and the process is free for another run) or with the death of the
+// process (classified as the death of a one-run process would be). A small state machine:
+// idle -> busy -> idle | dead, and idle -> dead when it is closed or dies between runs.
+
+import * as readline from 'node:readline';
+import { execa, type ResultPromise } from 'execa';
+import { parseEventLine } from '../protocol/event-line.js';
+import { classifyExit, type KillReason, type ProcessExit } from './process-exit.js';
+import { endGroup, killGroup, trackGroup } from './process-group.js';
+import type { RunRequest, SutRun } from './sut-run.js';
+
+export interface ServeOptions {
+  /** argv of the serving command: command[0] is the program. */
+  command: readonly string[];
+  cwd: string;
+  /** Added to the harness's environment (the manifest's env). */
+  env: Record<string, string>;
+  stderrTailMaxBytes?: number;
+}
+
+interface ProcessEnd {
+  exitCode: number | null;
+  signal: string | null;
+  spawnError: string | null;
+}
+
+export class ServedProcess {
+  private current: ServedRun | null = null;
+  private end: ProcessEnd | null = null;
+  private runsStarted = 0;
+  private ready = false;
+  private stderrTail = '';
+  private readonly stderrMax: number;
+  readonly pid: number | undefined;
+  /** Resolves when the process has exited and its last run (if any) has ended. */
+  readonly ended: Promise<void>;
+  /** Called when a run ended cleanly and the process can take another. */
+  onIdle: ((p: ServedProcess) => void) | null = null;
+
+  private constructor(private readonly subprocess: ResultPromise, readonly options: ServeOptions) {
+    this.pid = subprocess.pid;
+    this.stderrMax = options.stderrTailMaxBytes ?? 4096;
+    if (this.pid !== undefined) trackGroup(this.pid);
+    this.ended = this.supervise();
+  }
+
+  static spawn(options: ServeOptions): ServedProcess {
+    if (options.command.length === 0) throw new Error('ServedProcess.spawn: expected a non-empty argv array, received []');
+    const [file, ...args] = options.command as [string, ...string[]];
+    const subprocess = execa(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: true,
+      stdin: 'pipe',
+      buffer: false,
+      reject: false,
+      detached: true,
+      cleanup: false,
+    });
+    // A process that died cannot read its requests; its death is what the run reports, not EPIPE.
+    subprocess.stdin?.on('error', () => {});
+    return new ServedProcess(subprocess, options);
+  }
+
+  get state(): 'idle' | 'busy' | 'dead' {
+    return this.end !== null ? 'dead' : this.current !== null ? 'busy' : 'idle';
+  }
+
+  /** Runs started in this process so far (0: a fresh process). */
+  get runs(): number {
+    return this.runsStarted;
+  }
+
+  /** Sends one run request. Accepted only while idle. */
+  run(request: RunRequest): SutRun {
+    if (this.state !== 'idle') throw new Error(`ServedProcess.run: expected an idle process, but it is ${this.state}`);
+    const id = ++this.runsStarted;
+    this.stderrTail = '';
+    const run = new ServedRun(this, id, request);
+    this.current = run;
+    if (this.ready) this.send(run);
+    return run;
+  }
+
+  private send(run: ServedRun): void {
+    run.begin();
+    this.subprocess.stdin?.write(`${JSON.stringify({ request: 'run', run: run.id, env: run.env })}\n`);
+  }
+
+  /** Ends stdin: an idle serving process exits 0. */
+  close(): void {
+    this.subprocess.stdin?.end();
+  }
+
+  kill(): void {
+    if (this.pid !== undefined && this.end === null) killGroup(this.pid);
+  }
+
+  exitFor(run: ServedRun, end: ProcessEnd | 'run-end', killReason: KillReason | null): ProcessExit {
+    const fields = end === 'run-end' ? { exitCode: 0, signal: null, spawnError: null } : end;
+    return classifyExit({ command: this.options.command, ...fields, durationMs: run.elapsedMs(), stderrTail: this.stderrTail }, killReason);
+  }
+
+  private finishRun(run: ServedRun, how: ProcessEnd | 'run-end'): void {
+    if (this.current !== run) return;
+    this.current = null;
+    run.finish(how);
+    if (how === 'run-end' && this.state === 'idle') this.onIdle?.(this);
+  }
+
+  private async supervise(): Promise<void> {
+    this.subprocess.stderr?.setEncoding('utf8');
+    this.subprocess.stderr?.on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-this.stderrMax);
+    });
+    const linesDone = new Promise<void>((resolve) => {
+      if (this.subprocess.stdout === null) return resolve();
+      const lines = readline.createInterface({ input: this.subprocess.stdout, crlfDelay: Infinity });
+      lines.on('line', (line) => {
+        if (!this.ready) {
+          // Anything before the ready line belongs to no run.
+          const parsed = parseEventLine(line);
+          if (parsed.kind === 'event' && parsed.event.event === 'ready') {
+            this.ready = true;
+            if (this.current !== null) this.send(this.current);
+          }
+          return;
+        }
+        const run = this.current;
+        if (run === null || line.trim() === '') return;
+        const parsed = parseEventLine(line);
+        if (parsed.kind === 'event' && parsed.event.event === 'run-end' && parsed.event.run === run.id) {
+          // A run the harness has killed ends with the process's death, as a one-run process's would.
+          if (!run.killed) this.finishRun(run, 'run-end');
+          return;
+        }
+        run.deliver(parsed);
+      });
+      lines.on('close', () => resolve());
+    });
+    const result = await this.subprocess;
+    if (this.pid !== undefined) endGroup(this.pid);
+    await linesDone;
+    const spawnError = this.pid === undefined || (result.failed && result.exitCode === undefined && result.signal === undefined) ? (result.originalMessage ?? result.message ?? 'spawn failed') : null;
+    this.end = { exitCode: result.exitCode ?? null, signal: result.signal ?? null, spawnError };
+    if (this.current !== null) this.finishRun(this.current, this.end);
+  }
+}
+
+class ServedRun implements SutRun {
+  private startedAt: number | null = null;
+  private resolveStarted!: () => void;
+  readonly started = new Promise<void>((resolve) => (this.resolveStarted = resolve));
+  private killReason: KillReason | null = null;
+  private exit: ProcessExit | null = null;
+  private resolveExit!: (e: ProcessExit) => void;
+  private readonly exited = new Promise<ProcessExit>((resolve) => (this.resolveExit = resolve));
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly proc: ServedProcess, readonly id: number, private readonly request: RunRequest) {
+    this.timer = setTimeout(() => {
+      if (this.exit === null && this.killReason === null) this.kill('timeout');
+    }, request.runTimeoutMs);
+  }
+
+  get status(): 'running' | 'exited' {
+    return this.exit === null ? 'running' : 'exited';
+  }
+
+  get killed(): boolean {
+    return this.killReason !== null;
+  }
+
+  get env(): Record<string, string> {
+    return this.request.env;
+  }
+
+  /** The request is being sent: the run's clock starts. */
+  begin(): void {
+    this.startedAt = performance.now();
+    this.resolveStarted();
+  }
+
+  elapsedMs(): number {
+    return this.startedAt === null ? 0 : Math.round(performance.now() - this.startedAt);
+  }
+
+  kill(reason: KillReason): void {
+    if (this.exit !== null) throw new Error(`ServedRun.kill(${reason}): expected a running run, but it has ended (${this.exit.type})`);
+    if (this.killReason !== null) throw new Error(`ServedRun.kill(${reason}): already killed (${this.killReason})`);
+    this.killReason = reason;
+    this.proc.kill();
+  }
+
+  wait(): Promise<ProcessExit> {
+    return this.exited;
+  }
+
+  deliver(line: ReturnType<typeof parseEventLine>): void {
+    this.request.onLine?.(line, this.elapsedMs());
+  }
+
+  finish(how: ProcessEnd | 'run-end'): void {
+    clearTimeout(this.timer);
+    this.exit = this.proc.exitFor(this, how, this.killReason);
+    this.resolveExit(this.exit);
+  }
+}

@@ -1,0 +1,21 @@
+// The entry point of the engine's V8 startup snapshot (tools/build-engine-snapshot.ts bundles this
+// file and runs `node --build-snapshot` on it). Building: every module is loaded and warmed up,
+// then the heap is saved. Starting (`node --snapshot-blob engine.blob streamcheck-engine [args]`):
+// the saved heap is restored and the command runs as engine.ts would run it, minus module loading,
+// schema construction and compiling the hot paths, which were most of a short run's CPU time.
+
+import * as v8 from 'node:v8';
+import { runEngineCommand } from './engine-command.js';
+import { serveRuns } from './engine-serve.js';
+import { warmUp } from './snapshot-warm-up.js';
+
+if (!v8.startupSnapshot.isBuildingSnapshot()) {
+  process.stderr.write('streamcheck-engine: error: engine-snapshot.js is the snapshot builder; run dist/reference/cli/engine.js, or node --snapshot-blob with the built blob\n');
+  process.exit(2);
+}
+warmUp();
+v8.startupSnapshot.setDeserializeMainFunction(() => {
+  // process.argv is [node, <placeholder script name>, ...args], as for engine.js.
+  const done = process.argv[2] === '--serve' && process.argv.length === 3 ? serveRuns() : runEngineCommand(process.argv, process.env);
+  void done.then((code) => process.exit(code));
+});

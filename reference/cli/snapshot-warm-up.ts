@@ -1,0 +1,94 @@
+// What the startup snapshot runs before it is taken: two small programs that between them use most
+// operations, in memory and then twice against a checkpoint directory (a first run and a recovery),
+// so that the snapshot holds compiled zod schemas and bytecode for the hot paths and a process
+// started from it does not compile them again. The engine keeps no module state, so nothing of
+// these runs can reach a real one; the directory is removed before the snapshot is taken.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseProgram } from '../program/validate.js';
+import { parseInputLog } from '../source/input-log.js';
+import { runInMemory, runSync } from '../engine/run-engine.js';
+
+const header = { format: 'streamcheck-program', version: 1, batchIntervalMs: 1000 };
+
+const PROGRAMS = [
+  {
+    ...header,
+    name: 'warm-up-words',
+    inputs: [{ name: 'lines', type: 'string' }],
+    operations: [
+      { id: 'words', op: 'flatMap', from: 'lines', fn: 'split-words' },
+      { id: 'pairs', op: 'map', from: 'words', fn: 'pair-with-one' },
+      { id: 'counts', op: 'reduceByKey', from: 'pairs', fn: 'sum' },
+      { id: 'totals', op: 'updateStateByKey', from: 'pairs', fn: 'running-sum', checkpointIntervalMs: 2000 },
+      { id: 'windowed', op: 'reduceByKeyAndWindow', from: 'pairs', fn: 'sum', inverseFn: 'subtract', windowMs: 3000, slideMs: 1000, checkpointIntervalMs: 2000 },
+      { id: 'recent', op: 'window', from: 'words', windowMs: 2000 },
+      { id: 'frequencies', op: 'countByValue', from: 'recent' },
+      { id: 'grouped', op: 'groupByKey', from: 'pairs' },
+      { id: 'joined', op: 'leftOuterJoin', from: 'counts', with: 'windowed' },
+      { id: 'all', op: 'union', from: ['counts', 'windowed'] },
+      { id: 'o1', op: 'output', from: 'totals' },
+      { id: 'o2', op: 'output', from: 'frequencies' },
+      { id: 'o3', op: 'output', from: 'grouped' },
+      { id: 'o4', op: 'output', from: 'joined' },
+      { id: 'o5', op: 'output', from: 'all' },
+    ],
+  },
+  {
+    ...header,
+    name: 'warm-up-pairs',
+    inputs: [{ name: 'pairs', type: 'pair' }],
+    operations: [
+      { id: 'big', op: 'filter', from: 'pairs', fn: { name: 'value-gt', arg: 1 } },
+      { id: 'doubled', op: 'mapValues', from: 'big', fn: 'identity' },
+      { id: 'sessions', op: 'mapWithState', from: 'pairs', fn: 'running-sum', timeoutMs: 2000, checkpointIntervalMs: 2000 },
+      { id: 'snapshots', op: 'stateSnapshots', from: 'sessions' },
+      { id: 'n', op: 'countByWindow', from: 'pairs', windowMs: 2000, slideMs: 1000 },
+      { id: 'values', op: 'countByValueAndWindow', from: 'pairs', windowMs: 2000, slideMs: 1000 },
+      { id: 'groups', op: 'groupByKeyAndWindow', from: 'pairs', windowMs: 2000 },
+      { id: 'both', op: 'cogroup', from: 'pairs', with: 'doubled' },
+      { id: 'inner', op: 'join', from: 'pairs', with: 'big' },
+      { id: 'outer', op: 'fullOuterJoin', from: 'pairs', with: 'big' },
+      { id: 'o1', op: 'output', from: 'snapshots' },
+      { id: 'o2', op: 'output', from: 'n' },
+      { id: 'o3', op: 'output', from: 'values' },
+      { id: 'o4', op: 'output', from: 'groups' },
+      { id: 'o5', op: 'output', from: 'both' },
+      { id: 'o6', op: 'output', from: 'inner' },
+      { id: 'o7', op: 'output', from: 'outer' },
+    ],
+  },
+];
+
+function input(stream: string, values: unknown[]): string {
+  return JSON.stringify({
+    format: 'streamcheck-input',
+    version: 1,
+    endTimeMs: 6000,
+    streams: { [stream]: values.map((value, offset) => ({ offset, arrivalMs: 1 + offset * 400, value })) },
+  });
+}
+
+const INPUTS = [
+  input('lines', ['the quick brown fox', 'jumps over the lazy dog', 'the end', 'a b a', 'fox', 'dog dog', 'x y z', 'the', 'quick quick', 'end', 'a', 'b', 'c']),
+  input('pairs', [['a', 1], ['b', 2], ['a', 3], ['c', 4], ['b', 5], ['a', 6], ['d', 7], ['a', 8], ['b', 9], ['c', 1], ['e', 2], ['a', 3], ['f', 4]]),
+];
+
+/** Runs the warm-up; throws if any of it fails, so a broken engine never becomes a snapshot. */
+export function warmUp(rounds = 3): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-warm-up-'));
+  try {
+    PROGRAMS.forEach((p, i) => {
+      const program = parseProgram(JSON.stringify(p), `warm-up program ${p.name}`);
+      const log = parseInputLog(INPUTS[i]!, `warm-up input ${p.name}`);
+      for (let r = 0; r < rounds; r++) runInMemory(program, log);
+      for (const run of ['first', 'recovery']) {
+        runSync({ program, input: log, checkpointDir: path.join(dir, p.name, 'checkpoint'), outputDir: path.join(dir, p.name, `output-${run}`), onEvent: () => {} });
+      }
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
