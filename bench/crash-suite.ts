@@ -1,6 +1,9 @@
 // Crash-suite throughput: verified crash cases per second on all cores for the default suite, and
-// where the time goes. The suite's own SQLite store has each case's wall time, its failure-free and
-// faulty run times and every SUT process's duration; process start-up is measured beside it.
+// where the CPU goes. The suite runs in this process (runSuite, as `streamcheck run` does), so the
+// harness's CPU is this process's and the SUT's is that of its reaped children (/proc/self/stat
+// cutime + cstime). Three designs are measured in alternation within one run, each on the same
+// cases (same seed): the engine command started for every run, as before this benchmark's issue;
+// the same from the V8 startup snapshot; and the snapshot in serve mode (PROTOCOL.md §9), the default.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,125 +11,170 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { loadManifest, validateManifest, type LoadedManifest } from '../harness/protocol/manifest.js';
+import { DEFAULT_RUN_BOUNDS } from '../harness/run/run-bounds.js';
+import { runSuite } from '../harness/run/run-suite.js';
 import type { Benchmark, BenchContext, BenchResult } from './benchmark.js';
-import { ENGINE_COMMAND } from './engine-throughput.js';
 import { freshDir } from './measure.js';
 import { summarize, type Summary } from './stats.js';
 
-const STREAMCHECK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../harness/cli/streamcheck.js');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MANIFEST = path.join(ROOT, 'harness/protocol/reference-engine.manifest.json');
 const TARGET_CASES_PER_S = 10;
 const SUITE_SEED = 6;
 
-function wallOf(command: string[]): number {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, command, { stdio: 'ignore' });
-  if (r.status !== 0) throw new Error(`node ${command.join(' ')} exited with ${r.status ?? r.signal}`);
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+type Design = 'command per run' | 'snapshot per run' | 'snapshot + serve';
+const DESIGNS: readonly Design[] = ['command per run', 'snapshot per run', 'snapshot + serve'];
+
+/** CPU milliseconds of this process's children that have ended and been waited for. */
+function childrenCpuMs(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // Fields 16 and 17 of proc(5) (cutime, cstime), counted from the state field (3) after ") ".
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
 }
 
-/** Wall ms of node itself, of the engine command's --help, and of a one-batch engine run. */
-function startCosts(ctx: BenchContext, reps: number): Record<'node' | 'engineHelp' | 'engineTrivialRun', Summary> {
-  const dir = freshDir(ctx.scratch, 'start');
-  const program = path.join(dir, 'program.json');
-  const input = path.join(dir, 'input.json');
-  fs.writeFileSync(program, JSON.stringify({ format: 'streamcheck-program', version: 1, batchIntervalMs: 100, inputs: [{ name: 'in', type: 'string' }], operations: [{ id: 'out', op: 'output', from: 'in' }] }));
-  fs.writeFileSync(input, JSON.stringify({ format: 'streamcheck-input', version: 1, endTimeMs: 100, streams: { in: [{ offset: 0, arrivalMs: 1, value: 'a' }] } }));
-  const node: number[] = [];
-  const help: number[] = [];
-  const run: number[] = [];
-  try {
-    for (let i = 0; i < reps; i++) {
-      node.push(wallOf(['-e', '0']));
-      help.push(wallOf([ENGINE_COMMAND, '--help']));
-      run.push(wallOf([ENGINE_COMMAND, '--program', program, '--input', input, '--checkpoint-dir', path.join(dir, `cp${i}`), '--output-dir', path.join(dir, `out${i}`), '--events', 'none']));
+/** The reference manifest for a design: the plain command, or the snapshot one (with or without serve). */
+function manifestFor(design: Design): { sut: LoadedManifest; serve: boolean } {
+  const reference = loadManifest(MANIFEST);
+  switch (design) {
+    case 'command per run': {
+      const { serve: _serve, ...rest } = reference.manifest;
+      return { sut: { ...validateManifest({ ...rest, command: ['node', 'dist/reference/cli/engine.js'] }, MANIFEST, path.dirname(MANIFEST)), file: MANIFEST }, serve: false };
     }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    case 'snapshot per run':
+      return { sut: reference, serve: false };
+    case 'snapshot + serve':
+      return { sut: reference, serve: true };
+    default:
+      throw new Error(`unknown design ${JSON.stringify(design satisfies never)}`);
   }
-  return { node: summarize(node), engineHelp: summarize(help), engineTrivialRun: summarize(run) };
 }
 
 interface SuiteFigures {
+  design: Design;
   cases: number;
+  failed: number;
   wallMs: number;
-  workers: number;
-  processStarts: number;
-  processMs: number;
-  caseWallMs: number;
-  failureFreeMs: number;
-  failureFreeRuns: number;
-  faultyMs: number;
-  eventRows: number;
+  harnessCpuMs: number;
+  sutCpuMs: number;
+  /** SUT processes started (serve: by the pool; per run: one per run). */
+  processes: number;
+  runs: number;
 }
 
-function runSuiteOnce(ctx: BenchContext, cases: number, workers: number): SuiteFigures {
+async function runSuiteOnce(ctx: BenchContext, design: Design, cases: number, workers: number): Promise<SuiteFigures> {
   const dir = freshDir(ctx.scratch, 'suite');
-  const db = path.join(dir, 'suite.sqlite');
+  const { sut, serve } = manifestFor(design);
   try {
+    const cpu0 = process.cpuUsage();
+    const children0 = childrenCpuMs();
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [STREAMCHECK, 'run', '--cases', String(cases), '--seed', String(SUITE_SEED), '--workers', String(workers), '--db', db, '--no-shrink', '--report', path.join(dir, 'report.md')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = await runSuite({ sut, manifestFile: MANIFEST, scenarios: [], cases, seed: SUITE_SEED, workers, dbFile: path.join(dir, 'suite.sqlite'), timeBudgetMs: null, bounds: DEFAULT_RUN_BOUNDS, shrink: false, shrinkBudgetMs: 0, serve });
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.status !== 0) throw new Error(`streamcheck run exited with ${r.status ?? r.signal}: ${(r.stderr || r.stdout).slice(-600)}`);
-    const store = new Database(db, { readonly: true });
-    try {
-      const c = store.prepare(`SELECT count(*) AS n, sum(julianday(finished_at) - julianday(started_at)) * 86400000 AS wall, sum(CASE WHEN failure_free_reused = 0 THEN failure_free_ms ELSE 0 END) AS ff, sum(1 - failure_free_reused) AS ffRuns, sum(faulty_ms) AS faulty FROM cases WHERE role = 'case'`).get() as { n: number; wall: number; ff: number; ffRuns: number; faulty: number };
-      const p = store.prepare('SELECT count(*) AS n, sum(duration_ms) AS ms FROM process_exits').get() as { n: number; ms: number };
-      const e = store.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
-      return { cases: c.n, wallMs, workers, processStarts: p.n, processMs: p.ms, caseWallMs: c.wall, failureFreeMs: c.ff, failureFreeRuns: c.ffRuns, faultyMs: c.faulty, eventRows: e.n };
-    } finally {
-      store.close();
-    }
+    const cpu = process.cpuUsage(cpu0);
+    const sutCpuMs = childrenCpuMs() - children0;
+    const runs = r.processes?.runs ?? countRuns(r.dbFile);
+    return { design, cases: r.casesRun, failed: r.counts.fail + r.counts.unknown, wallMs, harnessCpuMs: (cpu.user + cpu.system) / 1000, sutCpuMs, processes: r.processes?.processesStarted ?? runs, runs };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** Runs of a suite without a pool: one process each, one process_exits row each. */
+function countRuns(dbFile: string): number {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM process_exits').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** CPU ms of one process that starts and ends without running anything: node, and the serving engine. */
+function startCpuMs(reps: number): { node: Summary; servingEngine: Summary; plainEngineHelp: Summary } {
+  const cpuOf = (args: string[]): number => {
+    const before = childrenCpuMs();
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${r.status ?? r.signal}: ${String(r.stderr).slice(-300)}`);
+    return childrenCpuMs() - before;
+  };
+  const serve = loadManifest(MANIFEST).manifest.serve!.command.slice(1);
+  const node: number[] = [];
+  const serving: number[] = [];
+  const help: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    node.push(cpuOf(['-e', '0']));
+    serving.push(cpuOf(serve));
+    help.push(cpuOf(['dist/reference/cli/engine.js', '--help']));
+  }
+  return { node: summarize(node), servingEngine: summarize(serving), plainEngineHelp: summarize(help) };
+}
+
+const perCase = (ms: number, s: SuiteFigures) => ms / s.cases;
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(0)}%`;
 
 export const crashSuite: Benchmark = {
   name: 'crash-suite',
   async run(ctx): Promise<BenchResult> {
     const workers = os.availableParallelism();
-    const cases = ctx.quick ? 6 : 30;
-    const suiteRuns = ctx.quick ? 1 : 3;
-    const starts = startCosts(ctx, ctx.quick ? 2 : 7);
-    ctx.log(`  process start: node ${starts.node.median.toFixed(0)} ms, engine --help ${starts.engineHelp.median.toFixed(0)} ms, one-batch engine run ${starts.engineTrivialRun.median.toFixed(0)} ms`);
+    const cases = ctx.quick ? 6 : 40;
+    const reps = ctx.quick ? 1 : 3;
+    const starts = startCpuMs(ctx.quick ? 3 : 15);
+    ctx.log(`  process start CPU: node ${starts.node.median.toFixed(0)} ms, serving engine (snapshot) ${starts.servingEngine.median.toFixed(0)} ms, plain engine --help ${starts.plainEngineHelp.median.toFixed(0)} ms`);
     const suites: SuiteFigures[] = [];
-    for (let i = 0; i < suiteRuns; i++) {
-      const s = runSuiteOnce(ctx, cases, workers);
-      suites.push(s);
-      ctx.log(`  suite ${i + 1}: ${s.cases} cases in ${(s.wallMs / 1000).toFixed(1)} s = ${((s.cases / s.wallMs) * 1000).toFixed(2)} cases/s, ${s.processStarts} SUT processes`);
+    for (let rep = 0; rep < reps; rep++) {
+      for (const design of DESIGNS) {
+        const s = await runSuiteOnce(ctx, design, cases, workers);
+        suites.push(s);
+        ctx.log(`  ${design}: ${s.cases} cases in ${(s.wallMs / 1000).toFixed(1)} s = ${((s.cases / s.wallMs) * 1000).toFixed(2)} cases/s; CPU a case: harness ${perCase(s.harnessCpuMs, s).toFixed(0)} ms, SUT ${perCase(s.sutCpuMs, s).toFixed(0)} ms; ${s.processes} processes for ${s.runs} runs`);
+        if (s.failed > 0) throw new Error(`crash-suite: ${s.failed} of ${s.cases} cases did not pass under "${design}": the figures would not be of verified cases`);
+      }
     }
-    const rate = summarize(suites.map((s) => (s.cases / s.wallMs) * 1000));
-    // Where the time goes, in worker-milliseconds, for the median suite by rate.
-    const s = [...suites].sort((a, b) => a.cases / a.wallMs - b.cases / b.wallMs)[Math.floor(suites.length / 2)]!;
-    const budget = s.wallMs * s.workers;
-    const startMs = s.processStarts * starts.engineTrivialRun.median;
-    const sutWork = Math.max(0, s.processMs - startMs);
-    const harness = s.caseWallMs - s.processMs;
-    const idle = budget - s.caseWallMs;
-    const breakdown = [
-      ['SUT process starts (start count × one-batch engine run)', startMs],
-      ['SUT work beyond start-up (process durations − starts)', sutWork],
-      ['harness in the case: drawing, waiting on exits, checking, SQLite writes, directory copies', harness],
-      ['outside cases: suite start-up, report, workers idle at the end', idle],
+    const of = (d: Design) => suites.filter((s) => s.design === d);
+    const rate = (d: Design) => summarize(of(d).map((s) => (s.cases / s.wallMs) * 1000));
+    const med = (d: Design, f: (s: SuiteFigures) => number) => summarize(of(d).map(f)).median;
+    const rows = DESIGNS.map((d) => ({
+      design: d,
+      casesPerS: rate(d),
+      harnessCpuMsPerCase: summarize(of(d).map((s) => perCase(s.harnessCpuMs, s))),
+      sutCpuMsPerCase: summarize(of(d).map((s) => perCase(s.sutCpuMs, s))),
+      processesPerCase: med(d, (s) => s.processes / s.cases),
+      runsPerCase: med(d, (s) => s.runs / s.cases),
+      suites: of(d),
+    }));
+    const best = rate('snapshot + serve');
+    // Where the CPU of the default design goes, per case (medians of its suites).
+    const d: Design = 'snapshot + serve';
+    const processes = med(d, (s) => s.processes / s.cases);
+    const startMs = processes * starts.servingEngine.median;
+    const sutMs = med(d, (s) => perCase(s.sutCpuMs, s));
+    const harnessMs = med(d, (s) => perCase(s.harnessCpuMs, s));
+    const wallCoreMs = med(d, (s) => (s.wallMs * workers) / s.cases);
+    const parts = [
+      ['SUT process start-up and exit (processes a case × CPU of an idle serving engine)', startMs],
+      ['SUT runs (SUT CPU − start-up)', Math.max(0, sutMs - startMs)],
+      ['harness: drawing cases, the model, checking, SQLite, spawning (this process)', harnessMs],
+      ['cores not busy (wall × cores − CPU)', Math.max(0, wallCoreMs - sutMs - harnessMs)],
     ] as const;
+    const floor = processes * starts.node.median;
     return {
       name: 'crash-suite',
       title: 'Crash-suite throughput',
-      method: `streamcheck run --cases ${cases} --seed ${SUITE_SEED} --workers ${workers} (all cores) --no-shrink against the reference engine, ${suiteRuns} times; verified cases per wall second. The breakdown splits the workers' time (wall × workers) of the median suite using the suite's SQLite store (cases, process_exits) and the measured start-up of the engine command.`,
-      rows: [{ startCosts: starts, suites, rate }],
+      method: `The default suite (every scenario, highest fault level) of ${cases} cases, seed ${SUITE_SEED}, ${workers} workers (all cores), no shrinking, run in this process as \`streamcheck run\` runs it, ${reps} times for each design in alternation; verified (passing) cases per wall second, and CPU per case of the harness (this process) and of the SUT processes (reaped children). Designs: the engine command started for every run (node dist/reference/cli/engine.js: what the suite did before), the same from the V8 startup snapshot, and the snapshot in serve mode (PROTOCOL.md §9; the default).`,
+      rows: [{ startCpuMs: starts, designs: rows }],
       table: {
-        header: ['part', 'worker-ms', 'share'],
+        header: ['design', 'cases/s median (min–max)', 'harness CPU ms a case', 'SUT CPU ms a case', 'SUT processes a case', 'runs a case'],
         rows: [
-          ...breakdown.map(([what, ms]) => [what, ms.toFixed(0), pct(ms, budget)]),
-          ['total (wall × workers)', budget.toFixed(0), '100%'],
+          ...rows.map((r) => [r.design, `${r.casesPerS.median.toFixed(2)} (${r.casesPerS.min.toFixed(2)}–${r.casesPerS.max.toFixed(2)})`, r.harnessCpuMsPerCase.median.toFixed(0), r.sutCpuMsPerCase.median.toFixed(0), r.processesPerCase.toFixed(2), r.runsPerCase.toFixed(2)]),
+          ['**where a case\'s time goes, snapshot + serve**', 'CPU-ms a case', '', '', '', ''],
+          ...parts.map(([what, ms]) => [what, ms.toFixed(0), pct(ms, wallCoreMs), '', '', '']),
         ],
       },
-      targets: [{ what: `verified crash cases per second on ${workers} cores`, target: `>= ${TARGET_CASES_PER_S}`, measured: `${rate.median.toFixed(2)} (${rate.min.toFixed(2)}–${rate.max.toFixed(2)})`, met: rate.median >= TARGET_CASES_PER_S }],
+      targets: [{ what: `verified crash cases per second on ${workers} cores (snapshot + serve)`, target: `>= ${TARGET_CASES_PER_S}`, measured: `${best.median.toFixed(2)} (${best.min.toFixed(2)}–${best.max.toFixed(2)})`, met: best.median >= TARGET_CASES_PER_S }],
       notes: [
-        `Process start: bare node ${starts.node.median.toFixed(0)} ms (${starts.node.min.toFixed(0)}–${starts.node.max.toFixed(0)}), engine --help ${starts.engineHelp.median.toFixed(0)} ms (${starts.engineHelp.min.toFixed(0)}–${starts.engineHelp.max.toFixed(0)}), one-batch engine run ${starts.engineTrivialRun.median.toFixed(0)} ms (${starts.engineTrivialRun.min.toFixed(0)}–${starts.engineTrivialRun.max.toFixed(0)}).`,
-        `Median suite: ${s.cases} cases, ${s.processStarts} SUT processes (${(s.processStarts / s.cases).toFixed(1)} a case: ${s.failureFreeRuns} failure-free runs, the rest faulty attempts), ${s.eventRows} event rows in SQLite.`,
+        `Speed-up over a command per run: ${(best.median / rate('command per run').median).toFixed(1)}× (snapshot alone ${(rate('snapshot per run').median / rate('command per run').median).toFixed(1)}×).`,
+        `Process start CPU, median of ${ctx.quick ? 3 : 15}: bare node ${starts.node.median.toFixed(0)} ms (${starts.node.min.toFixed(0)}–${starts.node.max.toFixed(0)}), the serving engine from its snapshot, started and ended idle, ${starts.servingEngine.median.toFixed(0)} ms, the plain engine command's --help ${starts.plainEngineHelp.median.toFixed(0)} ms.`,
+        `A case ends ${processes.toFixed(2)} SUT processes on average (every crash point and timed kill is the death of a real process, and the next start needs a new one), so even with free runs and a free harness the process starts alone cost ${floor.toFixed(0)} CPU-ms a case at bare node's start-up: at most ${((workers * 1000) / floor).toFixed(1)} cases/s on ${workers} cores.`,
       ],
     };
   },
