@@ -2,6 +2,27 @@
 // (spawned detached), so one SIGKILL to the group takes the SUT and whatever it started; when the
 // harness exits, every group still alive is killed, so no SUT process outlives the harness's run.
 
+import { execa, type ResultPromise } from 'execa';
+
+/** Starts argv (never through a shell) as the leader of a new process group, tracked until endGroup. */
+export function spawnGroupLeader(who: string, command: readonly string[], cwd: string, env: Record<string, string>, stdin: 'ignore' | 'pipe'): ResultPromise {
+  if (command.length === 0) throw new Error(`${who}: expected a non-empty argv array, received []`);
+  const [file, ...args] = command as [string, ...string[]];
+  const subprocess = execa(file, args, {
+    cwd,
+    env,
+    extendEnv: true,
+    stdin,
+    buffer: false,
+    reject: false,
+    detached: true,
+    // Our own exit hook kills the group; execa's cleanup does not apply to detached processes.
+    cleanup: false,
+  });
+  if (subprocess.pid !== undefined) trackGroup(subprocess.pid);
+  return subprocess;
+}
+
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 

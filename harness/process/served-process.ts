@@ -7,10 +7,10 @@
 // idle -> busy -> idle | dead, and idle -> dead when it is closed or dies between runs.
 
 import * as readline from 'node:readline';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { parseEventLine } from '../protocol/event-line.js';
 import { classifyExit, type KillReason, type ProcessExit } from './process-exit.js';
-import { endGroup, killGroup, trackGroup } from './process-group.js';
+import { endGroup, killGroup, spawnGroupLeader } from './process-group.js';
 import type { RunRequest, SutRun } from './sut-run.js';
 
 export interface ServeOptions {
@@ -44,23 +44,11 @@ export class ServedProcess {
   private constructor(private readonly subprocess: ResultPromise, readonly options: ServeOptions) {
     this.pid = subprocess.pid;
     this.stderrMax = options.stderrTailMaxBytes ?? 4096;
-    if (this.pid !== undefined) trackGroup(this.pid);
     this.ended = this.supervise();
   }
 
   static spawn(options: ServeOptions): ServedProcess {
-    if (options.command.length === 0) throw new Error('ServedProcess.spawn: expected a non-empty argv array, received []');
-    const [file, ...args] = options.command as [string, ...string[]];
-    const subprocess = execa(file, args, {
-      cwd: options.cwd,
-      env: options.env,
-      extendEnv: true,
-      stdin: 'pipe',
-      buffer: false,
-      reject: false,
-      detached: true,
-      cleanup: false,
-    });
+    const subprocess = spawnGroupLeader('ServedProcess.spawn', options.command, options.cwd, options.env, 'pipe');
     // A process that died cannot read its requests; its death is what the run reports, not EPIPE.
     subprocess.stdin?.on('error', () => {});
     return new ServedProcess(subprocess, options);

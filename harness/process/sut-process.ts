@@ -4,10 +4,10 @@
 // exits is killed, so no SUT process outlives its case or the harness.
 
 import * as readline from 'node:readline';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { parseEventLine, type ParsedLine } from '../protocol/event-line.js';
 import { classifyExit, type KillReason, type ProcessExit } from './process-exit.js';
-import { endGroup, killGroup, trackGroup } from './process-group.js';
+import { endGroup, killGroup, spawnGroupLeader } from './process-group.js';
 import type { SutRun } from './sut-run.js';
 
 export interface SpawnOptions {
@@ -34,24 +34,11 @@ export class SutProcess implements SutRun {
 
   private constructor(private readonly subprocess: ResultPromise, private readonly options: SpawnOptions) {
     this.pid = subprocess.pid;
-    if (this.pid !== undefined) trackGroup(this.pid);
     this.exited = this.supervise();
   }
 
   static spawn(options: SpawnOptions): SutProcess {
-    if (options.command.length === 0) throw new Error('SutProcess.spawn: expected a non-empty argv array, received []');
-    const [file, ...args] = options.command as [string, ...string[]];
-    const subprocess = execa(file, args, {
-      cwd: options.cwd,
-      env: options.env,
-      extendEnv: true,
-      stdin: 'ignore',
-      buffer: false,
-      reject: false,
-      detached: true,
-      // Our own exit hook kills the group; execa's cleanup does not apply to detached processes.
-      cleanup: false,
-    });
+    const subprocess = spawnGroupLeader('SutProcess.spawn', options.command, options.cwd, options.env, 'ignore');
     return new SutProcess(subprocess, options);
   }
 
