@@ -4,8 +4,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { finalStateFileSchema, FINAL_STATE_PATH, type FinalStateFile } from '../protocol/final-state-file.js';
-import { outputFileBytes, outputFileSchema } from '../protocol/output-file.js';
+import { FINAL_STATE_PATH, parsedFinalStateFileSchema, type FinalStateFile } from '../protocol/final-state-file.js';
+import { outputFileBytes, parsedOutputFileSchema } from '../protocol/output-file.js';
 import type { SutEvent } from '../protocol/event-line.js';
 import type { Value } from '../../reference/program/value.js';
 
@@ -60,7 +60,7 @@ export function observeRun(outputDir: string, events: SutEvent[]): ObservedRun {
         malformed.push({ file, reason: `not JSON (${(error as Error).message})` });
         continue;
       }
-      const parsed = outputFileSchema.safeParse(json);
+      const parsed = parsedOutputFileSchema.safeParse(json);
       if (!parsed.success) {
         malformed.push({ file, reason: `${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}` });
         continue;
@@ -84,7 +84,7 @@ function readFinalState(outputDir: string): ObservedRun['finalState'] {
   const file = path.join(outputDir, FINAL_STATE_PATH);
   if (!fs.existsSync(file)) return { type: 'missing' };
   try {
-    const parsed = finalStateFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const parsed = parsedFinalStateFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
     if (!parsed.success) return { type: 'malformed', reason: `${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}` };
     return { type: 'present', state: parsed.data };
   } catch (error) {

@@ -2,7 +2,7 @@
 // every stateful stream after the last batch. The harness judges recovered state by it directly.
 
 import { z } from 'zod';
-import { valueSchema } from './value-schema.js';
+import { parsedValue, valueSchema } from './value-schema.js';
 
 export const FINAL_STATE_FILE_FORMAT = 'streamcheck-state';
 export const FINAL_STATE_PATH = '_state/final.json';
@@ -19,3 +19,6 @@ export const finalStateFileSchema = z
   .strict();
 
 export type FinalStateFile = z.infer<typeof finalStateFileSchema>;
+
+/** finalStateFileSchema for a file just read with JSON.parse (see parsedValue). */
+export const parsedFinalStateFileSchema = finalStateFileSchema.extend({ streams: z.record(z.string(), z.array(parsedValue)) });

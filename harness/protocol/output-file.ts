@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { canonical, type Value } from '../../reference/program/value.js';
-import { valueSchema } from './value-schema.js';
+import { parsedValue, valueSchema } from './value-schema.js';
 
 export const OUTPUT_FILE_FORMAT = 'streamcheck-output';
 
@@ -19,6 +19,9 @@ export const outputFileSchema = z
   .strict();
 
 export type OutputFile = z.infer<typeof outputFileSchema>;
+
+/** outputFileSchema for a file just read with JSON.parse (see parsedValue). */
+export const parsedOutputFileSchema = outputFileSchema.extend({ records: z.array(parsedValue) });
 
 /** The exact bytes a SUT must write for these records (which must already be in canonical order). */
 export function outputFileBytes(output: string, batchTimeMs: number, records: Value[]): string {
