@@ -16,6 +16,8 @@ import type { BugName } from '../engine/bugs.js';
 export const METADATA_FILES_KEPT = 10;
 const FILE_PATTERN = /^checkpoint-(\d+)(\.bk)?$/;
 const DATA_DIR = 'data';
+/** A metadata checkpoint being written (Spark's temp file). */
+const TEMP_FILE = 'temp';
 
 export class CheckpointError extends Error {
   override name = 'CheckpointError';
@@ -35,20 +37,56 @@ interface CheckpointFile {
   backup: boolean;
 }
 
-/** Checkpoint files oldest first; for one time the .bk sorts before the plain file (Spark's order). */
-export function listCheckpointFiles(dir: string): CheckpointFile[] {
-  if (!fs.existsSync(dir)) return [];
+/** A directory's entries: name -> whether it is a regular file. */
+type Entries = Map<string, boolean>;
+
+function listEntries(dir: string): Entries {
+  const entries: Entries = new Map();
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) entries.set(entry.name, entry.isFile());
+  return entries;
+}
+
+/** The checkpoint files among a directory's entries, oldest first; for one time the .bk sorts before
+ *  the plain file (Spark's order). */
+function checkpointFilesOf(entries: Entries): CheckpointFile[] {
   const files: CheckpointFile[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const m = FILE_PATTERN.exec(entry.name);
-    if (m === null || !entry.isFile()) continue;
-    files.push({ name: entry.name, timeMs: Number(m[1]), backup: m[2] !== undefined });
+  for (const [name, isFile] of entries) {
+    const m = FILE_PATTERN.exec(name);
+    if (m === null || !isFile) continue;
+    files.push({ name, timeMs: Number(m[1]), backup: m[2] !== undefined });
   }
   return files.sort((a, b) => a.timeMs - b.timeMs || Number(b.backup) - Number(a.backup));
 }
 
+/** Checkpoint files oldest first; for one time the .bk sorts before the plain file (Spark's order). */
+export function listCheckpointFiles(dir: string): CheckpointFile[] {
+  if (!fs.existsSync(dir)) return [];
+  return checkpointFilesOf(listEntries(dir));
+}
+
+/** Deletes a file the store knows of: a regular file with one unlink (gone already is fine, as with
+ *  rmSync's force); anything else through rmSync, which refuses a directory. */
+function removeEntry(file: string, isFile: boolean): void {
+  if (!isFile) {
+    fs.rmSync(file, { force: true });
+    return;
+  }
+  try {
+    fs.unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
 export function dataFileName(node: string, batchTimeMs: number): string {
   return `${DATA_DIR}/${encodeURIComponent(node)}/rdd-${batchTimeMs}`;
+}
+
+/** The data files a metadata checkpoint refers to. */
+function dataFilesOf(metadata: Metadata): string[] {
+  const files: string[] = [];
+  for (const refs of Object.values(metadata.dataCheckpoints)) for (const [, f] of refs) files.push(f);
+  return files;
 }
 
 export class FileCheckpointStore {
@@ -59,6 +97,20 @@ export class FileCheckpointStore {
 
   /** Where data checkpoints live: the checkpoint directory, except under the state-in-scratch bug. */
   private readonly dataRoot: string;
+  /** The checkpoint directory, normalized, with a trailing separator: file paths are this + name. */
+  private readonly dirPrefix: string;
+
+  /** The checkpoint directory's entries, listed when first needed and from then on kept up to date
+   *  by this store's own writes, renames and deletes. A run owns its checkpoint directory (faults
+   *  touch it only between runs), so this is what listing it again would find: Spark lists it after
+   *  every write, to keep the newest 10 files; we keep the same 10 without the syscalls. */
+  private dirEntries: Entries | undefined;
+  /** The files under <data root>/data, by relative path ("data/<node>/<file>"), listed at the first
+   *  cleanup and then kept up to date the same way; temporary files (".rdd-<t>.tmp") are left out,
+   *  as the cleanup never deletes them. */
+  private dataEntries: Map<string, boolean> | undefined;
+  /** Each node's data directory, made once per run. */
+  private readonly nodeDirs = new Map<string, string>();
 
   constructor(
     readonly dir: string,
@@ -67,8 +119,25 @@ export class FileCheckpointStore {
     scratchDir?: string,
   ) {
     this.dataRoot = bug === 'state-in-scratch' && scratchDir !== undefined ? scratchDir : dir;
+    this.dirPrefix = path.join(dir, path.sep);
     fs.mkdirSync(path.join(dir, DATA_DIR), { recursive: true });
-    fs.mkdirSync(path.join(this.dataRoot, DATA_DIR), { recursive: true });
+    if (this.dataRoot !== dir) fs.mkdirSync(path.join(this.dataRoot, DATA_DIR), { recursive: true });
+  }
+
+  /** The directory of a node's data checkpoints (dirname of dataFileName), made on first use. */
+  private nodeDir(node: string): string {
+    let dir = this.nodeDirs.get(node);
+    if (dir === undefined) {
+      dir = path.join(this.dataRoot, DATA_DIR, encodeURIComponent(node));
+      fs.mkdirSync(dir, { recursive: true });
+      this.nodeDirs.set(node, dir);
+    }
+    return dir;
+  }
+
+  private entries(): Entries {
+    this.dirEntries ??= listEntries(this.dir);
+    return this.dirEntries;
   }
 
   dataFileName(node: string, batchTimeMs: number): string {
@@ -76,7 +145,7 @@ export class FileCheckpointStore {
   }
 
   hasCheckpointFiles(): boolean {
-    return listCheckpointFiles(this.dir).length > 0;
+    return checkpointFilesOf(this.entries()).length > 0;
   }
 
   writeMetadata(metadata: Metadata): string {
@@ -84,27 +153,41 @@ export class FileCheckpointStore {
     const t = metadata.checkpointTimeMs;
     this.latestTimeMs = Math.max(this.latestTimeMs, t);
     const name = `checkpoint-${this.latestTimeMs}`;
-    const file = path.join(this.dir, name);
+    const file = `${this.dirPrefix}${name}`;
+    const entries = this.entries();
     if (this.bug === 'in-place-checkpoint-writes') {
       const bytes = frame(METADATA_KIND, metadata);
       writeSynced(file, bytes, () => this.crash.pass('checkpoint:mid-write', t), () => this.crash.pass('checkpoint:written', t));
-      this.refs.set(name, Object.values(metadata.dataCheckpoints).flatMap((files) => files.map(([, f]) => f)));
+      entries.set(name, true);
+      this.refs.set(name, dataFilesOf(metadata));
       this.crash.pass('checkpoint:renamed', t);
       this.deleteOldMetadata(t);
       return name;
     }
-    const temp = path.join(this.dir, 'temp');
-    fs.rmSync(temp, { force: true });
+    const temp = `${this.dirPrefix}${TEMP_FILE}`;
+    const tempIsFile = entries.get(TEMP_FILE);
+    if (tempIsFile !== undefined) {
+      removeEntry(temp, tempIsFile);
+      entries.delete(TEMP_FILE);
+    }
     writeSynced(temp, frame(METADATA_KIND, metadata), () => this.crash.pass('checkpoint:mid-write', t), () => this.crash.pass('checkpoint:written', t));
+    entries.set(TEMP_FILE, true);
     this.crash.pass('checkpoint:fsynced', t);
-    if (fs.existsSync(file)) {
-      fs.rmSync(`${file}.bk`, { force: true });
+    const existing = entries.get(name);
+    if (existing !== undefined) {
+      const backup = `${name}.bk`;
+      const backupIsFile = entries.get(backup);
+      if (backupIsFile !== undefined) removeEntry(`${file}.bk`, backupIsFile);
       fs.renameSync(file, `${file}.bk`);
-      this.refs.set(`${name}.bk`, this.refs.get(name) ?? []);
+      entries.set(backup, existing);
+      entries.delete(name);
+      this.refs.set(backup, this.refs.get(name) ?? []);
       this.crash.pass('checkpoint:backup-renamed', t);
     }
     fs.renameSync(temp, file);
-    this.refs.set(name, Object.values(metadata.dataCheckpoints).flatMap((files) => files.map(([, f]) => f)));
+    entries.delete(TEMP_FILE);
+    entries.set(name, true);
+    this.refs.set(name, dataFilesOf(metadata));
     this.crash.pass('checkpoint:renamed', t);
     fsyncDir(this.dir);
     this.crash.pass('checkpoint:dir-fsynced', t);
@@ -113,10 +196,12 @@ export class FileCheckpointStore {
   }
 
   private deleteOldMetadata(t: number): void {
-    const all = listCheckpointFiles(this.dir);
+    const entries = this.entries();
+    const all = checkpointFilesOf(entries);
     if (all.length > METADATA_FILES_KEPT) {
       for (const old of all.slice(0, all.length - METADATA_FILES_KEPT)) {
-        fs.rmSync(path.join(this.dir, old.name), { force: true });
+        removeEntry(`${this.dirPrefix}${old.name}`, true);
+        entries.delete(old.name);
         this.refs.delete(old.name);
       }
       this.crash.pass('checkpoint:old-deleted', t);
@@ -127,36 +212,49 @@ export class FileCheckpointStore {
     const rel = dataFileName(node, batchTimeMs);
     const body = { node, batchTimeMs, data };
     validateData(body, node, batchTimeMs);
-    const file = path.join(this.dataRoot, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const dir = this.nodeDir(node);
+    const name = `rdd-${batchTimeMs}`;
     if (this.bug === 'in-place-checkpoint-writes') {
-      writeSynced(file, frame(DATA_KIND, body), () => this.crash.pass('data-checkpoint:mid-write', batchTimeMs), () => this.crash.pass('data-checkpoint:written', batchTimeMs));
+      writeSynced(`${dir}${path.sep}${name}`, frame(DATA_KIND, body), () => this.crash.pass('data-checkpoint:mid-write', batchTimeMs), () => this.crash.pass('data-checkpoint:written', batchTimeMs));
     } else {
-      writeAtomic(file, frame(DATA_KIND, body), 'data-checkpoint', this.crash, batchTimeMs);
+      writeAtomic(dir, name, frame(DATA_KIND, body), 'data-checkpoint', this.crash, batchTimeMs);
     }
+    this.dataEntries?.set(rel, true);
     return rel;
+  }
+
+  /** The data directory's files, as a cleanup finds them: every node directory, every file but the
+   *  temporary ones. */
+  private listDataEntries(): Map<string, boolean> {
+    const root = path.join(this.dataRoot, DATA_DIR);
+    const found = new Map<string, boolean>();
+    for (const nodeDir of fs.readdirSync(root)) {
+      for (const f of fs.readdirSync(path.join(root, nodeDir), { withFileTypes: true })) {
+        if (!f.name.startsWith('.')) found.set(`${DATA_DIR}/${nodeDir}/${f.name}`, f.isFile());
+      }
+    }
+    return found;
   }
 
   /** Deletes data checkpoints that no retained metadata checkpoint refers to. */
   deleteUnreferencedData(batchTimeMs: number): void {
-    const live = new Set([...this.refs.values()].flat());
+    const live = new Set<string>();
+    for (const refs of this.refs.values()) for (const f of refs) live.add(f);
     if (this.bug === 'spark-data-cleanup') {
       // Keep only what the newest metadata file refers to, and anything newer.
-      const newest = listCheckpointFiles(this.dir).at(-1);
+      const newest = checkpointFilesOf(this.entries()).at(-1);
       const keep = newest === undefined ? [] : (this.refs.get(newest.name) ?? []);
       const oldest = Math.min(...keep.map((f) => Number(/rdd-(\d+)$/.exec(f)?.[1] ?? Infinity)));
       live.clear();
       for (const refs of this.refs.values()) for (const f of refs) if (Number(/rdd-(\d+)$/.exec(f)?.[1]) >= oldest) live.add(f);
     }
-    const root = path.join(this.dataRoot, DATA_DIR);
+    this.dataEntries ??= this.listDataEntries();
     let deleted = false;
-    for (const nodeDir of fs.readdirSync(root)) {
-      for (const f of fs.readdirSync(path.join(root, nodeDir))) {
-        const rel = `${DATA_DIR}/${nodeDir}/${f}`;
-        if (f.startsWith('.') || live.has(rel)) continue;
-        fs.rmSync(path.join(root, nodeDir, f), { force: true });
-        deleted = true;
-      }
+    for (const [rel, isFile] of this.dataEntries) {
+      if (live.has(rel)) continue;
+      removeEntry(path.join(this.dataRoot, rel), isFile);
+      this.dataEntries.delete(rel);
+      deleted = true;
     }
     if (deleted) this.crash.pass('cleanup:data-deleted', batchTimeMs);
   }
@@ -164,7 +262,7 @@ export class FileCheckpointStore {
   /** Reads the newest usable metadata checkpoint, with its data; undefined if there is none at all.
    *  Unusable files are skipped (and reported); if every file is unusable, throws CheckpointError. */
   readLatest(): Recovered | undefined {
-    const files = listCheckpointFiles(this.dir);
+    const files = checkpointFilesOf(this.entries());
     if (files.length === 0) return undefined;
     const skipped: { file: string; reason: string }[] = [];
     let found: Recovered | undefined;

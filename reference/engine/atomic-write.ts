@@ -34,9 +34,10 @@ export function writeSynced(temp: string, bytes: Uint8Array, onMidWrite: () => v
   }
 }
 
-export function writeAtomic(file: string, bytes: Uint8Array, kind: AtomicWriteKind, crash: CrashPoints, batchTimeMs: number): void {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.tmp`);
+/** Writes `<dir>/<name>` atomically through the temporary file `<dir>/.<name>.tmp`. `dir` is taken
+ *  as given (joined with the separator, not normalized again): callers pass a normalized one. */
+export function writeAtomic(dir: string, name: string, bytes: Uint8Array, kind: AtomicWriteKind, crash: CrashPoints, batchTimeMs: number): void {
+  const temp = `${dir}${path.sep}.${name}.tmp`;
   writeSynced(
     temp,
     bytes,
@@ -44,7 +45,7 @@ export function writeAtomic(file: string, bytes: Uint8Array, kind: AtomicWriteKi
     () => crash.pass(`${kind}:written`, batchTimeMs),
   );
   crash.pass(`${kind}:fsynced`, batchTimeMs);
-  fs.renameSync(temp, file);
+  fs.renameSync(temp, `${dir}${path.sep}${name}`);
   fsyncDir(dir);
   crash.pass(`${kind}:renamed`, batchTimeMs);
 }

@@ -42,6 +42,9 @@ export interface OutputSink {
 }
 
 export class FileSink implements OutputSink {
+  /** Each output's directory, made once per run. */
+  private readonly outputDirs = new Map<string, string>();
+
   constructor(
     readonly dir: string,
     private readonly crash: CrashPoints,
@@ -52,9 +55,14 @@ export class FileSink implements OutputSink {
   }
 
   commit(output: string, batchTimeMs: number, batch: CanonicalRecords): string {
-    const dir = path.join(this.dir, output);
-    fs.mkdirSync(dir, { recursive: true });
-    const existing = path.join(dir, `${batchTimeMs}.json`);
+    let dir = this.outputDirs.get(output);
+    if (dir === undefined) {
+      dir = path.join(this.dir, output);
+      fs.mkdirSync(dir, { recursive: true });
+      this.outputDirs.set(output, dir);
+    }
+    const name = `${batchTimeMs}.json`;
+    const existing = this.appendOnRerun ? path.join(dir, name) : '';
     let text: string;
     if (this.appendOnRerun && fs.existsSync(existing)) {
       const records = [...(JSON.parse(fs.readFileSync(existing, 'utf8')) as { records: Value[] }).records, ...batch.records];
@@ -62,7 +70,7 @@ export class FileSink implements OutputSink {
     } else {
       text = outputFileTextOfTexts(output, batchTimeMs, batch.texts);
     }
-    writeAtomic(path.join(dir, `${batchTimeMs}.json`), Buffer.from(text, 'utf8'), 'output', this.crash, batchTimeMs);
+    writeAtomic(dir, name, Buffer.from(text, 'utf8'), 'output', this.crash, batchTimeMs);
     return sha256(text);
   }
 
