@@ -2,7 +2,7 @@
 // <body bytes> <sha256 of body>". A torn write fails the length check, a flipped bit fails the
 // checksum, and a file of another kind or version is refused by name.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export class CheckpointFormatError extends Error {
   override name = 'CheckpointFormatError';
@@ -10,13 +10,25 @@ export class CheckpointFormatError extends Error {
 
 export const FRAME_VERSION = 1;
 
+/** Hex sha256 of bytes, or of a string's UTF-8 bytes (one-shot: no Hash object per call). */
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
+const SHA256_HEX_LENGTH = 64;
+
+/** The framed bytes, built in one buffer: the body is encoded once, straight after the header,
+ *  whose length is known before the checksum is. */
 export function frame(kind: string, body: unknown): Buffer {
-  const json = Buffer.from(JSON.stringify(body), 'utf8');
-  return Buffer.concat([Buffer.from(`STREAMCHECK ${kind} v${FRAME_VERSION} ${json.length} ${sha256(json)}\n`, 'utf8'), json]);
+  const json = JSON.stringify(body);
+  const bodyLength = Buffer.byteLength(json, 'utf8');
+  const prefix = `STREAMCHECK ${kind} v${FRAME_VERSION} ${bodyLength} `;
+  const headerLength = Buffer.byteLength(prefix, 'utf8') + SHA256_HEX_LENGTH + 1;
+  const bytes = Buffer.allocUnsafe(headerLength + bodyLength);
+  bytes.write(json, headerLength, 'utf8');
+  const written = bytes.write(`${prefix}${sha256(bytes.subarray(headerLength))}\n`, 0, 'utf8');
+  if (written !== headerLength) throw new Error(`frame: header of ${written} bytes, expected ${headerLength}`);
+  return bytes;
 }
 
 export function unframe(bytes: Buffer, kind: string): unknown {

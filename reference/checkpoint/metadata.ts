@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { canonical, type Value } from '../program/value.js';
+import { isValidatedProgram } from '../program/validate.js';
 import { CheckpointFormatError, sha256 } from './framing.js';
 
 export const METADATA_KIND = 'metadata-checkpoint';
@@ -29,18 +30,91 @@ export type Metadata = z.infer<typeof metadataSchema>;
 export const dataSchema = z.object({ node: z.string(), batchTimeMs: time, data: z.unknown() }).strict();
 export type DataCheckpoint = z.infer<typeof dataSchema>;
 
+/** Hashes of validated programs by identity: validateProgram deep-freezes what it returns, so such
+ *  a program's hash never changes, and the engine's checkpoints (two a batch) all carry the same one. */
+const validatedProgramHashes = new WeakMap<object, string>();
+
 export function programHash(program: unknown): string {
-  return sha256(canonical(program as Value));
+  if (!isValidatedProgram(program)) return sha256(canonical(program as Value));
+  let hash = validatedProgramHashes.get(program);
+  if (hash === undefined) {
+    hash = sha256(canonical(program as Value));
+    validatedProgramHashes.set(program, hash);
+  }
+  return hash;
 }
 
-/** Checks everything that can be checked without the directory; throws CheckpointFormatError. */
-export function validateMetadata(json: unknown): Metadata {
+const isRecord = (x: unknown): x is Record<string, unknown> => {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+const hasKeys = (x: Record<string, unknown>, n: number): boolean => Object.keys(x).length === n;
+const isTime = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+const isPositiveInt = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) > 0;
+const HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+/** [t, fromOffset, untilOffset] */
+const isOffsetRange = (x: unknown): boolean => Array.isArray(x) && x.length === 3 && isTime(x[0]) && isTime(x[1]) && isTime(x[2]);
+/** [t, file] */
+const isDataRef = (x: unknown): boolean => Array.isArray(x) && x.length === 2 && isTime(x[0]) && typeof x[1] === 'string' && x[1].length > 0;
+
+function everyValue(x: unknown, check: (v: unknown) => boolean): boolean {
+  if (!isRecord(x)) return false;
+  for (const k in x) if (!check(x[k])) return false;
+  return true;
+}
+
+function everyItem(x: unknown, check: (v: unknown) => boolean): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) if (!check(x[i])) return false;
+  return true;
+}
+
+/**
+ * metadataSchema's rules written out by hand, for the checkpoints the engine writes and reads (zod
+ * builds a copy of every field, twice a batch). True only for input metadataSchema accepts; it may
+ * say false to some input zod would accept (a missing program, an object of another class), and
+ * then zod decides, and explains. test/checkpoint-validation.test.ts holds the two together.
+ */
+export function isMetadataShape(json: unknown): json is Metadata {
+  if (!isRecord(json) || !hasKeys(json, 8) || !('program' in json)) return false;
+  const c = json.config;
+  return (
+    isTime(json.checkpointTimeMs) &&
+    (json.kind === 'generation' || json.kind === 'completion') &&
+    typeof json.programHash === 'string' &&
+    HASH_PATTERN.test(json.programHash) &&
+    isRecord(c) &&
+    hasKeys(c, 4) &&
+    isPositiveInt(c.batchIntervalMs) &&
+    isPositiveInt(c.maxPendingBatches) &&
+    isTime(c.zeroTimeMs) &&
+    (c.clockStartWallMs === null || Number.isFinite(c.clockStartWallMs)) &&
+    everyItem(json.pendingTimes, isTime) &&
+    everyValue(json.inputs, (i) => isRecord(i) && hasKeys(i, 2) && isTime(i.currentOffset) && everyItem(i.batchForTime, isOffsetRange)) &&
+    everyValue(json.dataCheckpoints, (files) => everyItem(files, isDataRef))
+  );
+}
+
+/** The data checkpoint schema's rules by hand, as isMetadataShape: true only for input dataSchema accepts. */
+export function isDataShape(json: unknown): json is DataCheckpoint {
+  return isRecord(json) && hasKeys(json, 3) && typeof json.node === 'string' && isTime(json.batchTimeMs) && 'data' in json;
+}
+
+function parseMetadata(json: unknown): Metadata {
+  if (isMetadataShape(json)) return json;
   const parsed = metadataSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new CheckpointFormatError(`field ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  const m = parsed.data;
+  return parsed.data;
+}
+
+/** Checks everything that can be checked without the directory; throws CheckpointFormatError. */
+export function validateMetadata(json: unknown): Metadata {
+  const m = parseMetadata(json);
   const batch = m.config.batchIntervalMs;
   const onGrid = (t: number, what: string) => {
     if (t <= m.config.zeroTimeMs || (t - m.config.zeroTimeMs) % batch !== 0) throw new CheckpointFormatError(`${what} ${t} ms is not a batch time (batch interval ${batch} ms)`);
@@ -67,12 +141,18 @@ export function validateMetadata(json: unknown): Metadata {
   return m;
 }
 
-export function validateData(json: unknown, node: string, batchTimeMs: number): DataCheckpoint {
+function parseData(json: unknown): DataCheckpoint {
+  if (isDataShape(json)) return json;
   const parsed = dataSchema.safeParse(json);
   if (!parsed.success) throw new CheckpointFormatError(`data checkpoint: field ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
-  if (parsed.data.node !== node || parsed.data.batchTimeMs !== batchTimeMs) {
-    throw new CheckpointFormatError(`data checkpoint holds ${parsed.data.node} at ${parsed.data.batchTimeMs} ms, expected ${node} at ${batchTimeMs} ms`);
-  }
-  if (parsed.data.data === undefined) throw new CheckpointFormatError('data checkpoint has no data');
   return parsed.data;
+}
+
+export function validateData(json: unknown, node: string, batchTimeMs: number): DataCheckpoint {
+  const d = parseData(json);
+  if (d.node !== node || d.batchTimeMs !== batchTimeMs) {
+    throw new CheckpointFormatError(`data checkpoint holds ${d.node} at ${d.batchTimeMs} ms, expected ${node} at ${batchTimeMs} ms`);
+  }
+  if (d.data === undefined) throw new CheckpointFormatError('data checkpoint has no data');
+  return d;
 }

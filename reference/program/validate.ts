@@ -52,7 +52,26 @@ export function parseProgram(text: string, source = 'program'): ValidProgram {
 export function validateProgram(json: unknown, source = 'program'): ValidProgram {
   const parsed = programSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new ProgramError(`${source}: ${describeIssue(json, parsed.error.issues[0]!)}`);
-  return checkGraph(parsed.data, source);
+  // zod's output is a copy of the input, so freezing it freezes nothing the caller holds.
+  const program = deepFreeze(parsed.data);
+  validated.add(program);
+  return checkGraph(program, source);
+}
+
+/** Programs validateProgram returned. They are deep-frozen: whatever is derived from one (its
+ *  canonical text, its hash) stays true for as long as it lives. */
+const validated = new WeakSet<object>();
+
+export function isValidatedProgram(program: unknown): program is Program {
+  return typeof program === 'object' && program !== null && validated.has(program);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function describeIssue(json: unknown, issue: z.core.$ZodIssue): string {
