@@ -116,10 +116,11 @@ export abstract class DStream<T = Value[]> {
 
   /** Records which generated RDDs have data checkpoint files; replaced only when there are some. */
   updateCheckpointData(): void {
-    const files = [...this.generatedRDDs].filter(([, r]) => r.checkpointFile !== undefined);
-    if (files.length > 0) {
+    let files: [number, string][] | undefined;
+    for (const [t, r] of this.generatedRDDs) if (r.checkpointFile !== undefined) (files ??= []).push([t, r.checkpointFile]);
+    if (files !== undefined) {
       this.checkpointFiles.clear();
-      for (const [t, r] of files.sort((a, b) => a[0] - b[0])) this.checkpointFiles.set(t, r.checkpointFile!);
+      for (const [t, f] of files.sort((a, b) => a[0] - b[0])) this.checkpointFiles.set(t, f);
     }
     for (const d of this.dependencies) d.updateCheckpointData();
   }

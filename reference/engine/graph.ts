@@ -40,6 +40,8 @@ export class StreamGraph {
   private readonly streams = new Map<string, DStream<Value[]>>();
   /** Stateful operations whose state the engine reports at the end: op id -> node. */
   readonly stateful = new Map<string, DStream<unknown>>();
+  /** checkpointingNodes(), fixed by start(): intervals and zero times are set there, once. */
+  private checkpointing: readonly DStream<unknown>[] = [];
 
   constructor(readonly program: ValidProgram, log: InputLog) {
     const batch = program.batchIntervalMs;
@@ -201,6 +203,7 @@ export class StreamGraph {
     for (const o of this.outputs) o.initialize(ZERO_TIME_MS);
     for (const o of this.outputs) o.remember(undefined);
     for (const o of this.outputs) o.validateAtStart();
+    this.checkpointing = [...this.nodes.values()].filter((n) => n.checkpointDurationMs !== undefined && n.zeroTimeMs !== undefined);
   }
 
   generateJobs(t: number): Job[] {
@@ -220,8 +223,8 @@ export class StreamGraph {
     for (const o of this.outputs) o.updateCheckpointData();
   }
 
-  /** Nodes that data-checkpoint some of their RDDs, in graph order. */
-  checkpointingNodes(): DStream<unknown>[] {
-    return [...this.nodes.values()].filter((n) => n.checkpointDurationMs !== undefined && n.zeroTimeMs !== undefined);
+  /** Nodes that data-checkpoint some of their RDDs, in graph order (none before start). */
+  checkpointingNodes(): readonly DStream<unknown>[] {
+    return this.checkpointing;
   }
 }
