@@ -13,6 +13,7 @@ import { Rdd } from '../reference/engine/rdd.js';
 import { filterStep, flatMapStep, flatMapValuesStep, mapStep, mapValuesStep } from '../reference/operators/element-wise.js';
 import { countByValueCombine, countCombine, reduceByKeyCombine, type CombineFn } from '../reference/operators/aggregations.js';
 import { asPair } from '../reference/operators/keyed.js';
+import { StringKeyDictionary } from '../reference/operators/string-key-dictionary.js';
 
 const value: fc.Arbitrary<Value> = fc.letrec<{ v: Value }>((tie) => ({
   v: fc.oneof(
@@ -222,4 +223,34 @@ test('reduceByKey over split-words and pair-with-one counts as the definition do
       }),
     );
   }
+});
+
+// The dictionary on its own, over many batches of a vocabulary that keeps growing: a large first
+// batch, then batches of a few keys or of many, so that new keys wait in the pool and are merged into
+// ranked ones by binary search, the pool is ranked into the list when it grows, and ranked keys are
+// picked by the dense scan and by the sparse sort. Each batch gives [key, fold of its values] for every
+// key it folded, in canonical order (keys with escapes included, whose texts order differently from
+// the strings themselves).
+test('the string-key dictionary gives each batch its keys\' folds in canonical order, as the vocabulary grows', (t) => {
+  const special = fc.constantFrom('"', '\\', 'a"', 'a\\', '\u0001', 'a\u001f', '\ud800', '\ud83d\ude00', '\u00e9', 'a b', '');
+  const key = fc.oneof({ weight: 6, arbitrary: fc.nat(400).map((n) => `w${n}`) }, { weight: 1, arbitrary: special });
+  const pair = fc.tuple(key, fc.integer({ min: -3, max: 9 }));
+  const batch = fc.oneof(fc.array(pair, { maxLength: 4 }), fc.array(pair, { minLength: 20, maxLength: 120 }));
+  const f = resolveFn('reduce', 'sum');
+  let pooledBatches = 0;
+  fc.assert(
+    fc.property(fc.array(pair, { minLength: 100, maxLength: 300 }), fc.array(batch, { maxLength: 30 }), (first, rest) => {
+      const dictionary = new StringKeyDictionary();
+      const seen = new Set<string>();
+      for (const pairs of [first, ...rest]) {
+        if (pairs.some(([k]) => !seen.has(k)) && seen.size > 0) pooledBatches += 1;
+        for (const [k] of pairs) seen.add(k);
+        dictionary.begin();
+        for (const [k, v] of pairs) dictionary.fold(k, v, f);
+        t.deepEqual(dictionary.end(), sortCanonical(reduceByKeyReference('sum', pairs)));
+      }
+    }),
+    { numRuns: 150 },
+  );
+  t.true(pooledBatches > 100, `only ${pooledBatches} batches brought new keys to a known vocabulary`);
 });
