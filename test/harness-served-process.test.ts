@@ -84,7 +84,8 @@ test('a planned kill is killed-by-harness; a hanging run is killed at its bound;
   const hung = await run(p, 'hang', false, { runTimeoutMs: 300 });
   t.is(hung.exit.type, 'timeout');
   // The bound counts from the start() call, waiting for ready included; durationMs from the request.
-  t.true(performance.now() - t0 >= 300);
+  // (A timer may fire a millisecond before performance.now() says its delay has passed.)
+  t.true(performance.now() - t0 >= 295);
   t.true(hung.exit.durationMs <= performance.now() - t0);
   await p.close();
 });
