@@ -23,8 +23,15 @@ rl.on('line', (line) => {
   }
 });`;
 
+// Every pool is closed when the test file ends, whatever its assertions did: a serving process left
+// open would keep the test worker from exiting.
+const pools: ProcessPool[] = [];
+test.after.always(() => Promise.all(pools.map((p) => p.close())));
+
 function pool(env: Record<string, string> = {}): ProcessPool {
-  return new ProcessPool({ command: [process.execPath, '-e', SERVER], cwd: process.cwd(), env, freshSparesMax: 1, runsPerProcessMax: 3 });
+  const p = new ProcessPool({ command: [process.execPath, '-e', SERVER], cwd: process.cwd(), env, freshSparesMax: 1, runsPerProcessMax: 3 });
+  pools.push(p);
+  return p;
 }
 
 async function run(p: ProcessPool, mode: string, restart = false, extra: Partial<RunRequest> = {}) {
@@ -86,7 +93,7 @@ test('a planned kill is killed-by-harness; a hanging run is killed at its bound;
   // The bound counts from the start() call, waiting for ready included; durationMs from the request.
   // (A timer may fire a millisecond before performance.now() says its delay has passed.)
   t.true(performance.now() - t0 >= 295);
-  t.true(hung.exit.durationMs <= performance.now() - t0);
+  t.true(hung.exit.durationMs <= performance.now() - t0 + 1, 'durationMs is rounded to the millisecond');
   await p.close();
 });
 
@@ -97,4 +104,14 @@ test('a serving process that never says ready: the run never begins and ends at 
   t.is(r.pid, null, 'no request was sent');
   t.is(r.exit.durationMs, 0, 'the run never began');
   await p.close();
+});
+
+test('closing the pool kills a serving process that ignores the end of its stdin, after a grace period', async (t) => {
+  const p = new ProcessPool({ command: [process.execPath, '-e', `${SERVER}; process.stdin.on('end', () => {}); setInterval(() => {}, 1000);`], cwd: process.cwd(), env: {}, freshSparesMax: 1, runsPerProcessMax: 3 });
+  pools.push(p);
+  t.is((await run(p, 'ok')).exit.type, 'clean');
+  const t0 = performance.now();
+  await p.close(300);
+  t.true(performance.now() - t0 >= 290, 'it waited for the grace period');
+  t.true(performance.now() - t0 < 5_000);
 });

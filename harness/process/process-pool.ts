@@ -50,8 +50,12 @@ export class ProcessPool {
     return run;
   }
 
-  /** Stops starting processes, ends idle ones (they exit 0), kills busy ones; resolves when all are gone. */
-  close(): Promise<void> {
+  /**
+   * Stops starting processes, ends idle ones (they exit 0 at the end of stdin), kills busy ones, and
+   * kills whatever has not exited closeGraceMs later (a SUT that ignores the end of its stdin);
+   * resolves when all are gone.
+   */
+  async close(closeGraceMs = CLOSE_GRACE_MS): Promise<void> {
     this.closed = true;
     this.fresh.splice(0);
     this.used.splice(0);
@@ -59,7 +63,12 @@ export class ProcessPool {
       if (p.state === 'idle') p.close();
       else p.kill();
     }
-    return Promise.all([...this.alive].map((p) => p.ended)).then(() => {});
+    const ended = Promise.all([...this.alive].map((p) => p.ended));
+    const timer = setTimeout(() => {
+      for (const p of this.alive) p.kill();
+    }, closeGraceMs);
+    await ended;
+    clearTimeout(timer);
   }
 
   private take(list: ServedProcess[]): ServedProcess | undefined {
@@ -86,6 +95,9 @@ export class ProcessPool {
     while (this.fresh.filter((p) => p.state === 'idle').length < this.options.freshSparesMax) this.fresh.push(this.spawn());
   }
 }
+
+/** How long an idle serving process gets to exit after the end of its stdin before it is killed. */
+export const CLOSE_GRACE_MS = 2_000;
 
 /** Runs a serving process may serve before it is retired. */
 export const RUNS_PER_PROCESS_MAX = 64;
