@@ -17,7 +17,7 @@ test('a case, its runs, exits and faults are rows; the file is WAL and versioned
   const run = store.beginRun(c, 'faulty');
   store.recordExit(run, 1, classifyExit({ command: ['sut'], exitCode: null, signal: 'SIGKILL', durationMs: 10, stderrTail: '', spawnError: null }, 'fault'));
   store.recordFault({ caseId: c, runId: run, attempt: 1, kind: 'kill-after', fault: { delayMs: 5 }, injected: true, atMs: 5 });
-  store.recordEvent(run, 1, 3, 'event', 'start', { event: 'start' });
+  store.recordEvents([{ runId: run, attempt: 1, atMs: 3, kind: 'event', name: 'start', json: { event: 'start' } }]);
   store.finishRun(run, 'completed');
   store.finishCase(c, { verdict: 'fail', anomaly: 'lost-batch', firstBatchMs: 200, firstKey: null, message: 'm', detail: {} });
   store.close();

@@ -213,10 +213,6 @@ export class Store {
       .run(f.caseId, f.runId, f.attempt, f.kind, JSON.stringify(f.fault), f.injected ? 1 : 0, f.atMs);
   }
 
-  recordEvent(runId: number, attempt: number, atMs: number, kind: 'event' | 'garbage', name: string | null, json: unknown): void {
-    this.recordEvents([{ runId, attempt, atMs, kind, name, json }]);
-  }
-
   /** Many event rows in one transaction (a start's events, written when it ends). */
   recordEvents(rows: readonly EventRow[]): void {
     if (rows.length === 0) return;
