@@ -50,3 +50,8 @@ export async function serveRuns(): Promise<number> {
   }
   return 0;
 }
+
+/** What engine.js and the snapshot's main run: `--serve` alone serves runs, anything else is one run. */
+export function engineMain(): Promise<number> {
+  return process.argv[2] === '--serve' && process.argv.length === 3 ? serveRuns() : runEngineCommand(process.argv, process.env);
+}

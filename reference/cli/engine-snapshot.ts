@@ -5,8 +5,7 @@
 // schema construction and compiling the hot paths, which were most of a short run's CPU time.
 
 import * as v8 from 'node:v8';
-import { runEngineCommand } from './engine-command.js';
-import { serveRuns } from './engine-serve.js';
+import { engineMain } from './engine-serve.js';
 import { warmUp } from './snapshot-warm-up.js';
 
 if (!v8.startupSnapshot.isBuildingSnapshot()) {
@@ -16,6 +15,5 @@ if (!v8.startupSnapshot.isBuildingSnapshot()) {
 warmUp();
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // process.argv is [node, <placeholder script name>, ...args], as for engine.js.
-  const done = process.argv[2] === '--serve' && process.argv.length === 3 ? serveRuns() : runEngineCommand(process.argv, process.env);
-  void done.then((code) => process.exit(code));
+  void engineMain().then((code) => process.exit(code));
 });

@@ -3,8 +3,6 @@
 // process; see engine-command.ts for the flags and exit statuses, and engine-serve.ts for the
 // optional serve mode (PROTOCOL.md §9) that `--serve` selects.
 
-import { runEngineCommand } from './engine-command.js';
-import { serveRuns } from './engine-serve.js';
+import { engineMain } from './engine-serve.js';
 
-const done = process.argv[2] === '--serve' && process.argv.length === 3 ? serveRuns() : runEngineCommand(process.argv, process.env);
-done.then((code) => process.exit(code));
+void engineMain().then((code) => process.exit(code));
