@@ -90,24 +90,32 @@ function countRuns(dbFile: string): number {
   }
 }
 
-/** CPU ms of one process that starts and ends without running anything: node, and the serving engine. */
-function startCpuMs(reps: number): { node: Summary; servingEngine: Summary; plainEngineHelp: Summary } {
-  const cpuOf = (args: string[]): number => {
+/**
+ * CPU ms of one process that starts and ends without running anything: node with this process's
+ * environment and with the manifest's env over it (which empties NODE_EXTRA_CA_CERTS: see PROTOCOL.md §1),
+ * the serving engine and the plain engine command as the suite starts them (the manifest's env).
+ */
+function startCpuMs(reps: number): { node: Summary; nodeManifestEnv: Summary; servingEngine: Summary; plainEngineHelp: Summary } {
+  const manifest = loadManifest(MANIFEST).manifest;
+  const manifestEnv = { ...process.env, ...manifest.env };
+  const cpuOf = (args: string[], env: NodeJS.ProcessEnv): number => {
     const before = childrenCpuMs();
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${r.status ?? r.signal}: ${String(r.stderr).slice(-300)}`);
     return childrenCpuMs() - before;
   };
-  const serve = loadManifest(MANIFEST).manifest.serve!.command.slice(1);
+  const serve = manifest.serve!.command.slice(1);
   const node: number[] = [];
+  const nodeManifestEnv: number[] = [];
   const serving: number[] = [];
   const help: number[] = [];
   for (let i = 0; i < reps; i++) {
-    node.push(cpuOf(['-e', '0']));
-    serving.push(cpuOf(serve));
-    help.push(cpuOf(['dist/reference/cli/engine.js', '--help']));
+    node.push(cpuOf(['-e', '0'], process.env));
+    nodeManifestEnv.push(cpuOf(['-e', '0'], manifestEnv));
+    serving.push(cpuOf(serve, manifestEnv));
+    help.push(cpuOf(['dist/reference/cli/engine.js', '--help'], manifestEnv));
   }
-  return { node: summarize(node), servingEngine: summarize(serving), plainEngineHelp: summarize(help) };
+  return { node: summarize(node), nodeManifestEnv: summarize(nodeManifestEnv), servingEngine: summarize(serving), plainEngineHelp: summarize(help) };
 }
 
 const perCase = (ms: number, s: SuiteFigures) => ms / s.cases;
@@ -120,7 +128,7 @@ export const crashSuite: Benchmark = {
     const cases = ctx.quick ? 6 : 40;
     const reps = ctx.quick ? 1 : 3;
     const starts = startCpuMs(ctx.quick ? 3 : 15);
-    ctx.log(`  process start CPU: node ${starts.node.median.toFixed(0)} ms, serving engine (snapshot) ${starts.servingEngine.median.toFixed(0)} ms, plain engine --help ${starts.plainEngineHelp.median.toFixed(0)} ms`);
+    ctx.log(`  process start CPU: node ${starts.node.median.toFixed(0)} ms (${starts.nodeManifestEnv.median.toFixed(0)} ms with the manifest's env), serving engine (snapshot) ${starts.servingEngine.median.toFixed(0)} ms, plain engine --help ${starts.plainEngineHelp.median.toFixed(0)} ms`);
     const suites: SuiteFigures[] = [];
     for (let rep = 0; rep < reps; rep++) {
       for (const design of DESIGNS) {
@@ -156,7 +164,7 @@ export const crashSuite: Benchmark = {
       ['harness: drawing cases, the model, checking, SQLite, spawning (this process)', harnessMs],
       ['cores not busy (wall × cores − CPU)', Math.max(0, wallCoreMs - sutMs - harnessMs)],
     ] as const;
-    const floor = processes * starts.node.median;
+    const floor = processes * starts.nodeManifestEnv.median;
     return {
       name: 'crash-suite',
       title: 'Crash-suite throughput',
@@ -173,7 +181,7 @@ export const crashSuite: Benchmark = {
       targets: [{ what: `verified crash cases per second on ${workers} cores (snapshot + serve)`, target: `>= ${TARGET_CASES_PER_S}`, measured: `${best.median.toFixed(2)} (${best.min.toFixed(2)}–${best.max.toFixed(2)})`, met: best.median >= TARGET_CASES_PER_S }],
       notes: [
         `Speed-up over a command per run: ${(best.median / rate('command per run').median).toFixed(1)}× (snapshot alone ${(rate('snapshot per run').median / rate('command per run').median).toFixed(1)}×).`,
-        `Process start CPU, median of ${ctx.quick ? 3 : 15}: bare node ${starts.node.median.toFixed(0)} ms (${starts.node.min.toFixed(0)}–${starts.node.max.toFixed(0)}), the serving engine from its snapshot, started and ended idle, ${starts.servingEngine.median.toFixed(0)} ms, the plain engine command's --help ${starts.plainEngineHelp.median.toFixed(0)} ms.`,
+        `Process start CPU, median of ${ctx.quick ? 3 : 15}: bare node ${starts.node.median.toFixed(0)} ms (${starts.node.min.toFixed(0)}–${starts.node.max.toFixed(0)}) with this machine's environment${process.env.NODE_EXTRA_CA_CERTS ? ` (NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS})` : ''}, ${starts.nodeManifestEnv.median.toFixed(0)} ms with the manifest's env (NODE_EXTRA_CA_CERTS emptied: the engine opens no TLS connection); as the suite starts them: the serving engine from its snapshot, started and ended idle, ${starts.servingEngine.median.toFixed(0)} ms, the plain engine command's --help ${starts.plainEngineHelp.median.toFixed(0)} ms.`,
         `A case ends ${processes.toFixed(2)} SUT processes on average (every crash point and timed kill is the death of a real process, and the next start needs a new one), so even with free runs and a free harness the process starts alone cost ${floor.toFixed(0)} CPU-ms a case at bare node's start-up: at most ${((workers * 1000) / floor).toFixed(1)} cases/s on ${workers} cores.`,
       ],
     };
