@@ -3,4 +3,4 @@
 
 import { operationSchema } from '../../reference/program/schema.js';
 
-export const OPERATION_NAMES = operationSchema.options.map((o) => o.shape.op.value) as [string, ...string[]];
+export const OPERATION_NAMES = operationSchema.def.options.map((o) => o.def.shape.op.def.values[0]) as [string, ...string[]];

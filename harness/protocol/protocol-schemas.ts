@@ -10,7 +10,9 @@ import { manifestSchema } from './manifest.js';
 import { outputFileSchema } from './output-file.js';
 import { serveRequestSchema } from './serve-request.js';
 
-export const PROTOCOL_SCHEMAS: Record<string, z.ZodType> = {
+// z.core.$ZodType: the engine's schemas are zod/mini ones (reference/program/engine-zod.ts), the
+// harness's classic; toJSONSchema renders both.
+export const PROTOCOL_SCHEMAS: Record<string, z.core.$ZodType> = {
   manifest: manifestSchema,
   program: programSchema,
   'input-log': inputLogSchema,

@@ -2,7 +2,7 @@
 // time, pending batch times, each input's offset ranges and next offset, and where each stream's
 // data checkpoints live. Validated just before it is written and just after it is read.
 
-import { z } from 'zod';
+import * as z from '../program/engine-zod.js';
 import { canonical, type Value } from '../program/value.js';
 import { isValidatedProgram } from '../program/validate.js';
 import { CheckpointFormatError, sha256 } from './framing.js';
@@ -10,24 +10,22 @@ import { CheckpointFormatError, sha256 } from './framing.js';
 export const METADATA_KIND = 'metadata-checkpoint';
 export const DATA_KIND = 'data-checkpoint';
 
-const time = z.number().int().nonnegative();
+const time = z.number().check(z.int(), z.nonnegative());
 
-export const metadataSchema = z
-  .object({
-    checkpointTimeMs: time,
-    kind: z.enum(['generation', 'completion']),
-    programHash: z.string().regex(/^[0-9a-f]{64}$/),
-    program: z.unknown(),
-    config: z.object({ batchIntervalMs: z.number().int().positive(), maxPendingBatches: z.number().int().positive(), zeroTimeMs: time, clockStartWallMs: z.number().nullable() }).strict(),
-    pendingTimes: z.array(time),
-    inputs: z.record(z.string(), z.object({ currentOffset: time, batchForTime: z.array(z.tuple([time, time, time])) }).strict()),
-    dataCheckpoints: z.record(z.string(), z.array(z.tuple([time, z.string().min(1)]))),
-  })
-  .strict();
+export const metadataSchema = z.strictObject({
+  checkpointTimeMs: time,
+  kind: z.enum(['generation', 'completion']),
+  programHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  program: z.unknown(),
+  config: z.strictObject({ batchIntervalMs: z.number().check(z.int(), z.positive()), maxPendingBatches: z.number().check(z.int(), z.positive()), zeroTimeMs: time, clockStartWallMs: z.nullable(z.number()) }),
+  pendingTimes: z.array(time),
+  inputs: z.record(z.string(), z.strictObject({ currentOffset: time, batchForTime: z.array(z.tuple([time, time, time])) })),
+  dataCheckpoints: z.record(z.string(), z.array(z.tuple([time, z.string().check(z.minLength(1))]))),
+});
 
 export type Metadata = z.infer<typeof metadataSchema>;
 
-export const dataSchema = z.object({ node: z.string(), batchTimeMs: time, data: z.unknown() }).strict();
+export const dataSchema = z.strictObject({ node: z.string(), batchTimeMs: time, data: z.unknown() });
 export type DataCheckpoint = z.infer<typeof dataSchema>;
 
 /** Hashes of validated programs by identity: validateProgram deep-freezes what it returns, so such

@@ -6,7 +6,7 @@
 // output operation. It also infers every stream's record type so that a program that would only
 // fail at run time is refused up front.
 
-import { z } from 'zod';
+import type * as z from './engine-zod.js';
 import { INVERSE_OF, checkFnRef, fnName, fnType, type FnRef, type FunctionKind } from './functions.js';
 import { programSchema, type InputType, type Operation, type Program } from './schema.js';
 import { ANY, INT, STRING, assignable, listOf, optionOf, pairOf, sameType, showType, type StreamType } from './types.js';

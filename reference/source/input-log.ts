@@ -3,27 +3,27 @@
 // every record that arrived by T and was not taken before, as an offset range [from, until). Reading
 // the same range again gives the same records, which is what makes recovery by replay possible.
 
-import { z } from 'zod';
+import * as z from '../program/engine-zod.js';
 import { describeValue, type Value } from '../program/value.js';
 
 export const INPUT_FORMAT = 'streamcheck-input';
 export const INPUT_VERSION = 1;
 
-const valueSchema: z.ZodType<Value> = z.lazy(() =>
+const valueSchema: z.ZodMiniType<Value> = z.lazy(() =>
   z.union([z.number(), z.string(), z.boolean(), z.array(valueSchema), z.record(z.string(), valueSchema)]),
 );
 
-export const inputRecordSchema = z.object({ offset: z.number().int().nonnegative(), arrivalMs: z.number().int().nonnegative(), value: valueSchema }).strict();
+const nonNegativeInt = z.number().check(z.int(), z.nonnegative());
 
-export const inputLogSchema = z
-  .object({
-    format: z.literal(INPUT_FORMAT),
-    version: z.literal(INPUT_VERSION),
-    /** The last batch is the last multiple of the batch interval at or before this time. */
-    endTimeMs: z.number().int().nonnegative(),
-    streams: z.record(z.string(), z.array(inputRecordSchema)),
-  })
-  .strict();
+export const inputRecordSchema = z.strictObject({ offset: nonNegativeInt, arrivalMs: nonNegativeInt, value: valueSchema });
+
+export const inputLogSchema = z.strictObject({
+  format: z.literal(INPUT_FORMAT),
+  version: z.literal(INPUT_VERSION),
+  /** The last batch is the last multiple of the batch interval at or before this time. */
+  endTimeMs: nonNegativeInt,
+  streams: z.record(z.string(), z.array(inputRecordSchema)),
+});
 
 export type InputLog = z.infer<typeof inputLogSchema>;
 export type InputRecord = z.infer<typeof inputRecordSchema>;
