@@ -1,6 +1,6 @@
-// The checkpoint validation's fast paths against their definitions: the hand-written shape checks
-// accept exactly what the zod schemas accept (so validating a checkpoint before writing and after
-// reading checks what it always did), a validated program's remembered hash is its hash, and a
+// The checkpoint and input-log validation's fast paths against their definitions: the hand-written
+// shape checks accept exactly what the zod schemas accept (so validating a checkpoint before writing
+// and after reading, or an input log before a run, checks what it always did), a validated program's remembered hash is its hash, and a
 // frame built in one buffer holds the bytes of header + body.
 
 import test from 'ava';
@@ -10,6 +10,7 @@ import { dataSchema, isDataShape, isMetadataShape, metadataSchema, programHash }
 import { validateProgram } from '../reference/program/validate.js';
 import { canonicalByDefinition, type Value } from '../reference/program/value.js';
 import { workloadProgram } from '../bench/workloads.js';
+import { inputLogSchema, isInputLogShape } from '../reference/source/input-log.js';
 
 const time = fc.oneof({ weight: 12, arbitrary: fc.nat({ max: 10_000 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 0.5, 2 ** 53, Number.MAX_SAFE_INTEGER, -0) });
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(undefined, Infinity, NaN, [], {}, ''));
@@ -77,6 +78,33 @@ test('isDataShape accepts exactly what dataSchema accepts', (t) => {
     }),
     { numRuns: 2000 },
   );
+});
+
+test('isInputLogShape accepts exactly what inputLogSchema accepts', (t) => {
+  const value: fc.Arbitrary<unknown> = fc.oneof(
+    { weight: 6, arbitrary: fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.boolean(), fc.tuple(fc.string({ maxLength: 2 }), fc.integer())) },
+    { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(null, undefined, NaN, Infinity, -0, [], {}, [null], { a: null }, { a: [1, { b: 'x' }] }, Object.create(null) as object)) },
+  );
+  const inputRecord = fc.record({ offset: time, arrivalMs: time, value });
+  const logLike = fc.record({
+    format: fc.constantFrom('streamcheck-input', 'streamcheck-input', 'other'),
+    version: fc.constantFrom(1, 1, 1, 2, '1'),
+    endTimeMs: time,
+    streams: fc.dictionary(fc.string({ maxLength: 3 }), fc.array(inputRecord, { maxLength: 4 }), { maxKeys: 2 }),
+  });
+  const mutatedLog = fc
+    .tuple(logLike, fc.array(fc.nat(), { maxLength: 5 }), anyJson, fc.constantFrom('replace' as const, 'delete' as const, 'add' as const), fc.boolean())
+    .map(([l, path, replacement, how, doIt]) => (doIt ? mutate(l, path, replacement, how) : l));
+  let accepted = 0;
+  fc.assert(
+    fc.property(mutatedLog, (json) => {
+      const fast = isInputLogShape(json);
+      t.is(fast, inputLogSchema.safeParse(json).success, JSON.stringify(json));
+      if (fast) accepted += 1;
+    }),
+    { numRuns: 3000 },
+  );
+  t.true(accepted > 100, `only ${accepted} valid input logs drawn: the property says little`);
 });
 
 test('a validated program is frozen, and its remembered hash is the hash of its canonical text', (t) => {
