@@ -16,6 +16,7 @@ import { DEFAULT_RUN_BOUNDS } from '../harness/run/run-bounds.js';
 import { runSuite } from '../harness/run/run-suite.js';
 import type { Benchmark, BenchContext, BenchResult } from './benchmark.js';
 import { freshDir } from './measure.js';
+import { profileHarness, type HarnessProfile } from './harness-profile.js';
 import { summarize, type Summary } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -62,14 +63,14 @@ interface SuiteFigures {
   runs: number;
 }
 
-async function runSuiteOnce(ctx: BenchContext, design: Design, cases: number, workers: number): Promise<SuiteFigures> {
+async function runSuiteOnce(ctx: BenchContext, design: Design, cases: number, workers: number, seed = SUITE_SEED): Promise<SuiteFigures> {
   const dir = freshDir(ctx.scratch, 'suite');
   const { sut, serve } = manifestFor(design);
   try {
     const cpu0 = process.cpuUsage();
     const children0 = childrenCpuMs();
     const t0 = process.hrtime.bigint();
-    const r = await runSuite({ sut, manifestFile: MANIFEST, scenarios: [], cases, seed: SUITE_SEED, workers, dbFile: path.join(dir, 'suite.sqlite'), timeBudgetMs: null, bounds: DEFAULT_RUN_BOUNDS, shrink: false, shrinkBudgetMs: 0, serve });
+    const r = await runSuite({ sut, manifestFile: MANIFEST, scenarios: [], cases, seed, workers, dbFile: path.join(dir, 'suite.sqlite'), timeBudgetMs: null, bounds: DEFAULT_RUN_BOUNDS, shrink: false, shrinkBudgetMs: 0, serve });
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const cpu = process.cpuUsage(cpu0);
     const sutCpuMs = childrenCpuMs() - children0;
@@ -138,6 +139,10 @@ export const crashSuite: Benchmark = {
         if (s.failed > 0) throw new Error(`crash-suite: ${s.failed} of ${s.cases} cases did not pass under "${design}": the figures would not be of verified cases`);
       }
     }
+    // One more suite of the default design, on other cases, under V8's profiler: how the harness's CPU
+    // splits over its parts (the profiler's own cost makes this suite's rate no figure).
+    const profiled: HarnessProfile<SuiteFigures> = await profileHarness(() => runSuiteOnce(ctx, 'snapshot + serve', cases, workers, SUITE_SEED + 1));
+    ctx.log(`  harness profile: ${Object.entries(profiled.shares).map(([part, share]) => `${part} ${(share * 100).toFixed(0)}%`).join(', ')}`);
     const of = (d: Design) => suites.filter((s) => s.design === d);
     const rate = (d: Design) => summarize(of(d).map((s) => (s.cases / s.wallMs) * 1000));
     const med = (d: Design, f: (s: SuiteFigures) => number) => summarize(of(d).map(f)).median;
@@ -161,15 +166,16 @@ export const crashSuite: Benchmark = {
     const parts = [
       ['SUT process start-up and exit (processes a case × CPU of an idle serving engine)', startMs],
       ['SUT runs (SUT CPU − start-up)', Math.max(0, sutMs - startMs)],
-      ['harness: drawing cases, the model, checking, SQLite, spawning (this process)', harnessMs],
+      ['harness (this process), of which:', harnessMs],
+      ...Object.entries(profiled.shares).map(([part, share]) => [`— ${part}`, share * harnessMs] as const),
       ['cores not busy (wall × cores − CPU)', Math.max(0, wallCoreMs - sutMs - harnessMs)],
-    ] as const;
+    ] as const satisfies readonly (readonly [string, number])[];
     const floor = processes * starts.nodeManifestEnv.median;
     return {
       name: 'crash-suite',
       title: 'Crash-suite throughput',
       method: `The default suite (every scenario, highest fault level) of ${cases} cases, seed ${SUITE_SEED}, ${workers} workers (all cores), no shrinking, run in this process as \`streamcheck run\` runs it, ${reps} times for each design in alternation; verified (passing) cases per wall second, and CPU per case of the harness (this process) and of the SUT processes (reaped children). Designs: the engine command started for every run (node dist/reference/cli/engine.js: what the suite did before), the same from the V8 startup snapshot, and the snapshot in serve mode (PROTOCOL.md §9; the default).`,
-      rows: [{ startCpuMs: starts, designs: rows }],
+      rows: [{ startCpuMs: starts, designs: rows, harnessProfile: { shares: profiled.shares, processCpuMs: profiled.processCpuMs, mainThreadCpuMs: profiled.mainThreadCpuMs, cases: profiled.result.cases } }],
       table: {
         header: ['design', 'cases/s median (min–max)', 'harness CPU ms a case', 'SUT CPU ms a case', 'SUT processes a case', 'runs a case'],
         rows: [
@@ -182,7 +188,8 @@ export const crashSuite: Benchmark = {
       notes: [
         `Speed-up over a command per run: ${(best.median / rate('command per run').median).toFixed(1)}× (snapshot alone ${(rate('snapshot per run').median / rate('command per run').median).toFixed(1)}×).`,
         `Process start CPU, median of ${ctx.quick ? 3 : 15}: bare node ${starts.node.median.toFixed(0)} ms (${starts.node.min.toFixed(0)}–${starts.node.max.toFixed(0)}) with this machine's environment${process.env.NODE_EXTRA_CA_CERTS ? ` (NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS})` : ''}, ${starts.nodeManifestEnv.median.toFixed(0)} ms with the manifest's env (NODE_EXTRA_CA_CERTS emptied: the engine opens no TLS connection); as the suite starts them: the serving engine from its snapshot, started and ended idle, ${starts.servingEngine.median.toFixed(0)} ms, the plain engine command's --help ${starts.plainEngineHelp.median.toFixed(0)} ms.`,
-        `A case ends ${processes.toFixed(2)} SUT processes on average (every crash point and timed kill is the death of a real process, and the next start needs a new one), so even with free runs and a free harness the process starts alone cost ${floor.toFixed(0)} CPU-ms a case at bare node's start-up: at most ${((workers * 1000) / floor).toFixed(1)} cases/s on ${workers} cores.`,
+        `A case ends ${processes.toFixed(2)} SUT processes on average (every crash point and timed kill is the death of a real process, and the next start needs a new one), so even with free runs and a free harness the process starts alone cost ${floor.toFixed(0)} CPU-ms a case at bare node's start-up (with the manifest's env): at most ${((workers * 1000) / floor).toFixed(1)} cases/s on ${workers} cores.`,
+        `The harness's split comes from one more suite of ${profiled.result.cases} other cases (seed ${SUITE_SEED + 1}) under V8's sampling profiler (bench/harness-profile.ts): each main-thread sample is charged to the innermost part of the harness on its stack, the shares are scaled by the main thread's part of the process's CPU (${((100 * profiled.mainThreadCpuMs) / profiled.processCpuMs).toFixed(0)}%), and the rest is V8's helper threads; applied to the median harness CPU a case above.`,
       ],
     };
   },
