@@ -18,6 +18,17 @@ import { BUGS, isBugName } from '../engine/bugs.js';
 
 class UsageError extends Error {}
 
+/** Where the command writes: the process's stdout and stderr, or (warm-up) anywhere else. */
+export interface EngineIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const processIo: EngineIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
 const EXIT = { usage: 2, checkpoint: 3, failure: 1 } as const;
 
 function positiveInt(name: string) {
@@ -55,7 +66,7 @@ function directory(dir: string, what: string, create: boolean): string {
   return path.resolve(dir);
 }
 
-async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: EngineIo): Promise<number> {
   const program = new Command('streamcheck-engine')
     .description('The streamcheck reference engine: Spark-Streaming micro-batches with metadata and data checkpoints.')
     .option('--program <file>', 'program JSON (STREAMCHECK_PROGRAM)', env.STREAMCHECK_PROGRAM)
@@ -69,7 +80,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     .option('--restart-jump-ms <ms>', 'logical clock: downtime to simulate on restart (STREAMCHECK_RESTART_JUMP_MS)', nonNegativeInt('--restart-jump-ms'))
     .option('--events <which>', 'progress events on stdout: all, no-crash-points, none (STREAMCHECK_EVENTS)', env.STREAMCHECK_EVENTS ?? 'all')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `streamcheck-engine: ${s}` : s) });
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s.startsWith('error: ') ? `streamcheck-engine: ${s}` : s) });
   try {
     program.parse([...argv]);
   } catch (error) {
@@ -99,7 +110,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   const outputDir = directory(o.outputDir, 'output directory', true);
   const scratchDir = o.scratchDir === undefined ? undefined : directory(o.scratchDir, 'scratch directory', true);
 
-  const print = o.events === 'none' ? () => {} : (e: EngineEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
+  const print = o.events === 'none' ? () => {} : (e: EngineEvent) => io.stdout(`${JSON.stringify(e)}\n`);
   await runEngine({
     program: validProgram,
     input,
@@ -113,6 +124,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     crashAt,
     reportCrashPoints: o.events === 'all',
     onEvent: print,
+    onWarning: (m) => io.stderr(`streamcheck-engine: ${m}\n`),
   });
   return 0;
 }
@@ -122,8 +134,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
  * as in process.argv) and environment; resolves with the exit status. Errors become one line on
  * stderr, plus a stack trace only for an error nobody expected.
  */
-export function runEngineCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return main(argv, env).then(
+export function runEngineCommand(argv: readonly string[], env: NodeJS.ProcessEnv, io: EngineIo = processIo): Promise<number> {
+  return main(argv, env, io).then(
     (code) => code,
     (error: unknown) => {
       const known =
@@ -135,8 +147,8 @@ export function runEngineCommand(argv: readonly string[], env: NodeJS.ProcessEnv
               ? EXIT.failure
               : undefined;
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`streamcheck-engine: error: ${message}\n`);
-      if (known === undefined && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+      io.stderr(`streamcheck-engine: error: ${message}\n`);
+      if (known === undefined && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
       return known ?? EXIT.failure;
     },
   );

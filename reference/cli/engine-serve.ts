@@ -6,7 +6,7 @@
 // end of stdin the process exits 0. Nothing outlives a run: the command keeps no module state.
 
 import * as readline from 'node:readline';
-import { runEngineCommand } from './engine-command.js';
+import { processIo, runEngineCommand, type EngineIo } from './engine-command.js';
 
 const EXIT_USAGE = 2;
 
@@ -32,21 +32,21 @@ function parseRequest(line: string): RunRequest | string {
   return { run: r.run, env: env as Record<string, string> };
 }
 
-/** Serves runs until stdin ends (status 0) or a run ends otherwise than with 0 (its status). */
-export async function serveRuns(): Promise<number> {
-  const ownEnv = { ...process.env };
-  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-  process.stdout.write(`${JSON.stringify({ event: 'ready' })}\n`);
+/** Serves runs until stdin ends (status 0) or a run ends otherwise than with 0 (its status). The
+ *  snapshot's warm-up serves from a stream of its own, to no output. */
+export async function serveRuns(input: NodeJS.ReadableStream = process.stdin, io: EngineIo = processIo, ownEnv: NodeJS.ProcessEnv = { ...process.env }): Promise<number> {
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  io.stdout(`${JSON.stringify({ event: 'ready' })}\n`);
   for await (const line of lines) {
     if (line.trim() === '') continue;
     const request = parseRequest(line);
     if (typeof request === 'string') {
-      process.stderr.write(`streamcheck-engine: error: serve request: ${request}\n`);
+      io.stderr(`streamcheck-engine: error: serve request: ${request}\n`);
       return EXIT_USAGE;
     }
-    const code = await runEngineCommand(['node', 'streamcheck-engine'], { ...ownEnv, ...request.env });
+    const code = await runEngineCommand(['node', 'streamcheck-engine'], { ...ownEnv, ...request.env }, io);
     if (code !== 0) return code;
-    process.stdout.write(`${JSON.stringify({ event: 'run-end', run: request.run, exitCode: 0 })}\n`);
+    io.stdout(`${JSON.stringify({ event: 'run-end', run: request.run, exitCode: 0 })}\n`);
   }
   return 0;
 }

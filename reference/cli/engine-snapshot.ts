@@ -12,7 +12,12 @@ if (!v8.startupSnapshot.isBuildingSnapshot()) {
   process.stderr.write('streamcheck-engine: error: engine-snapshot.js is the snapshot builder; run dist/reference/cli/engine.js, or node --snapshot-blob with the built blob\n');
   process.exit(2);
 }
-warmUp();
+// The snapshot is taken once this script has run and the event loop is empty, so the warm-up may be
+// asynchronous; if it fails, the build fails.
+warmUp().catch((error: unknown) => {
+  process.stderr.write(`streamcheck-engine: error: snapshot warm-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // process.argv is [node, <placeholder script name>, ...args], as for engine.js.
   void engineMain().then((code) => process.exit(code));
