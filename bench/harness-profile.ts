@@ -1,5 +1,5 @@
 // Where the harness's own CPU goes during a suite. V8's sampling profiler watches this process's main
-// thread while the suite runs; each sample is charged to the innermost frame on its stack that belongs
+// thread while the suite runs; each sample (counted, not weighed by its time delta) is charged to the innermost frame on its stack that belongs
 // to a known part of the harness (a frame in scenarios/model/ inside the judge is model work, not
 // checking). The main thread's CPU (/proc/self/task/<pid>/stat) is split by those shares; the rest of
 // the process's CPU is V8's helper threads (the optimising compiler, concurrent GC).
@@ -75,7 +75,7 @@ export async function profileHarness<T>(fn: () => Promise<T>): Promise<HarnessPr
     const main0 = mainThreadCpuMs();
     await session.post('Profiler.start');
     const result = await fn();
-    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: { nodes: ProfileNode[]; samples: number[] } };
     const main = mainThreadCpuMs() - main0;
     const cpu = process.cpuUsage(cpu0);
     const processCpuMs = (cpu.user + cpu.system) / 1000;
@@ -83,19 +83,21 @@ export async function profileHarness<T>(fn: () => Promise<T>): Promise<HarnessPr
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, ProfileNode>();
     for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
-    const partUs = new Map<HarnessPart, number>(HARNESS_PARTS.map((p) => [p, 0]));
-    let busyUs = 0;
-    profile.samples.forEach((id, i) => {
+    // Samples are counted, not weighed by their time deltas: the profiler samples by the wall clock, and
+    // a main thread that waits for a core (the SUT process a pipe write just woke runs first) is sampled
+    // once when it runs again, with a long delta that was no CPU of its own.
+    const partSamples = new Map<HarnessPart, number>(HARNESS_PARTS.map((p) => [p, 0]));
+    let busySamples = 0;
+    for (const id of profile.samples) {
       const node = byId.get(id)!;
-      if (node.callFrame.functionName === '(idle)') return;
-      const us = profile.timeDeltas[i] ?? 0;
-      busyUs += us;
+      if (node.callFrame.functionName === '(idle)') continue;
+      busySamples += 1;
       const part = partOf(node, parent);
-      partUs.set(part, partUs.get(part)! + us);
-    });
+      partSamples.set(part, partSamples.get(part)! + 1);
+    }
     const mainShare = processCpuMs > 0 ? Math.min(1, main / processCpuMs) : 0;
     const shares = Object.fromEntries([
-      ...HARNESS_PARTS.map((p) => [p, busyUs > 0 ? (partUs.get(p)! / busyUs) * mainShare : 0]),
+      ...HARNESS_PARTS.map((p) => [p, busySamples > 0 ? (partSamples.get(p)! / busySamples) * mainShare : 0]),
       ['V8 helper threads (optimising compiler, GC)', 1 - mainShare],
     ]) as HarnessProfile<T>['shares'];
     return { result, shares, processCpuMs, mainThreadCpuMs: main };
