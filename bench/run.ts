@@ -1,5 +1,7 @@
 // npm run bench: runs every benchmark (or --only a,b), prints progress, and writes the figures as
-// bench/results/<timestamp>.{json,md} and bench/results/latest.{json,md}. Never part of npm test.
+// bench/results/<timestamp>.{json,md} and bench/results/latest.{json,md}. With --only, latest keeps
+// the other benchmarks' last figures (each section says when and where it was measured); --quick
+// (smoke-check sizes, not figures) never touches latest. Never part of npm test.
 // Usage: node dist/bench/run.js [--only name[,name]] [--quick]
 
 import * as fs from 'node:fs';
@@ -48,11 +50,16 @@ function parseArgs(argv: string[]): { only: string[] | undefined; quick: boolean
   return { only, quick };
 }
 
-function markdown(meta: Record<string, unknown>, results: BenchResult[]): string {
+/** A result as written: with when and on what it was measured (latest.json may mix runs). */
+type StampedResult = BenchResult & { ranAt: string; machine: string };
+
+function markdown(meta: Record<string, unknown>, results: StampedResult[]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const lines = [`# streamcheck benchmarks, ${meta.startedAt as string}`, '', `${meta.machine as string}`, ''];
   for (const r of results) {
-    lines.push(`## ${r.title}`, '', r.method, '');
+    lines.push(`## ${r.title}`, '');
+    if (r.ranAt !== meta.startedAt) lines.push(`_Measured in an earlier run, ${r.ranAt}: ${r.machine}_`, '');
+    lines.push(r.method, '');
     lines.push(`| ${r.table.header.map(esc).join(' | ')} |`, `|${r.table.header.map(() => ' --- ').join('|')}|`);
     for (const row of r.table.rows) lines.push(`| ${row.map(esc).join(' | ')} |`);
     lines.push('');
@@ -61,6 +68,21 @@ function markdown(meta: Record<string, unknown>, results: BenchResult[]): string
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** This run's results, and for every benchmark it did not run, the one in latest.json (if any). */
+function withEarlierResults(fresh: StampedResult[]): StampedResult[] {
+  const latest = path.join(RESULTS_DIR, 'latest.json');
+  let earlier: StampedResult[] = [];
+  if (fs.existsSync(latest)) {
+    try {
+      const parsed = JSON.parse(fs.readFileSync(latest, 'utf8')) as { meta?: { startedAt?: string; machine?: string }; results?: StampedResult[] };
+      earlier = (parsed.results ?? []).map((r) => ({ ...r, ranAt: r.ranAt ?? parsed.meta?.startedAt ?? 'unknown', machine: r.machine ?? parsed.meta?.machine ?? 'unknown' }));
+    } catch (error) {
+      process.stderr.write(`bench: ${latest} is not readable JSON (${(error as Error).message}); latest will hold this run's results only\n`);
+    }
+  }
+  return BENCHMARKS.flatMap((b) => fresh.filter((r) => r.name === b.name).concat(fresh.some((r) => r.name === b.name) ? [] : earlier.filter((r) => r.name === b.name)));
 }
 
 async function main(): Promise<void> {
@@ -72,12 +94,12 @@ async function main(): Promise<void> {
   const machine = `Node ${process.version}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg()[0]!.toFixed(1)} at start; calibration ${(calibration / 1e6).toFixed(2)}M ops per CPU-second (higher is a faster or quieter machine)${quick ? '; --quick: smoke-check sizes, not figures' : ''}.`;
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(machine);
-  const results: BenchResult[] = [];
+  const results: StampedResult[] = [];
   try {
     for (const b of BENCHMARKS.filter((x) => only === undefined || only.includes(x.name))) {
       log(`${b.name}:`);
       const t0 = Date.now();
-      results.push(await b.run({ quick, scratch, log }));
+      results.push({ ...(await b.run({ quick, scratch, log })), ranAt: startedAt, machine });
       log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
   } finally {
@@ -86,13 +108,18 @@ async function main(): Promise<void> {
   const meta = { startedAt, finishedAt: new Date().toISOString(), node: process.version, cores: os.availableParallelism(), cpu: os.cpus()[0]?.model, loadAverageAtEnd: os.loadavg(), calibrationOpsPerCpuSecond: calibration, quick, only: only ?? null, machine };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = startedAt.replace(/[:.]/g, '-');
-  const json = `${JSON.stringify({ meta, results }, null, 2)}\n`;
-  const md = markdown(meta, results);
-  for (const name of [stamp, 'latest']) {
-    fs.writeFileSync(path.join(RESULTS_DIR, `${name}.json`), json);
+  const write = (name: string, rs: StampedResult[]): string => {
+    const md = markdown(meta, rs);
+    fs.writeFileSync(path.join(RESULTS_DIR, `${name}.json`), `${JSON.stringify({ meta, results: rs }, null, 2)}\n`);
     fs.writeFileSync(path.join(RESULTS_DIR, `${name}.md`), md);
+    return md;
+  };
+  log(write(stamp, results));
+  if (quick) {
+    log(`written: ${path.join(RESULTS_DIR, `${stamp}.{json,md}`)} (--quick: latest.{json,md} left as they were)`);
+    return;
   }
-  log(md);
+  write('latest', only === undefined ? results : withEarlierResults(results));
   log(`written: ${path.join(RESULTS_DIR, `${stamp}.{json,md}`)} and latest.{json,md}`);
 }
 
