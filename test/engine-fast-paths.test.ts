@@ -6,8 +6,8 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { canonical, canonicalByDefinition, sortCanonical, sortCanonicalWithTexts, type Value } from '../reference/program/value.js';
-import { resolveFn, type FnRef } from '../reference/program/functions.js';
-import { OUTPUT_FORMAT, outputFileText, outputFileTextOfTexts } from '../reference/sink/output-sink.js';
+import { foldOfOnes, resolveFn, type FnRef } from '../reference/program/functions.js';
+import { OUTPUT_FORMAT, outputFileText, outputFileTextOfJoined } from '../reference/sink/output-sink.js';
 import { PipelinedRdd, type ElementStep } from '../reference/engine/pipelined-rdd.js';
 import { Rdd } from '../reference/engine/rdd.js';
 import { filterStep, flatMapStep, flatMapValuesStep, mapStep, mapValuesStep } from '../reference/operators/element-wise.js';
@@ -60,13 +60,13 @@ test('canonical writes strings as JSON.stringify does, on the characters it esca
   }));
 });
 
-test('sortCanonicalWithTexts gives each record its canonical text, and sorted input (the check path) stays as it is', (t) => {
+test('sortCanonicalWithTexts gives the records\' canonical texts joined, and sorted input (the check path) stays as it is', (t) => {
   fc.assert(
     fc.property(fc.array(value, { maxLength: 40 }), (records) => {
       const once = sortCanonicalWithTexts(records);
-      once.records.forEach((r, i) => t.is(once.texts[i], canonicalByDefinition(r)));
+      t.is(once.joinedTexts, once.records.map(canonicalByDefinition).join(','));
       const twice = sortCanonicalWithTexts(once.records);
-      t.deepEqual(twice.texts, once.texts);
+      t.is(twice.joinedTexts, once.joinedTexts);
       twice.records.forEach((r, i) => t.is(r, once.records[i]!));
     }),
   );
@@ -76,7 +76,7 @@ test('the output file text built from the records\' texts is the canonical text 
   fc.assert(
     fc.property(fc.string({ unit: 'binary' }), fc.nat(), fc.array(value, { maxLength: 10 }), (output, batchTimeMs, records) => {
       const expected = `${canonicalByDefinition({ format: OUTPUT_FORMAT, version: 1, output, batchTimeMs, records })}\n`;
-      t.is(outputFileTextOfTexts(output, batchTimeMs, records.map(canonicalByDefinition)), expected);
+      t.is(outputFileTextOfJoined(output, batchTimeMs, records.map(canonicalByDefinition).join(',')), expected);
       t.is(outputFileText(output, batchTimeMs, records), expected);
     }),
   );
@@ -227,30 +227,69 @@ test('reduceByKey over split-words and pair-with-one counts as the definition do
 
 // The dictionary on its own, over many batches of a vocabulary that keeps growing: a large first
 // batch, then batches of a few keys or of many, so that new keys wait in the pool and are merged into
-// ranked ones by binary search, the pool is ranked into the list when it grows, and ranked keys are
-// picked by the dense scan and by the sparse sort. Each batch gives [key, fold of its values] for every
-// key it folded, in canonical order (keys with escapes included, whose texts order differently from
-// the strings themselves).
-test('the string-key dictionary gives each batch its keys\' folds in canonical order, as the vocabulary grows', (t) => {
-  const special = fc.constantFrom('"', '\\', 'a"', 'a\\', '\u0001', 'a\u001f', '\ud800', '\ud83d\ude00', '\u00e9', 'a b', '');
-  const key = fc.oneof({ weight: 6, arbitrary: fc.nat(400).map((n) => `w${n}`) }, { weight: 1, arbitrary: special });
+// ranked ones by binary search, the pool is ranked (and every key renumbered) when it grows, and
+// ranked keys are picked by the dense scan and by the sparse sort. Batches of pairs and batches of
+// lines share the dictionary, as one stream's batches do when some come materialised. Each batch
+// gives [key, fold of its values] for every key it folded, in canonical order (keys with escapes
+// included, whose texts order differently from the strings themselves), and their texts joined.
+// The keys include ones the dictionary's table keeps apart by their characters alone: pairs of
+// strings of one length with one FNV-1a hash (packed in the bucket, or compared with the kept
+// characters when longer than eight or past U+00FF), a NUL, which the packing pads with.
+const collisions = ['eynbvx', 'dxpdjf', 'ctwpup', 'jkidqr', 'eynbvx-longer', 'dxpdjf-longer', 'eynbvx\u20ac', 'dxpdjf\u20ac'];
+const special = ['"', '\\', 'a"', 'a\\', '\u0001', 'a\u001f', '\ud800', '\ud83d\ude00', '\u00e9', '\u20ac', 'a\u0000', 'a\u0000\u0000', 'aaaaaaaaaaaaaaaaaaa', ...collisions];
+
+test('the keys of the dictionary\'s collision cases collide: one length, one FNV-1a hash', (t) => {
+  const fnv = (s: string) => [...s].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 0x01000193), 0x811c9dc5 | 0);
+  for (let i = 0; i < collisions.length; i += 2) {
+    t.is(collisions[i]!.length, collisions[i + 1]!.length);
+    t.is(fnv(collisions[i]!), fnv(collisions[i + 1]!), `${collisions[i]} and ${collisions[i + 1]}`);
+  }
+});
+
+test('the string-key dictionary gives each batch its keys\' folds in canonical order, with their texts, as the vocabulary grows', (t) => {
+  const word = fc.oneof({ weight: 6, arbitrary: fc.nat(400).map((n) => `w${n}`) }, { weight: 1, arbitrary: fc.constantFrom(...special) });
+  const key = fc.oneof({ weight: 12, arbitrary: word }, { weight: 1, arbitrary: fc.constantFrom('', 'a b') });
   const pair = fc.tuple(key, fc.integer({ min: -3, max: 9 }));
-  const batch = fc.oneof(fc.array(pair, { maxLength: 4 }), fc.array(pair, { minLength: 20, maxLength: 120 }));
+  const pairs = fc.oneof(fc.array(pair, { maxLength: 4 }), fc.array(pair, { minLength: 20, maxLength: 120 }));
+  const line = fc.array(fc.tuple(word, fc.constantFrom(...spaces)), { maxLength: 5 }).map((ws) => ws.map(([w, space]) => `${w}${space}`).join(''));
+  const lines = fc.oneof(fc.array(line, { maxLength: 3 }), fc.array(line, { minLength: 10, maxLength: 40 }));
+  const batch = fc.oneof(pairs.map((p) => ({ kind: 'pairs' as const, pairs: p })), lines.map((l) => ({ kind: 'lines' as const, lines: l })));
   const f = resolveFn('reduce', 'sum');
+  const split = resolveFn('flatMap', 'split-words');
   let pooledBatches = 0;
+  let lineBatches = 0;
   fc.assert(
-    fc.property(fc.array(pair, { minLength: 100, maxLength: 300 }), fc.array(batch, { maxLength: 30 }), (first, rest) => {
-      const dictionary = new StringKeyDictionary();
+    fc.property(fc.array(pair, { minLength: 100, maxLength: 300 }), fc.array(batch, { maxLength: 30 }), fc.boolean(), (first, rest, closedForm) => {
+      const dictionary = new StringKeyDictionary(f, closedForm ? foldOfOnes('sum') : undefined);
       const seen = new Set<string>();
-      for (const pairs of [first, ...rest]) {
-        if (pairs.some(([k]) => !seen.has(k)) && seen.size > 0) pooledBatches += 1;
-        for (const [k] of pairs) seen.add(k);
+      for (const b of [{ kind: 'pairs' as const, pairs: first }, ...rest]) {
+        const folded: [string, number][] = b.kind === 'pairs' ? b.pairs : b.lines.flatMap((l) => split(l).map((w) => [w as string, 1] as [string, number]));
+        if (folded.some(([k]) => !seen.has(k)) && seen.size > 0) pooledBatches += 1;
+        for (const [k] of folded) seen.add(k);
         dictionary.begin();
-        for (const [k, v] of pairs) dictionary.fold(k, v, f);
-        t.deepEqual(dictionary.end(), sortCanonical(reduceByKeyReference('sum', pairs)));
+        if (b.kind === 'pairs') for (const [k, v] of b.pairs) dictionary.fold(k, v);
+        else {
+          lineBatches += 1;
+          for (const l of b.lines) dictionary.foldWords(l);
+        }
+        const { records, joinedTexts } = dictionary.end();
+        t.deepEqual(records, sortCanonical(reduceByKeyReference('sum', folded)));
+        t.is(joinedTexts, records.map(canonicalByDefinition).join(','));
       }
     }),
     { numRuns: 150 },
   );
   t.true(pooledBatches > 100, `only ${pooledBatches} batches brought new keys to a known vocabulary`);
+  t.true(lineBatches > 100, `only ${lineBatches} batches of lines`);
+});
+
+test('foldOfOnes gives what folding its ones one by one gives', (t) => {
+  const sum = resolveFn('reduce', 'sum');
+  const ones = foldOfOnes('sum')!;
+  let acc: Value = 1;
+  for (let n = 1; n <= 1000; n++) {
+    t.is(ones(n), acc);
+    acc = sum(acc, 1);
+  }
+  t.is(foldOfOnes('max'), undefined);
 });

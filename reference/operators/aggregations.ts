@@ -1,8 +1,8 @@
 // Per-batch aggregations: count, reduce, countByValue, reduceByKey, groupByKey (Spark's
 // DStream.count/reduce/countByValue and PairDStreamFunctions' ShuffledDStream).
 
-import { resolveFn, FunctionError, type FnRef } from '../program/functions.js';
-import type { Value } from '../program/value.js';
+import { foldOfOnes, resolveFn, FunctionError, type FnRef } from '../program/functions.js';
+import { markCanonical, type Value } from '../program/value.js';
 import { stepName, type BatchFn } from './element-wise.js';
 import { PipelinedRdd } from '../engine/pipelined-rdd.js';
 import type { Rdd } from '../engine/rdd.js';
@@ -84,14 +84,15 @@ export function reduceByKeyCombine(ref: FnRef): CombineFn {
     return Array.from(acc.values());
   };
   // String keys (words, names) go through a dictionary that hands the results back in canonical
-  // order, so the output's sort finds them sorted. Semantic note: the order of records inside a
-  // batch is not part of the contract (every output, grouped list and updateStateByKey / mapWithState
-  // input is sorted; reduce functions are associative and commutative), so the general path's
-  // first-seen order and this canonical order are interchangeable. The dictionary folds the same
-  // values in the same order as the general path. A key of another type sends this stream to the
-  // general path for good; any other failure recomputes the batch by the general path, which throws
-  // the error the general path throws.
-  const dictionary = new StringKeyDictionary();
+  // order with their texts joined, which markCanonical notes for the output (neither sorted nor
+  // written again there). Semantic note: the order of records inside a batch is not part of the
+  // contract (every output, grouped list and updateStateByKey / mapWithState input is sorted; reduce
+  // functions are associative and commutative), so the general path's first-seen order and this
+  // canonical order are interchangeable. The dictionary folds each key's values in the same order as
+  // the general path (word count counts its ones and folds them at the end, the same calls of f). A
+  // key of another type sends this stream to the general path for good; any other failure recomputes
+  // the batch by the general path, which throws the error the general path throws.
+  const dictionary = new StringKeyDictionary(f, foldOfOnes(ref));
   let stringKeys = true;
   return (parent) => {
     if (!stringKeys) return general(parent);
@@ -101,17 +102,17 @@ export function reduceByKeyCombine(ref: FnRef): CombineFn {
       if (lines !== undefined) {
         forEachRecord(lines, (line) => {
           if (typeof line !== 'string') throw notLines;
-          dictionary.foldWords(line, f);
+          dictionary.foldWords(line);
         });
       } else {
         forEachRecord(parent, (r) => {
           const pair = asPair(r, 'reduceByKey');
           const k = pair[0];
           if (typeof k !== 'string') throw notStringKeyed;
-          dictionary.fold(k, pair[1], f);
+          dictionary.fold(k, pair[1]);
         });
       }
-      return dictionary.end();
+      return markCanonical(dictionary.end());
     } catch (error) {
       if (error === notStringKeyed) stringKeys = false;
       return general(parent);

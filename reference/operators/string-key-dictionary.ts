@@ -1,233 +1,291 @@
-// reduceByKey's cache of the string keys it has seen, kept across batches: each key's canonical text
-// and rank in canonical order, so that a batch's results come out in canonical order without a
-// comparison sort of its records, and so that word count finds a word from the characters of its
-// line without cutting a string out of it first. Upkeep is proportional to the batch, not to the
-// vocabulary: keys first seen since the last ranking wait in a pool, and a batch sorts only the pool
-// keys it folded and merges them into its ranked ones; the pool is ranked into the whole list (a
-// merge over every key) only once it holds an eighth as many keys as the list, so each key costs a
-// bounded number of merge steps however large the vocabulary grows. A cache only: it carries no
-// values from one batch to the next, is bounded and starts over when full, and is never
-// checkpointed, so a batch's records do not depend on what it holds.
+// reduceByKey's cache of the string keys it has seen, kept across batches: each key's id
+// (string-ids.ts) and canonical text, so that a batch's results come out in canonical order, with
+// their texts, without a comparison sort of its records, and so that word count finds a word from
+// the characters of its line without cutting a string out of it first. Ids are ranks: the keys are
+// numbered in canonical order, and keys first seen since the last ranking wait in a pool with the
+// ids after them; so a batch's results are its ranked ids in increasing order with its pool keys
+// merged in, and building them reads every array indexed by id front to back. What a batch folds
+// lives in arrays indexed by id; word count only counts each word (its values are all 1) and folds
+// the ones at the end. Upkeep is proportional to the batch, not to the vocabulary: a batch sorts
+// only the pool keys it folded and merges them into its ranked ones by binary search; the pool is
+// ranked (a merge over every key, and a renumbering of every array) once it holds an eighth as many
+// keys as are ranked, or once the binary searches since the last ranking took as many steps as the
+// merge would, so each key costs a bounded number of merge steps however large the vocabulary
+// grows. A cache only: it carries no values from one batch to the next, is bounded and starts over
+// when full, and is never checkpointed, so a batch's records do not depend on what it holds.
 
-import { isSpace, type ReduceFn } from '../program/functions.js';
-import { canonical, type Value } from '../program/value.js';
+import type { ReduceFn } from '../program/functions.js';
+import { canonical, type CanonicalRecords, type Value } from '../program/value.js';
+import { PairCache } from './pair-cache.js';
+import { PairTextWriter } from './pair-text-writer.js';
+import { grown, StringIds } from './string-ids.js';
 
-/** Keys kept at most; past this the cache starts over (bounds its memory by key count). */
+/** Keys kept at most, and their characters together; past either the cache starts over. */
 const KEYS_MAX = 1 << 20;
+const KEY_CHARS_MAX = 1 << 26;
 /** The pool of unranked keys is ranked into the list once it holds 1/POOL_FRACTION as many keys. */
 const POOL_FRACTION = 8;
 /** A batch that folded at least 1/DENSE_FRACTION of the ranked keys finds them by a scan of marks
- *  over every rank (sequential bytes), a sparser one by sorting its ranks. */
+ *  over every ranked id (sequential bytes), a sparser one by sorting its ids. */
 const DENSE_FRACTION = 32;
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+/** Keys the arrays indexed by id hold at start; they double when full. */
+const IDS_MIN = 1024;
 
-interface Slot {
-  readonly key: string;
-  readonly hash: number;
-  /** The key's canonical text; as keys are distinct, so are these, and they order the results. */
-  readonly text: string;
-  /** Position in canonical order among the ranked keys (-1 while the key waits in the pool). */
-  rank: number;
-  /** The batch whose value `acc` holds; an older stamp means the key has no value in this batch. */
-  stamp: number;
-  acc: Value;
-}
-
-function hashOf(s: string, start: number, end: number): number {
-  let h = FNV_OFFSET;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return h;
-}
+/** What the current batch folds: lines of words (each word's value is 1: counted, folded at the
+ *  end), or [key, value] pairs (folded as they come). One batch does not mix them. */
+type BatchKind = 'none' | 'words' | 'pairs';
 
 export class StringKeyDictionary {
-  private byKey = new Map<string, Slot>();
-  /** Open addressing over `slots` by hash, for looking a word up by the characters of its line. */
-  private table = new Int32Array(1024).fill(-1);
-  private slots: Slot[] = [];
-  /** Ranked slots in canonical order of their texts: ordered[slot.rank] === slot. */
-  private ordered: Slot[] = [];
-  /** Keys added since the last ranking (rank -1), in no order. */
-  private pool: Slot[] = [];
-  /** One byte per rank, for the dense scan; all zero between batches. */
+  private ids = new StringIds();
+  /** The ids whose keys the arrays below know of: 0 to known - 1. */
+  private known = 0;
+  /** The ids of a line's words (foldWords). */
+  private lineIds = new Int32Array(64);
+  /** Per id: the head of the canonical text of the key's result record, '[' + canonical(key) + ','.
+   *  Distinct for distinct keys, and ordered as the keys' canonical texts are, so they order the
+   *  results: two distinct texts differ at a character before either ends (a JSON string's text is
+   *  never a prefix of another's), so the '[' before and the ',' after change no comparison. */
+  private heads: string[] = [];
+  /** The same heads as bytes, which write a batch's texts (the heads above order the keys). */
+  private writer = new PairTextWriter();
+  /** The batches' result records with small integer values, made once. */
+  private pairs = new PairCache(this.ids);
+  /** Ids below this are ranked (an id is its key's position in canonical order among them); the ids
+   *  from here to `known` are the pool, in no order. */
+  private ranked = 0;
+  /** Binary search steps that placed pool keys among ranked ones since the last ranking. */
+  private poolSearchSteps = 0;
+  /** One byte per ranked id, for the dense scan; all zero between batches. */
   private marks = new Uint8Array(0);
-  private stamp = 0;
-  private touched: Slot[] = [];
+  /** Per id: how many values of the key the batch folded; 0 for a key not in the batch. A float, as
+   *  a batch could hold more than 2^31 words; it stays exact up to 2^53. */
+  private counts = new Float64Array(IDS_MIN);
+  /** Per id: the fold of the key's values so far (pair batches only; null otherwise). */
+  private accs: Value[] = [];
+  /** Room for touchedInOrder's results, reused by every batch. */
+  private rankedScratch = new Int32Array(IDS_MIN);
+  private mergedScratch = new Int32Array(IDS_MIN);
+  /** The ids the batch folded, in first-seen order: touched[0, touchedCount). */
+  private touched = new Int32Array(IDS_MIN);
+  private touchedCount = 0;
+  private kind: BatchKind = 'none';
+
+  /** `f` is reduceByKey's function, which every batch folds with; `ones`, where known, the closed
+   *  form of f's fold of n values 1 (functions.ts's foldOfOnes), which word count's batches take
+   *  instead of folding their ones one by one. */
+  constructor(
+    private readonly f: ReduceFn,
+    private readonly ones?: (n: number) => Value,
+  ) {}
 
   /** Starts a batch: forgets the values of the last one (also of one that failed half way). */
   begin(): void {
-    if (this.slots.length >= KEYS_MAX) {
-      this.byKey = new Map();
-      this.table = new Int32Array(1024).fill(-1);
-      this.slots = [];
-      this.ordered = [];
-      this.pool = [];
+    this.forgetBatch();
+    if (this.ids.size >= KEYS_MAX || this.ids.charCount >= KEY_CHARS_MAX) {
+      this.ids = new StringIds();
+      this.known = 0;
+      this.heads = [];
+      this.writer = new PairTextWriter();
+      this.pairs = new PairCache(this.ids);
+      this.ranked = 0;
+      this.poolSearchSteps = 0;
       this.marks = new Uint8Array(0);
+      this.counts = new Float64Array(IDS_MIN);
+      this.accs = [];
     }
-    this.stamp += 1;
-    this.touched = [];
   }
 
   /** reduceByKey's fold of one pair: the first value of a key in the batch, else f(acc, value). */
-  fold(key: string, value: Value, f: ReduceFn): void {
-    this.foldInto(this.byKey.get(key) ?? this.insert(key, hashOf(key, 0, key.length)), value, f);
+  fold(key: string, value: Value): void {
+    this.expect('pairs');
+    const id = this.ids.idOf(key);
+    if (id === this.known) this.register(id);
+    const count = this.counts[id]!;
+    this.counts[id] = count + 1;
+    if (count === 0) {
+      this.touch(id);
+      this.accs[id] = value;
+    } else this.accs[id] = this.f(this.accs[id]!, value);
   }
 
-  /** Folds [word, 1] for every word of the line, in order: split-words (words are the runs of
-   *  characters that are not white space, as functions.ts's isSpace says), then pair-with-one. */
-  foldWords(line: string, f: ReduceFn): void {
-    const n = line.length;
-    let i = 0;
-    while (i < n) {
-      let c = line.charCodeAt(i);
-      if (isSpace(c)) {
-        i += 1;
-        continue;
-      }
-      const start = i;
-      let h = FNV_OFFSET;
-      for (;;) {
-        h = Math.imul(h ^ c, FNV_PRIME);
-        i += 1;
-        if (i >= n) break;
-        c = line.charCodeAt(i);
-        if (isSpace(c)) break;
-      }
-      this.foldInto(this.find(line, start, i, h) ?? this.insert(line.slice(start, i), h), 1, f);
+  /** Folds [word, 1] for every word of the line: split-words, then pair-with-one. */
+  foldWords(line: string): void {
+    this.expect('words');
+    if (2 * this.lineIds.length < line.length + 1) this.lineIds = new Int32Array(line.length + 1);
+    const words = this.ids.wordIds(line, this.lineIds);
+    while (this.known < this.ids.size) this.register(this.known);
+    for (let w = 0; w < words; w++) {
+      const id = this.lineIds[w]!;
+      const count = this.counts[id]!;
+      this.counts[id] = count + 1;
+      if (count === 0) this.touch(id);
     }
   }
 
-  /** Ends the batch: [key, value] for every key it folded, in canonical order. */
-  end(): Value[] {
-    if (this.pool.length * POOL_FRACTION > this.ordered.length) this.rank();
-    const touched = this.touched;
-    this.touched = [];
-    // The batch's ranked keys in rank order, and its pool keys (sorted by text, few) merged in.
-    let fresh = 0;
-    for (const slot of touched) if (slot.rank < 0) fresh += 1;
-    const ranked = this.rankedInOrder(touched, touched.length - fresh);
-    if (fresh > 0) return this.mergePooled(ranked, touched, fresh);
-    const out: Value[] = new Array(ranked.length);
-    for (let i = 0; i < ranked.length; i++) out[i] = [ranked[i]!.key, ranked[i]!.acc];
-    return out;
+  /** Ends the batch: [key, value] for every key it folded, in canonical order, with their texts
+   *  joined. */
+  end(): CanonicalRecords {
+    const order = this.touchedInOrder();
+    const words = this.kind === 'words';
+    const records: Value[] = new Array(order.length);
+    const writer = this.writer;
+    writer.begin();
+    let written = true;
+    for (let k = 0; k < order.length; k++) {
+      const id = order[k]!;
+      const value = words ? this.foldOnes(this.counts[id]!) : this.accs[id]!;
+      records[k] = this.pairs.pair(id, value);
+      if (written) written = writer.add(id, value);
+    }
+    const joinedTexts = written ? writer.joined() : this.concatenatedTexts(order, records);
+    this.forgetBatch();
+    return { records, joinedTexts };
   }
 
-  /** The touched slots that have a rank (n of them), in rank order. */
-  private rankedInOrder(touched: readonly Slot[], n: number): Slot[] {
-    const out: Slot[] = new Array(n);
+  /** The records' texts joined, each the concatenation of its key's head, its value's text and ']'
+   *  (the canonical text of a two-element array is its elements' texts in brackets). */
+  private concatenatedTexts(order: Int32Array, records: readonly Value[]): string {
+    const texts: string[] = new Array(order.length);
+    for (let k = 0; k < order.length; k++) texts[k] = `${this.heads[order[k]!]!}${canonical((records[k] as Value[])[1]!)}]`;
+    return texts.join(',');
+  }
+
+  /** The fold of `count` values 1 in the order the general path folds a key's values: the first,
+   *  then f(acc, 1) for each further one. */
+  private foldOnes(count: number): Value {
+    if (this.ones !== undefined) return this.ones(count);
+    let acc: Value = 1;
+    for (let k = 1; k < count; k++) acc = this.f(acc, 1);
+    return acc;
+  }
+
+  private expect(kind: BatchKind): void {
+    if (this.kind === kind) return;
+    if (this.kind !== 'none') throw new Error(`string-key dictionary: a batch of ${this.kind} was given ${kind}`);
+    this.kind = kind;
+  }
+
+  private touch(id: number): void {
+    if (this.touchedCount === this.touched.length) this.touched = grown(this.touched, this.touchedCount + 1);
+    this.touched[this.touchedCount++] = id;
+  }
+
+  private forgetBatch(): void {
+    for (let t = 0; t < this.touchedCount; t++) {
+      const id = this.touched[t]!;
+      this.counts[id] = 0;
+      this.accs[id] = null;
+    }
+    this.touchedCount = 0;
+    this.kind = 'none';
+  }
+
+  /** Takes in the key of a new id (the next after `known`); it waits in the pool until the next
+   *  ranking. */
+  private register(id: number): void {
+    const key = this.ids.string(id);
+    this.known = id + 1;
+    if (id >= this.counts.length) this.counts = grown(this.counts, id + 1);
+    const head = `[${canonical(key)},`;
+    this.heads.push(head);
+    this.writer.addHead(head);
+    this.accs.push(null);
+  }
+
+  /** The ids the batch folded, in canonical order of their keys. */
+  private touchedInOrder(): Int32Array {
+    const pooled = this.known - this.ranked;
+    if (pooled * POOL_FRACTION > this.ranked || this.poolSearchSteps > this.ranked) this.rank();
+    const touched = this.touched.subarray(0, this.touchedCount);
+    let fresh = 0;
+    for (let t = 0; t < touched.length; t++) if (touched[t]! >= this.ranked) fresh += 1;
+    const ranked = this.rankedInOrder(touched, touched.length - fresh);
+    return fresh === 0 ? ranked : this.mergePooled(ranked, touched, fresh);
+  }
+
+  /** The touched ids that are ranked (n of them), in increasing order. */
+  private rankedInOrder(touched: Int32Array, n: number): Int32Array {
+    if (this.rankedScratch.length < n) this.rankedScratch = grown(this.rankedScratch, n);
+    const out = this.rankedScratch.subarray(0, n);
     if (n === 0) return out;
-    const ordered = this.ordered;
-    if (n * DENSE_FRACTION >= ordered.length) {
-      if (this.marks.length < ordered.length) this.marks = new Uint8Array(ordered.length);
+    const ranked = this.ranked;
+    if (n * DENSE_FRACTION >= ranked) {
+      if (this.marks.length < ranked) this.marks = new Uint8Array(ranked);
       const marks = this.marks;
-      for (const slot of touched) if (slot.rank >= 0) marks[slot.rank] = 1;
+      for (let t = 0; t < touched.length; t++) if (touched[t]! < ranked) marks[touched[t]!] = 1;
       let j = 0;
-      for (let r = 0; j < n; r++) {
-        if (marks[r] === 0) continue;
-        marks[r] = 0;
-        out[j++] = ordered[r]!;
+      for (let id = 0; j < n; id++) {
+        if (marks[id] === 0) continue;
+        marks[id] = 0;
+        out[j++] = id;
       }
     } else {
-      const ranks = new Int32Array(n);
       let j = 0;
-      for (const slot of touched) if (slot.rank >= 0) ranks[j++] = slot.rank;
-      ranks.sort();
-      for (let i = 0; i < n; i++) out[i] = ordered[ranks[i]!]!;
+      for (let t = 0; t < touched.length; t++) if (touched[t]! < ranked) out[j++] = touched[t]!;
+      out.sort();
     }
     return out;
   }
 
-  /** [key, value] of the ranked slots and of the touched pool slots (`fresh` of them), in canonical
-   *  order: each pool slot's place among the ranked ones is found by binary search of the texts. */
-  private mergePooled(ranked: readonly Slot[], touched: readonly Slot[], fresh: number): Value[] {
-    const pooled: Slot[] = [];
-    for (const slot of touched) if (slot.rank < 0) pooled.push(slot);
-    pooled.sort(byText);
-    const out: Value[] = new Array(ranked.length + fresh);
+  /** The ranked ids and the touched pool ids (`fresh` of them) together, in canonical order: each
+   *  pool id's place among the ranked ones is found by binary search of the heads. */
+  private mergePooled(ranked: Int32Array, touched: Int32Array, fresh: number): Int32Array {
+    const heads = this.heads;
+    const pooled: number[] = [];
+    for (let t = 0; t < touched.length; t++) if (touched[t]! >= this.ranked) pooled.push(touched[t]!);
+    pooled.sort(this.byHead);
+    if (this.mergedScratch.length < ranked.length + fresh) this.mergedScratch = grown(this.mergedScratch, ranked.length + fresh);
+    const out = this.mergedScratch.subarray(0, ranked.length + fresh);
     let k = 0;
     let i = 0;
     for (const p of pooled) {
-      // The first ranked slot at or after i whose text is greater than p's (texts are distinct).
+      // The first ranked id at or after i whose head is greater than p's (heads are distinct).
+      const head = heads[p]!;
       let lo = i;
       let hi = ranked.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (ranked[mid]!.text < p.text) lo = mid + 1;
+        if (heads[ranked[mid]!]! < head) lo = mid + 1;
         else hi = mid;
+        this.poolSearchSteps += 1;
       }
-      while (i < lo) {
-        const r = ranked[i++]!;
-        out[k++] = [r.key, r.acc];
-      }
-      out[k++] = [p.key, p.acc];
+      while (i < lo) out[k++] = ranked[i++]!;
+      out[k++] = p;
     }
-    while (i < ranked.length) {
-      const r = ranked[i++]!;
-      out[k++] = [r.key, r.acc];
-    }
+    out.set(ranked.subarray(i), k);
     return out;
   }
 
-  private foldInto(slot: Slot, value: Value, f: ReduceFn): void {
-    if (slot.stamp !== this.stamp) {
-      slot.stamp = this.stamp;
-      slot.acc = value;
-      this.touched.push(slot);
-    } else slot.acc = f(slot.acc, value);
-  }
-
-  private find(line: string, start: number, end: number, hash: number): Slot | undefined {
-    const mask = this.table.length - 1;
-    const len = end - start;
-    for (let j = hash & mask; ; j = (j + 1) & mask) {
-      const e = this.table[j]!;
-      if (e < 0) return undefined;
-      const slot = this.slots[e]!;
-      if (slot.hash !== hash || slot.key.length !== len) continue;
-      let q = 0;
-      while (q < len && slot.key.charCodeAt(q) === line.charCodeAt(start + q)) q += 1;
-      if (q === len) return slot;
-    }
-  }
-
-  private insert(key: string, hash: number): Slot {
-    const slot: Slot = { key, hash, text: canonical(key), rank: -1, stamp: 0, acc: null };
-    this.slots.push(slot);
-    this.byKey.set(key, slot);
-    this.pool.push(slot);
-    if (this.slots.length * 2 > this.table.length) this.rehash(this.table.length * 2);
-    else this.place(this.slots.length - 1);
-    return slot;
-  }
-
-  private place(e: number): void {
-    const mask = this.table.length - 1;
-    let j = this.slots[e]!.hash & mask;
-    while (this.table[j]! >= 0) j = (j + 1) & mask;
-    this.table[j] = e;
-  }
-
-  private rehash(size: number): void {
-    this.table = new Int32Array(size).fill(-1);
-    for (let e = 0; e < this.slots.length; e++) this.place(e);
-  }
-
-  /** Merges the pool into the ranked list, and renumbers it. */
+  /** Merges the pool into the ranked keys and renumbers every key by its rank, in every array
+   *  indexed by id (the batch's touched ids too: this runs as its results are built). */
   private rank(): void {
-    const fresh = this.pool.sort(byText);
-    const old = this.ordered;
-    const merged: Slot[] = new Array(old.length + fresh.length);
+    const heads = this.heads;
+    const fresh: number[] = [];
+    for (let id = this.ranked; id < this.known; id++) fresh.push(id);
+    fresh.sort(this.byHead);
+    // order[rank] = the id that gets it; the ranked ids keep their order.
+    const order = new Int32Array(this.known);
     let i = 0;
     let j = 0;
     let k = 0;
-    while (i < old.length && j < fresh.length) merged[k++] = old[i]!.text < fresh[j]!.text ? old[i++]! : fresh[j++]!;
-    while (i < old.length) merged[k++] = old[i++]!;
-    while (j < fresh.length) merged[k++] = fresh[j++]!;
-    for (let r = 0; r < merged.length; r++) merged[r]!.rank = r;
-    this.ordered = merged;
-    this.pool = [];
+    while (i < this.ranked && j < fresh.length) order[k++] = heads[i]! < heads[fresh[j]!]! ? i++ : fresh[j++]!;
+    while (i < this.ranked) order[k++] = i++;
+    while (j < fresh.length) order[k++] = fresh[j++]!;
+    const renumbered = new Int32Array(this.known);
+    for (let r = 0; r < order.length; r++) renumbered[order[r]!] = r;
+    this.ids.renumber(order, renumbered);
+    this.writer.renumber(order);
+    this.pairs.renumber(order);
+    this.heads = Array.from(order, (id) => heads[id]!);
+    this.accs = Array.from(order, (id) => this.accs[id]!);
+    const counts = new Float64Array(this.counts.length);
+    for (let r = 0; r < order.length; r++) counts[r] = this.counts[order[r]!]!;
+    this.counts = counts;
+    for (let t = 0; t < this.touchedCount; t++) this.touched[t] = renumbered[this.touched[t]!]!;
+    this.ranked = this.known;
+    this.poolSearchSteps = 0;
   }
-}
 
-/** Canonical texts of distinct keys are distinct: no tie to break. */
-const byText = (a: Slot, b: Slot): number => (a.text < b.text ? -1 : 1);
+  /** Heads of distinct keys are distinct: no tie to break. */
+  private readonly byHead = (a: number, b: number): number => (this.heads[a]! < this.heads[b]! ? -1 : 1);
+}

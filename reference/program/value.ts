@@ -63,17 +63,33 @@ export function compareValues(a: Value, b: Value): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Records in canonical order together with their canonical texts (texts[i] is records[i]'s), so
- *  that whoever writes them out does not compute the texts a second time. */
+/** Records in canonical order together with their canonical texts joined by ',' (what an output
+ *  file holds between the brackets of its records), so that whoever writes them out does not
+ *  compute the texts a second time. */
 export interface CanonicalRecords {
   records: Value[];
-  texts: string[];
+  joinedTexts: string;
+}
+
+/** Batches their maker put in canonical order and wrote the joined texts of (reduceByKey's
+ *  string-key dictionary), so that the output neither checks, sorts nor writes them again. A batch
+ *  is never changed once made (every operation makes a new array), so what is noted stays true. */
+const inCanonicalOrder = new WeakMap<readonly Value[], string>();
+
+/** Notes that batch.records are in canonical order and that batch.joinedTexts are their joined
+ *  texts; returns the records. */
+export function markCanonical(batch: CanonicalRecords): Value[] {
+  inCanonicalOrder.set(batch.records, batch.joinedTexts);
+  return batch.records;
 }
 
 /** A copy of the records in canonical order (the order every committed output uses), with their
- *  texts; equal texts keep their order. Each record's text is computed once, and records that are
- *  already in order (state, re-sorted lists) are only checked, not sorted. */
+ *  joined texts; equal texts keep their order. Each record's text is computed once, and records that
+ *  are already in order (state, re-sorted lists) are only checked, not sorted; records markCanonical
+ *  noted are taken as they are. */
 export function sortCanonicalWithTexts(records: readonly Value[]): CanonicalRecords {
+  const known = inCanonicalOrder.get(records);
+  if (known !== undefined) return { records: records.slice(), joinedTexts: known };
   const n = records.length;
   const texts: string[] = new Array(n);
   let sorted = true;
@@ -81,7 +97,7 @@ export function sortCanonicalWithTexts(records: readonly Value[]): CanonicalReco
     texts[i] = canonical(records[i]!);
     if (sorted && i > 0 && texts[i - 1]! > texts[i]!) sorted = false;
   }
-  if (sorted) return { records: records.slice(), texts };
+  if (sorted) return { records: records.slice(), joinedTexts: texts.join(',') };
   const order: number[] = new Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   // Ties fall back to the index, so the order does not depend on the sort being stable.
@@ -96,7 +112,7 @@ export function sortCanonicalWithTexts(records: readonly Value[]): CanonicalReco
     outRecords[i] = records[order[i]!]!;
     outTexts[i] = texts[order[i]!]!;
   }
-  return { records: outRecords, texts: outTexts };
+  return { records: outRecords, joinedTexts: outTexts.join(',') };
 }
 
 /** A copy of the records in canonical order; equal texts keep their order. */

@@ -17,14 +17,14 @@ export const FINAL_STATE_FILE = '_state/final.json';
 
 /** The exact bytes of a committed output file (canonical JSON and a newline). */
 export function outputFileText(output: string, batchTimeMs: number, records: Value[]): string {
-  return outputFileTextOfTexts(output, batchTimeMs, records.map(canonical));
+  return outputFileTextOfJoined(output, batchTimeMs, records.map(canonical).join(','));
 }
 
-/** outputFileText from the records' canonical texts: canonical() of the file's object, its keys
- *  written in sorted order (batchTimeMs, format, output, records, version), with the records' texts
- *  joined instead of written a second time. */
-export function outputFileTextOfTexts(output: string, batchTimeMs: number, recordTexts: readonly string[]): string {
-  return `{"batchTimeMs":${canonical(batchTimeMs)},"format":${canonical(OUTPUT_FORMAT)},"output":${canonical(output)},"records":[${recordTexts.join(',')}],"version":1}\n`;
+/** outputFileText from the records' canonical texts joined by ',': canonical() of the file's
+ *  object, its keys written in sorted order (batchTimeMs, format, output, records, version), with
+ *  the records' texts taken instead of written a second time. */
+export function outputFileTextOfJoined(output: string, batchTimeMs: number, joinedTexts: string): string {
+  return `{"batchTimeMs":${canonical(batchTimeMs)},"format":${canonical(OUTPUT_FORMAT)},"output":${canonical(output)},"records":[${joinedTexts}],"version":1}\n`;
 }
 
 export interface FinalState {
@@ -35,8 +35,8 @@ export interface FinalState {
 }
 
 export interface OutputSink {
-  /** Commits one output of one batch, its records in canonical order with their texts; returns the
-   *  sha256 of the committed bytes. */
+  /** Commits one output of one batch, its records in canonical order with their joined texts;
+   *  returns the sha256 of the committed bytes. */
   commit(output: string, batchTimeMs: number, batch: CanonicalRecords): string;
   writeFinalState(state: FinalState): void;
 }
@@ -68,7 +68,7 @@ export class FileSink implements OutputSink {
       const records = [...(JSON.parse(fs.readFileSync(existing, 'utf8')) as { records: Value[] }).records, ...batch.records];
       text = outputFileText(output, batchTimeMs, records);
     } else {
-      text = outputFileTextOfTexts(output, batchTimeMs, batch.texts);
+      text = outputFileTextOfJoined(output, batchTimeMs, batch.joinedTexts);
     }
     writeAtomic(dir, name, Buffer.from(text, 'utf8'), 'output', this.crash, batchTimeMs);
     return sha256(text);
@@ -107,7 +107,7 @@ export class MemorySink implements OutputSink {
   commit(output: string, batchTimeMs: number, batch: CanonicalRecords): string {
     this.commitCount += 1;
     this.commits.set(`${output}@${batchTimeMs}`, { output, batchTimeMs, records: batch.records });
-    return sha256(outputFileTextOfTexts(output, batchTimeMs, batch.texts));
+    return sha256(outputFileTextOfJoined(output, batchTimeMs, batch.joinedTexts));
   }
 
   writeFinalState(state: FinalState): void {
