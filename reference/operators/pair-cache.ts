@@ -33,12 +33,13 @@ export class PairCache {
 
   /** Gives every key a new id: the one with id order[i] gets i. */
   renumber(order: Int32Array): void {
-    const records: (Value | undefined)[] = [];
-    for (let i = 0; i < order.length && i < IDS_CACHED; i++) {
+    const ids = Math.min(order.length, IDS_CACHED);
+    const records: (Value | undefined)[] = new Array(ids * VALUES);
+    for (let i = 0; i < ids; i++) {
       const from = order[i]! * VALUES;
-      for (let v = 0; v < VALUES; v++) records.push(this.records[from + v]);
+      if (from >= this.records.length) continue;
+      for (let v = 1; v < VALUES; v++) records[i * VALUES + v] = this.records[from + v];
     }
-    while (records.length > 0 && records[records.length - 1] === undefined) records.pop();
     this.records = records;
   }
 }

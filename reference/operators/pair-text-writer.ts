@@ -50,11 +50,11 @@ export class PairTextWriter {
   renumber(order: Int32Array): void {
     const starts = new Int32Array(this.starts.length);
     const heads = new Uint8Array(this.heads.length);
+    let at = 0;
     for (let i = 0; i < order.length; i++) {
-      const from = this.starts[order[i]!]!;
       const to = this.starts[order[i]! + 1]!;
-      heads.set(this.heads.subarray(from, to), starts[i]!);
-      starts[i + 1] = starts[i]! + (to - from);
+      for (let q = this.starts[order[i]!]!; q < to; q++) heads[at++] = this.heads[q]!;
+      starts[i + 1] = at;
     }
     this.starts = starts;
     this.heads = heads;

@@ -1,9 +1,9 @@
 // Dense ids (0, 1, 2, ...) for distinct strings, found from a string's characters where they lie (a
 // word inside its line) without cutting it out first. Word count looks up every word of its input
-// here, and at a vocabulary of 10k words the lookups cost in cache misses more than in computation,
-// so a lookup of a short word reads one 16-byte bucket and nothing else: the hash, the id, the
-// length and the characters themselves, packed. Longer keys, and keys with a character past U+00FF,
-// are compared with the characters of all keys, laid end to end in one array.
+// here, and at a vocabulary of 10k words a lookup's time goes more to reading memory than to
+// computing, so a lookup of a short word reads one 16-byte bucket and nothing else: the hash, the
+// id, the length and the characters themselves, packed. Longer keys, and keys with a character past U+00FF,
+// are compared with their characters kept end to end in one array, where the bucket points.
 
 import { isSpace } from '../program/functions.js';
 
@@ -14,9 +14,10 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
 /** A bucket is four Int32: the hash; id + 1 (0 marks an empty bucket) with the packed length in the
- *  top byte; and the characters of a short key, one byte each, in the last two (zero past its end). A
- *  key is short when it has at most PACKED_MAX characters, none past U+00FF; its packed length is
- *  its length, and LONG for any other key. */
+ *  top byte; and in the last two, the characters of a short key, one byte each (zero past its end),
+ *  or where a long key's characters start in `chars`, and how many they are. A key is short when it
+ *  has at most PACKED_MAX characters, none past U+00FF; its packed length is its length, and LONG
+ *  for any other key. */
 const BUCKET = 4;
 const PACKED_MAX = 8;
 const LONG = 0xff;
@@ -26,9 +27,8 @@ const ID_MASK = (1 << ID_BITS) - 1;
  *  a probe rarely goes past its first bucket. */
 const BUCKETS_MIN = 1024;
 const LOAD_INVERSE = 2;
-/** Ids and characters the arrays hold at start; they double when full. */
-const IDS_MIN = 1024;
-const CHARS_MIN = 8 * IDS_MIN;
+/** Characters `chars` holds at start; it doubles when full. */
+const CHARS_MIN = 8192;
 /** Ids stop below this (they share an Int32 with the packed length); the dictionary starts over well
  *  before. */
 const IDS_MAX = ID_MASK;
@@ -37,9 +37,11 @@ export class StringIds {
   private table = new Int32Array(BUCKET * BUCKETS_MIN);
   private mask = BUCKETS_MIN - 1;
   private strings: string[] = [];
-  /** String id's characters are chars[starts[id], starts[id + 1]). */
-  private starts = new Int32Array(IDS_MIN + 1);
+  /** The characters of the long keys, in the order they came; chars[0, charsUsed). */
   private chars = new Uint16Array(CHARS_MIN);
+  private charsUsed = 0;
+  /** The characters of all strings together. */
+  private charTotal = 0;
   /** The packed characters of the key being looked up (two Int32 over eight bytes), written as
    *  wordIds reads them, or by pack. */
   private readonly packedBytes = new Uint8Array(PACKED_MAX);
@@ -52,7 +54,7 @@ export class StringIds {
 
   /** The characters of all strings together. */
   get charCount(): number {
-    return this.starts[this.strings.length]!;
+    return this.charTotal;
   }
 
   string(id: number): string {
@@ -110,18 +112,9 @@ export class StringIds {
   /** Gives every string a new id: the one with id order[i] gets i (`renumbered` is the inverse:
    *  renumbered[order[i]] === i). */
   renumber(order: Int32Array, renumbered: Int32Array): void {
-    const strings = Array.from(order, (id) => this.strings[id]!);
-    const starts = new Int32Array(this.starts.length);
-    const chars = new Uint16Array(this.chars.length);
-    for (let i = 0; i < order.length; i++) {
-      const from = this.starts[order[i]!]!;
-      const to = this.starts[order[i]! + 1]!;
-      chars.set(this.chars.subarray(from, to), starts[i]!);
-      starts[i + 1] = starts[i]! + (to - from);
-    }
+    const strings: string[] = new Array(order.length);
+    for (let i = 0; i < order.length; i++) strings[i] = this.strings[order[i]!]!;
     this.strings = strings;
-    this.starts = starts;
-    this.chars = chars;
     // A bucket stays where its hash put it; only the id in it changes.
     const table = this.table;
     for (let o = 0; o < table.length; o += BUCKET) {
@@ -157,15 +150,13 @@ export class StringIds {
       const idAndCode = table[o + 1]!;
       if (idAndCode === 0) return -1;
       if (table[o] !== hash || idAndCode >>> ID_BITS !== code) continue;
-      const id = (idAndCode & ID_MASK) - 1;
-      if (code !== LONG ? table[o + 2] === p0 && table[o + 3] === p1 : this.charsEqual(id, s, start, end)) return id;
+      if (code !== LONG ? table[o + 2] === p0 && table[o + 3] === p1 : this.charsEqual(table[o + 2]!, table[o + 3]!, s, start, end)) return (idAndCode & ID_MASK) - 1;
     }
   }
 
-  private charsEqual(id: number, s: string, start: number, end: number): boolean {
-    const from = this.starts[id]!;
-    const length = end - start;
-    if (this.starts[id + 1]! - from !== length) return false;
+  /** Whether the `length` kept characters from chars[from] are s[start, end). */
+  private charsEqual(from: number, length: number, s: string, start: number, end: number): boolean {
+    if (end - start !== length) return false;
     const chars = this.chars;
     let q = 0;
     while (q < length && chars[from + q] === s.charCodeAt(start + q)) q += 1;
@@ -178,14 +169,18 @@ export class StringIds {
     const id = this.strings.length;
     if (id + 1 >= IDS_MAX) throw new RangeError(`string ids: more than ${IDS_MAX - 1} strings`);
     this.strings.push(key);
-    if (id + 2 > this.starts.length) this.starts = grown(this.starts, id + 2);
-    const from = this.starts[id]!;
-    const to = from + key.length;
-    if (to > this.chars.length) this.chars = grown(this.chars, to);
-    for (let q = 0; q < key.length; q++) this.chars[from + q] = key.charCodeAt(q);
-    this.starts[id + 1] = to;
+    this.charTotal += key.length;
+    let p0 = this.packed[0]!;
+    let p1 = this.packed[1]!;
+    if (code === LONG) {
+      p0 = this.charsUsed;
+      p1 = key.length;
+      if (p0 + p1 > this.chars.length) this.chars = grown(this.chars, p0 + p1);
+      for (let q = 0; q < key.length; q++) this.chars[p0 + q] = key.charCodeAt(q);
+      this.charsUsed += key.length;
+    }
     if (this.strings.length * LOAD_INVERSE > this.mask + 1) this.rehash(2 * (this.mask + 1));
-    this.place(hash, (id + 1) | (code << ID_BITS), this.packed[0]!, this.packed[1]!);
+    this.place(hash, (id + 1) | (code << ID_BITS), p0, p1);
     return id;
   }
 

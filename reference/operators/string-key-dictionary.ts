@@ -276,10 +276,17 @@ export class StringKeyDictionary {
     this.ids.renumber(order, renumbered);
     this.writer.renumber(order);
     this.pairs.renumber(order);
-    this.heads = Array.from(order, (id) => heads[id]!);
-    this.accs = Array.from(order, (id) => this.accs[id]!);
+    const newHeads: string[] = new Array(order.length);
+    const accs: Value[] = new Array(order.length);
     const counts = new Float64Array(this.counts.length);
-    for (let r = 0; r < order.length; r++) counts[r] = this.counts[order[r]!]!;
+    for (let r = 0; r < order.length; r++) {
+      const id = order[r]!;
+      newHeads[r] = heads[id]!;
+      accs[r] = this.accs[id]!;
+      counts[r] = this.counts[id]!;
+    }
+    this.heads = newHeads;
+    this.accs = accs;
     this.counts = counts;
     for (let t = 0; t < this.touchedCount; t++) this.touched[t] = renumbered[this.touched[t]!]!;
     this.ranked = this.known;
