@@ -6,6 +6,7 @@ import * as z from '../program/engine-zod.js';
 import { canonical, type Value } from '../program/value.js';
 import { isValidatedProgram } from '../program/validate.js';
 import { CheckpointFormatError, sha256 } from './framing.js';
+import { everyItem, everyValue, hasKeys, isNonNegativeInt, isPlainRecord, isPositiveInt } from '../program/json-shape.js';
 
 export const METADATA_KIND = 'metadata-checkpoint';
 export const DATA_KIND = 'data-checkpoint';
@@ -42,32 +43,13 @@ export function programHash(program: unknown): string {
   return hash;
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x) as unknown;
-  return proto === Object.prototype || proto === null;
-};
-const hasKeys = (x: Record<string, unknown>, n: number): boolean => Object.keys(x).length === n;
-const isTime = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
-const isPositiveInt = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) > 0;
+const isTime = isNonNegativeInt;
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
 /** [t, fromOffset, untilOffset] */
 const isOffsetRange = (x: unknown): boolean => Array.isArray(x) && x.length === 3 && isTime(x[0]) && isTime(x[1]) && isTime(x[2]);
 /** [t, file] */
 const isDataRef = (x: unknown): boolean => Array.isArray(x) && x.length === 2 && isTime(x[0]) && typeof x[1] === 'string' && x[1].length > 0;
-
-function everyValue(x: unknown, check: (v: unknown) => boolean): boolean {
-  if (!isRecord(x)) return false;
-  for (const k in x) if (!check(x[k])) return false;
-  return true;
-}
-
-function everyItem(x: unknown, check: (v: unknown) => boolean): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) if (!check(x[i])) return false;
-  return true;
-}
 
 /**
  * metadataSchema's rules written out by hand, for the checkpoints the engine writes and reads (zod
@@ -76,28 +58,28 @@ function everyItem(x: unknown, check: (v: unknown) => boolean): boolean {
  * then zod decides, and explains. test/checkpoint-validation.test.ts holds the two together.
  */
 export function isMetadataShape(json: unknown): json is Metadata {
-  if (!isRecord(json) || !hasKeys(json, 8) || !('program' in json)) return false;
+  if (!isPlainRecord(json) || !hasKeys(json, 8) || !('program' in json)) return false;
   const c = json.config;
   return (
     isTime(json.checkpointTimeMs) &&
     (json.kind === 'generation' || json.kind === 'completion') &&
     typeof json.programHash === 'string' &&
     HASH_PATTERN.test(json.programHash) &&
-    isRecord(c) &&
+    isPlainRecord(c) &&
     hasKeys(c, 4) &&
     isPositiveInt(c.batchIntervalMs) &&
     isPositiveInt(c.maxPendingBatches) &&
     isTime(c.zeroTimeMs) &&
     (c.clockStartWallMs === null || Number.isFinite(c.clockStartWallMs)) &&
     everyItem(json.pendingTimes, isTime) &&
-    everyValue(json.inputs, (i) => isRecord(i) && hasKeys(i, 2) && isTime(i.currentOffset) && everyItem(i.batchForTime, isOffsetRange)) &&
+    everyValue(json.inputs, (i) => isPlainRecord(i) && hasKeys(i, 2) && isTime(i.currentOffset) && everyItem(i.batchForTime, isOffsetRange)) &&
     everyValue(json.dataCheckpoints, (files) => everyItem(files, isDataRef))
   );
 }
 
 /** The data checkpoint schema's rules by hand, as isMetadataShape: true only for input dataSchema accepts. */
 export function isDataShape(json: unknown): json is DataCheckpoint {
-  return isRecord(json) && hasKeys(json, 3) && typeof json.node === 'string' && isTime(json.batchTimeMs) && 'data' in json;
+  return isPlainRecord(json) && hasKeys(json, 3) && typeof json.node === 'string' && isTime(json.batchTimeMs) && 'data' in json;
 }
 
 function parseMetadata(json: unknown): Metadata {

@@ -5,6 +5,7 @@
 
 import * as z from '../program/engine-zod.js';
 import { describeValue, type Value } from '../program/value.js';
+import { everyItem, everyValue, hasKeys, isNonNegativeInt, isPlainRecord } from '../program/json-shape.js';
 
 export const INPUT_FORMAT = 'streamcheck-input';
 export const INPUT_VERSION = 1;
@@ -48,13 +49,6 @@ export function parseInputLog(text: string, source = 'input'): InputLog {
   return validateInputLog(json, source);
 }
 
-const isPlainRecord = (x: unknown): x is Record<string, unknown> => {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x) as unknown;
-  return proto === Object.prototype || proto === null;
-};
-const isNonNegativeInt = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;
-
 function isInputValue(x: unknown): boolean {
   switch (typeof x) {
     case 'number':
@@ -62,22 +56,15 @@ function isInputValue(x: unknown): boolean {
     case 'string':
     case 'boolean':
       return true;
-    case 'object': {
-      if (Array.isArray(x)) {
-        for (let i = 0; i < x.length; i++) if (!isInputValue(x[i])) return false;
-        return true;
-      }
-      if (!isPlainRecord(x)) return false;
-      for (const k in x) if (!isInputValue(x[k])) return false;
-      return true;
-    }
+    case 'object':
+      return Array.isArray(x) ? everyItem(x, isInputValue) : everyValue(x, isInputValue);
     default:
       return false;
   }
 }
 
 const isInputRecord = (r: unknown): boolean =>
-  isPlainRecord(r) && Object.keys(r).length === 3 && isNonNegativeInt(r.offset) && isNonNegativeInt(r.arrivalMs) && 'value' in r && isInputValue(r.value);
+  isPlainRecord(r) && hasKeys(r, 3) && isNonNegativeInt(r.offset) && isNonNegativeInt(r.arrivalMs) && 'value' in r && isInputValue(r.value);
 
 /**
  * inputLogSchema's rules written out by hand: every run of the engine validates its whole input log,
@@ -86,14 +73,9 @@ const isInputRecord = (r: unknown): boolean =>
  * test/checkpoint-validation.test.ts holds the two together.
  */
 export function isInputLogShape(json: unknown): json is InputLog {
-  if (!isPlainRecord(json) || Object.keys(json).length !== 4) return false;
-  if (json.format !== INPUT_FORMAT || json.version !== INPUT_VERSION || !isNonNegativeInt(json.endTimeMs) || !isPlainRecord(json.streams)) return false;
-  for (const name in json.streams) {
-    const records = json.streams[name];
-    if (!Array.isArray(records)) return false;
-    for (let i = 0; i < records.length; i++) if (!isInputRecord(records[i])) return false;
-  }
-  return true;
+  if (!isPlainRecord(json) || !hasKeys(json, 4)) return false;
+  if (json.format !== INPUT_FORMAT || json.version !== INPUT_VERSION || !isNonNegativeInt(json.endTimeMs)) return false;
+  return everyValue(json.streams, (records) => everyItem(records, isInputRecord));
 }
 
 function parseInputLogShape(json: unknown, source: string): InputLog {
