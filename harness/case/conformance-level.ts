@@ -4,10 +4,15 @@
 //   L2  timed SIGKILLs at instants the SUT does not choose
 //   L3  crashes at every cooperative crash point, crashes during recovery, scratch-directory loss
 //   L4  storage faults: the newest metadata checkpoint truncated or bit-flipped between starts
+//   L5  storage crash states (PROTOCOL.md §10): SIGKILLs at chosen file operations and power-loss
+//       states built from a file-operation trace (strace), plus everything of L3, and L4's corruptions
+//       when the manifest declares storageFaults. L5 does not need L4's declaration: a trace needs
+//       nothing from the SUT, so a SUT that cannot name its metadata files is still tested below SIGKILL.
 
 import type { Manifest } from '../protocol/manifest.js';
+import { STRACE_MISSING, straceExecutable } from '../trace/strace-argv.js';
 
-export const LEVELS = ['L1', 'L2', 'L3', 'L4'] as const;
+export const LEVELS = ['L1', 'L2', 'L3', 'L4', 'L5'] as const;
 export type Level = (typeof LEVELS)[number];
 
 export interface FaultProfile {
@@ -17,6 +22,9 @@ export interface FaultProfile {
   recoveryCrashes: boolean;
   scratchWipes: boolean;
   storageFaults: boolean;
+  /** SIGKILLs at file operations (strace) and power-loss crash states from traces. */
+  syscallCrashes: boolean;
+  powerLoss: boolean;
 }
 
 /** Why a manifest cannot be tested at a level, or null when it can. */
@@ -31,6 +39,8 @@ export function levelUnsupported(manifest: Manifest, level: Level): string | nul
       return has('sigkill') && has('crash-points') ? null : 'it needs both the "sigkill" and "crash-points" crash mechanisms';
     case 'L4':
       return levelUnsupported(manifest, 'L3') ?? (manifest.storageFaults === undefined ? 'its manifest has no "storageFaults" (which files are metadata checkpoints)' : null);
+    case 'L5':
+      return levelUnsupported(manifest, 'L3');
     default: {
       const never: never = level;
       return `unknown level ${String(never)}`;
@@ -43,9 +53,22 @@ export function highestLevel(manifest: Manifest): Level {
   return [...LEVELS].reverse().find((l) => levelUnsupported(manifest, l) === null) ?? 'L1';
 }
 
-export function faultProfile(level: Level): FaultProfile {
+/** What this machine lacks to run a level (strace for L5), or null: a claimed level that cannot run
+ *  here is inconclusive, never passed. */
+export function levelUnavailable(level: Level): string | null {
+  return level === 'L5' && straceExecutable() === null ? STRACE_MISSING : null;
+}
+
+/** The highest level a manifest allows that this machine can run (L4 where strace is missing for L5). */
+export function highestRunnableLevel(manifest: Manifest): Level {
+  return [...LEVELS].reverse().find((l) => levelUnsupported(manifest, l) === null && levelUnavailable(l) === null) ?? 'L1';
+}
+
+/** The faults a level draws; L5 adds L4's corruptions only where the manifest names metadata files. */
+export function faultProfile(level: Level, manifest?: Manifest): FaultProfile {
   const n = LEVELS.indexOf(level) + 1;
-  return { level, timedKills: n >= 2, crashPoints: n >= 3, recoveryCrashes: n >= 3, scratchWipes: n >= 3, storageFaults: n >= 4 };
+  const storageFaults = n === 4 || (n >= 5 && manifest?.storageFaults !== undefined);
+  return { level, timedKills: n >= 2, crashPoints: n >= 3, recoveryCrashes: n >= 3, scratchWipes: n >= 3, storageFaults, syscallCrashes: n >= 5, powerLoss: n >= 5 };
 }
 
 export function isLevel(text: string): text is Level {

@@ -6,6 +6,10 @@
 
 import fc from 'fast-check';
 import type { Fault, FaultPlan } from '../faults/fault.js';
+import type { CrashStateKind } from '../trace/crash-state.js';
+import { changeCount } from '../trace/crash-state.js';
+import { isChange, type FileTrace } from '../trace/file-op.js';
+import { PERSISTENCE_MODELS } from '../trace/persistence-model.js';
 import type { FaultProfile } from './conformance-level.js';
 
 export type DrawnFault =
@@ -14,7 +18,19 @@ export type DrawnFault =
   /** At one of the first crash points of a restart: during recovery itself. */
   | { kind: 'crash-in-recovery'; n: number }
   /** A SIGKILL `fraction` of the failure-free run's duration after the start. */
-  | { kind: 'kill-after'; fraction: number };
+  | { kind: 'kill-after'; fraction: number }
+  /** A SIGKILL entering the file operation `fraction` of the way through the failure-free run's trace. */
+  | { kind: 'syscall-kill'; fraction: number }
+  /** In a restart: a SIGKILL entering the nth call of a file-changing system call (no trace to place it by). */
+  | { kind: 'syscall-kill-recovery'; syscall: RecoverySyscall; nth: number }
+  /** Power loss after the file operation `fraction` of the way through the failure-free run. */
+  | { kind: 'power-loss'; fraction: number; state: CrashStateKind };
+
+/** The calls a restart's syscall kill counts: the ones every checkpointing SUT makes while it recovers and resumes. */
+export const RECOVERY_SYSCALLS = ['openat', 'write', 'fsync', 'rename', 'unlink'] as const;
+export type RecoverySyscall = (typeof RECOVERY_SYSCALLS)[number];
+/** A restart's syscall kill draws nth from 1..this. */
+export const RECOVERY_SYSCALL_NTH_MAX = 12;
 
 export type DrawnCorruption = { how: 'truncate' | 'bitflip'; fraction: number } | null;
 
@@ -38,10 +54,26 @@ export type SutCapabilities = FaultProfile;
 // early run of its own seed, which would put nearly every crash at the very start.
 const fraction = fc.noBias(fc.integer({ min: 0, max: 999 })).map((k) => k / 1000);
 
+// Milder states first, so a shrunk counterexample uses the least surprising crash state that fails:
+// what SIGKILL leaves, then a durable prefix, then only the durable, then torn writes.
+const crashStateKind: fc.Arbitrary<CrashStateKind> = fc.oneof(
+  fc.constant({ type: 'process' as const }),
+  fc.record({ type: fc.constant('prefix' as const), model: fc.constantFrom(...PERSISTENCE_MODELS), fraction }),
+  fc.record({ type: fc.constant('durable' as const), model: fc.constantFrom(...PERSISTENCE_MODELS) }),
+  fc.record({ type: fc.constant('torn' as const), sectorBytes: fc.constantFrom(512 as const, 4096 as const), zeroFill: fc.boolean(), fraction }),
+);
+
 export function faultPlanDraw(p: SutCapabilities): fc.Arbitrary<FaultPlanDraw> {
-  if (!p.timedKills && !p.crashPoints) return fc.constant({ faults: [], wipeScratch: [] });
+  if (!p.timedKills && !p.crashPoints && !p.powerLoss && !p.syscallCrashes) return fc.constant({ faults: [], wipeScratch: [] });
   const first: fc.Arbitrary<DrawnFault>[] = [];
   const later: fc.Arbitrary<DrawnFault>[] = [];
+  // At L5 the storage crash states come first (they are what the level adds, and shrinking prefers
+  // the first kind), and weigh more than the kinds the levels below already test.
+  if (p.powerLoss) first.push(fc.record({ kind: fc.constant('power-loss' as const), fraction, state: crashStateKind }), fc.record({ kind: fc.constant('power-loss' as const), fraction, state: crashStateKind }));
+  if (p.syscallCrashes) {
+    first.push(fraction.map((f) => ({ kind: 'syscall-kill', fraction: f }) as const));
+    later.push(fc.record({ kind: fc.constant('syscall-kill-recovery' as const), syscall: fc.constantFrom(...RECOVERY_SYSCALLS), nth: fc.integer({ min: 1, max: RECOVERY_SYSCALL_NTH_MAX }) }));
+  }
   if (p.crashPoints) {
     first.push(fraction.map((f) => ({ kind: 'crash-point', fraction: f }) as const));
     later.push(fraction.map((f) => ({ kind: 'crash-point', fraction: f }) as const));
@@ -68,6 +100,8 @@ export interface FailureFreeShape {
   /** Crash points a failure-free run passes (its done event), or null if the SUT does not say. */
   crashPoints: number | null;
   durationMs: number;
+  /** Its file-operation trace (L5), or null when it was not traced. */
+  trace?: FileTrace | null;
 }
 
 export function resolveFaultPlan(draw: FaultPlanDraw, ff: FailureFreeShape): FaultPlan {
@@ -82,6 +116,18 @@ export function resolveFaultPlan(draw: FaultPlanDraw, ff: FailureFreeShape): Fau
         return { kind: 'crash-point', n: f.n };
       case 'kill-after':
         return { kind: 'kill-after', delayMs: Math.round(f.fraction * ff.durationMs) };
+      case 'syscall-kill': {
+        const changes = ff.trace?.ops.filter(isChange) ?? [];
+        if (changes.length === 0) return { kind: 'syscall-kill', syscall: null, nth: null, op: null };
+        const n = Math.floor(f.fraction * changes.length);
+        const op = changes[n]!;
+        return { kind: 'syscall-kill', syscall: op.syscall, nth: op.nth, op: n + 1 };
+      }
+      case 'syscall-kill-recovery':
+        return { kind: 'syscall-kill', syscall: f.syscall, nth: f.nth, op: null };
+      case 'power-loss':
+        // 0..changes: power may go before the first change or after the last.
+        return { kind: 'power-loss', op: ff.trace == null ? 0 : Math.floor(f.fraction * (changeCount(ff.trace) + 1)), state: f.state };
       default: {
         const never: never = f;
         throw new Error(`unknown drawn fault ${JSON.stringify(never)}`);

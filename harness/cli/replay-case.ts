@@ -46,7 +46,7 @@ export interface ReplayOptions {
 
 export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
   const scenario = scenarioNamed(o.scenario);
-  const arb = caseArbitrary(scenario, faultProfile(o.level));
+  const arb = caseArbitrary(scenario, faultProfile(o.level, o.sut.manifest));
   let drawn: DrawnCase | undefined;
   // fast-check replays the case at (seed, path) and stops there.
   await fc.check(
@@ -83,7 +83,7 @@ export function describeTimelineEntry(e: TimelineEntry): string {
     case 'garbage':
       return `${at}  garbage on stdout (${e.reason}): ${e.line.slice(0, 120)}`;
     case 'fault':
-      return `${at}  FAULT ${describeInjectedFault(e.fault)}${e.injected ? '' : ' (not injected: the run ended first, or nothing to corrupt)'}`;
+      return `${at}  FAULT ${describeInjectedFault(e.fault)}${e.injected ? '' : ` (not injected: ${e.detail ?? 'the run ended first, or nothing to corrupt'})`}${e.injected && e.detail !== undefined ? `: ${e.detail}` : ''}`;
     case 'exit':
       return `${at}  exit: ${e.exit.type}${e.exit.exitCode === null ? '' : ` code ${e.exit.exitCode}`}${e.exit.signal === null ? '' : ` ${e.exit.signal}`} after ${e.exit.durationMs} ms`;
     default: {

@@ -19,12 +19,12 @@ import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
 import { writeSuiteReport } from './write-report.js';
 import { registerSelftest } from './selftest-command.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
-import { highestLevel, isLevel, LEVELS, type Level } from '../case/conformance-level.js';
+import { highestLevel, highestRunnableLevel, isLevel, levelUnavailable, LEVELS, type Level } from '../case/conformance-level.js';
 
 class UsageError extends Error {}
 
 function describeLevel(l: LevelOutcome): string {
-  const name = { L1: 'failure-free', L2: 'timed SIGKILLs', L3: 'crash points, crashes in recovery, scratch loss', L4: 'storage faults' }[l.level];
+  const name = { L1: 'failure-free', L2: 'timed SIGKILLs', L3: 'crash points, crashes in recovery, scratch loss', L4: 'storage faults', L5: 'storage crash states (power loss, syscall kills)' }[l.level];
   switch (l.outcome) {
     case 'pass':
       return `${l.level} ${name.padEnd(50)} PASS  (${l.cases} cases)`;
@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--run-timeout <duration>', 'bound on one start of the SUT', durationMs('--run-timeout'))
     .option('--case-timeout <duration>', 'bound on a case\'s faulty run, all restarts together', durationMs('--case-timeout'))
     .option('--restarts-max <n>', 'restarts after the first start before a case gives up', nonNegativeInt('--restarts-max'))
-    .option('--level <level>', 'conformance level of the faults to inject, L1..L4 (default: the highest the SUT allows)', levelArg)
+    .option('--level <level>', 'conformance level of the faults to inject, L1..L5 (default: the highest the SUT allows that this machine can run)', levelArg)
     .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
     .option('--report <file>', 'write the Markdown report here (default: beside the database)')
     .option('--junit <file>', 'also write a JUnit XML report (one test case per case) for CI')
@@ -193,7 +193,14 @@ async function main(argv: string[]): Promise<number> {
       }
       fs.mkdirSync(path.dirname(dbFile), { recursive: true });
       const sut = manifestAt(manifestFile);
-      process.stdout.write(`streamcheck run: seed ${opts.seed}, ${opts.cases} cases, ${opts.workers} workers, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
+      if (opts.level === undefined) {
+        opts.level = highestRunnableLevel(sut.manifest);
+        const claimed = highestLevel(sut.manifest);
+        if (claimed !== opts.level) process.stdout.write(`note: running at level ${opts.level}, not ${claimed}: ${levelUnavailable(claimed)}\n`);
+      } else if (levelUnavailable(opts.level) !== null) {
+        throw new UsageError(`--level ${opts.level}: ${levelUnavailable(opts.level)}`);
+      }
+      process.stdout.write(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases, ${opts.workers} workers, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const progress = progressPrinter(opts.cases);
       let result: SuiteResult;
       try {
@@ -201,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         progress.stop();
       }
-      printFailures(result, (opts.level ?? highestLevel(sut.manifest)) as Level);
+      printFailures(result, (opts.level ?? highestRunnableLevel(sut.manifest)) as Level);
       const reportFile = path.resolve(o.report ?? path.join(path.dirname(dbFile), 'report.md'));
       const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit));
       process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n`);
@@ -226,7 +233,7 @@ async function main(argv: string[]): Promise<number> {
       if (!/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 0:1:3, received ${JSON.stringify(o.path)}`);
       const manifestFile = path.resolve(o.sut);
       const sut = manifestAt(manifestFile);
-      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean };
+      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean };
       const { drawn, result } = await replayCase(options);
       process.stdout.write(`${describeReplay(options, drawn, result)}\n`);
       exitCode = result.verdict.verdict === 'pass' ? 0 : result.verdict.verdict === 'fail' ? 1 : 3;
@@ -234,7 +241,7 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('conformance')
-    .description('run a suite at each conformance level (L1..L4) and report which levels the SUT passes')
+    .description('run a suite at each conformance level (L1..L5) and report which levels the SUT passes')
     .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
     .option('--cases-per-level <n>', 'cases at each level', positiveInt('--cases-per-level'), 40)
     .option('--level-budget <duration>', 'start no new case of a level after this long', durationMs('--level-budget'), 120_000)

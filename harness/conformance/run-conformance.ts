@@ -3,7 +3,7 @@
 // highest level the SUT's manifest allows, stopping at the first level that fails. Each level's
 // outcome, and the failing case of the first failing level, are printed and stored in SQLite.
 
-import { LEVELS, levelUnsupported, type Level } from '../case/conformance-level.js';
+import { LEVELS, levelUnavailable, levelUnsupported, type Level } from '../case/conformance-level.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import type { RunBounds } from '../run/run-bounds.js';
 import { runSuite, type SuiteEvent, type SuiteFailure } from '../run/run-suite.js';
@@ -36,10 +36,15 @@ export async function runConformance(o: ConformanceOptions, onLevel: (l: LevelOu
   for (const level of LEVELS) {
     let outcome: LevelOutcome;
     const unsupported = levelUnsupported(o.sut.manifest, level);
+    const unavailable = levelUnavailable(level);
     if (unsupported !== null) {
       outcome = { level, outcome: 'not-claimed', detail: `not claimed: ${unsupported}` };
     } else if (blocked !== null) {
       outcome = { level, outcome: 'not-run', detail: `not run: level ${blocked} failed` };
+    } else if (unavailable !== null) {
+      // Claimed but not runnable on this machine: inconclusive, never a pass.
+      outcome = { level, outcome: 'not-run', detail: `INCONCLUSIVE, skipped: ${unavailable}` };
+      blocked = level;
     } else {
       const r = await runSuite(
         {

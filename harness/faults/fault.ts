@@ -3,12 +3,20 @@
 // last fault run undisturbed until the SUT exits 0.
 
 import type { CrashMechanism } from '../protocol/manifest.js';
+import type { CrashStateKind } from '../trace/crash-state.js';
 
 export type Fault =
   /** The SUT kills itself at its n-th crash point of this start (STREAMCHECK_CRASH_AT=n). */
   | { kind: 'crash-point'; n: number }
   /** The harness SIGKILLs the SUT's process group delayMs after spawning it. */
-  | { kind: 'kill-after'; delayMs: number };
+  | { kind: 'kill-after'; delayMs: number }
+  /** strace SIGKILLs the SUT as it enters the nth call of `syscall` in a thread: for the first start,
+   *  its op-th file-changing operation in the failure-free run's trace. Null syscall: no trace to
+   *  place it (the fault is then not injected, and says why). */
+  | { kind: 'syscall-kill'; syscall: string | null; nth: number | null; op: number | null }
+  /** The machine loses power just after the start's op-th file-changing operation; the directories
+   *  hold the crash state the trace and the persistence model give (harness/trace/crash-state.ts). */
+  | { kind: 'power-loss'; op: number; state: CrashStateKind };
 
 /** A fault between two starts rather than during one. */
 export type BetweenStartsFault =
@@ -32,10 +40,29 @@ export function mechanismOf(fault: Fault): CrashMechanism {
     case 'crash-point':
       return 'crash-points';
     case 'kill-after':
+    case 'syscall-kill':
+    case 'power-loss':
       return 'sigkill';
     default: {
       const never: never = fault;
       throw new Error(`unknown fault ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+export function describeCrashState(s: CrashStateKind): string {
+  switch (s.type) {
+    case 'process':
+      return 'everything written kept (as SIGKILL leaves it)';
+    case 'durable':
+      return `only what was durable (${s.model} model)`;
+    case 'prefix':
+      return `durable plus the first ${Math.round(s.fraction * 100)}% of the rest in order (${s.model} model)`;
+    case 'torn':
+      return `last write torn at a ${s.sectorBytes}-byte boundary${s.zeroFill ? ', tail zero-filled' : ''}`;
+    default: {
+      const never: never = s;
+      throw new Error(`unknown crash state ${JSON.stringify(never)}`);
     }
   }
 }
@@ -46,6 +73,10 @@ export function describeFault(fault: Fault): string {
       return `crash at crash point ${fault.n}`;
     case 'kill-after':
       return `SIGKILL after ${fault.delayMs} ms`;
+    case 'syscall-kill':
+      return fault.syscall === null ? 'SIGKILL at a file operation (unplaced: no trace)' : `SIGKILL entering ${fault.syscall} #${fault.nth} of its thread${fault.op === null ? '' : ` (file operation ${fault.op} of the failure-free run)`}`;
+    case 'power-loss':
+      return `power loss after file operation ${fault.op}, ${describeCrashState(fault.state)}`;
     default: {
       const never: never = fault;
       throw new Error(`unknown fault ${JSON.stringify(never)}`);

@@ -17,6 +17,7 @@ import type { RunBounds } from './run-bounds.js';
 import { makeRunDirs, type RunDirs } from './run-dirs.js';
 import { runUntilDone, type RunOutcome } from './run-until-done.js';
 import type { TimelineEntry } from './timeline.js';
+import type { TraceResult } from '../trace/read-trace.js';
 
 export const failureFreeRunsKeptMax = 64;
 
@@ -29,6 +30,8 @@ export interface FailureFreeRun {
   crashPoints: number | null;
   durationMs: number;
   timeline: TimelineEntry[];
+  /** Its file-operation trace when it was traced (L5), else null. */
+  trace: TraceResult | null;
 }
 
 export class FailureFreeRuns {
@@ -38,42 +41,43 @@ export class FailureFreeRuns {
     fs.mkdirSync(root, { recursive: true });
   }
 
-  static key(sut: LoadedManifest, c: ScenarioCase): string {
-    const identity = { command: sut.manifest.command, cwd: sut.cwd, env: sut.manifest.env ?? {}, program: c.program, input: c.input, maxPendingBatches: c.config.maxPendingBatches };
+  static key(sut: LoadedManifest, c: ScenarioCase, traced = false): string {
+    const identity = { command: sut.manifest.command, cwd: sut.cwd, env: sut.manifest.env ?? {}, program: c.program, input: c.input, maxPendingBatches: c.config.maxPendingBatches, traced };
     return createHash('sha256').update(canonical(identity as unknown as Value)).digest('hex').slice(0, 24);
   }
 
   /** The failure-free run of this case, and whether it was reused. */
-  async get(sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }, pool?: ProcessPool): Promise<{ run: FailureFreeRun; reused: boolean }> {
-    const key = FailureFreeRuns.key(sut, c);
+  async get(sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }, pool?: ProcessPool, traced = false): Promise<{ run: FailureFreeRun; reused: boolean }> {
+    const key = FailureFreeRuns.key(sut, c, traced);
     const known = this.runs.get(key);
     if (known !== undefined) {
       this.runs.delete(key);
       this.runs.set(key, known); // most recently used last
       return { run: await known, reused: true };
     }
-    const pending = this.run(key, sut, c, bounds, store, pool);
+    const pending = this.run(key, sut, c, bounds, store, pool, traced);
     this.runs.set(key, pending);
     pending.catch(() => this.runs.delete(key));
     this.evict();
     return { run: await pending, reused: false };
   }
 
-  private async run(key: string, sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }, pool?: ProcessPool): Promise<FailureFreeRun> {
+  private async run(key: string, sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }, pool?: ProcessPool, traced = false): Promise<FailureFreeRun> {
     const root = path.join(this.root, key);
     fs.rmSync(root, { recursive: true, force: true });
     const dirs = makeRunDirs(root, 'failure-free', c);
     const timeline: TimelineEntry[] = [];
     const t0 = performance.now();
     const clock = () => Math.round(performance.now() - t0);
-    const outcome = await runUntilDone({ sut, scenarioCase: c, dirs, kind: 'failure-free', faults: [], bounds, clock, timeline, store, pool });
+    let trace: TraceResult | null = null;
+    const outcome = await runUntilDone({ sut, scenarioCase: c, dirs, kind: 'failure-free', faults: [], bounds, clock, timeline, store, pool, ...(traced ? { trace: { dir: root, every: true, onTrace: (_: number, t: TraceResult) => (trace = t) } } : {}) });
     // The run's own duration (from its request, for a served run): kill-after delays are drawn as
     // fractions of it, so waiting for a process to start must not be part of it.
     const durationMs = outcome.exits.reduce((sum, e) => sum + e.durationMs, 0);
     const events: SutEvent[] = timeline.flatMap((e) => (e.type === 'event' ? [e.event] : []));
     const done = events.find((e) => e.event === 'done') as { crashPoints?: unknown } | undefined;
     const crashPoints = typeof done?.crashPoints === 'number' ? done.crashPoints : null;
-    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events), crashPoints, durationMs, timeline };
+    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events), crashPoints, durationMs, timeline, trace };
   }
 
   private evict(): void {

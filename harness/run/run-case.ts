@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateProgram } from '../../reference/program/validate.js';
 import { expectedOutputs } from '../../scenarios/model/expected-outputs.js';
+import { durabilityLint, type LintFinding } from '../check/durability-lint.js';
 import { judge } from '../check/judge.js';
 import { observeRun } from '../check/observed-run.js';
 import { statefulOutputs } from '../check/stateful-outputs.js';
@@ -55,6 +56,8 @@ export interface RunCaseOptions {
   shrinkOf?: number;
   /** Keep the case directory: never, unless the verdict is not pass (default), or always. */
   keepWorkDir?: 'never' | 'unless-pass' | 'always';
+  /** Storage crash states (L5): trace the failure-free run, build power-loss states from it, lint it. */
+  storage?: boolean;
 }
 
 export interface CaseResult {
@@ -71,6 +74,8 @@ export interface CaseResult {
   failureFreeReused: boolean;
   failureFreeMs: number;
   faultyMs: number;
+  /** The durability lint of the failure-free run's trace (L5), [] otherwise. */
+  lint: LintFinding[];
 }
 
 export function replayLine(spec: { scenario: string; seed: number; path: string }, manifestFile?: string, level?: string): string {
@@ -100,15 +105,35 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     }) ?? null;
   const stored = o.store !== undefined && caseId !== null ? { store: o.store, caseId } : undefined;
 
-  const { run: ff, reused } = await o.failureFree.get(o.sut, c, bounds, stored, o.pool);
-  const plan = spec.plan ?? resolveFaultPlan(spec.drawn.plan, ff);
+  const storage = o.storage === true;
+  const { run: ff, reused } = await o.failureFree.get(o.sut, c, bounds, stored, o.pool, storage);
+  const ffTrace = ff.trace?.type === 'traced' ? ff.trace.trace : null;
+  const plan = spec.plan ?? resolveFaultPlan(spec.drawn.plan, { ...ff, trace: ffTrace });
+  const lint = ffTrace === null ? [] : durabilityLint(ffTrace);
+  if (stored !== undefined && storage) {
+    stored.store.recordTrace(stored.caseId, ff.trace === null ? { type: 'untraced', reason: 'strace is not installed' } : ff.trace, reused, lint);
+  }
   stored?.store.setCaseFaultPlan(stored.caseId, { drawn: spec.drawn.plan, resolved: plan });
 
   const t0 = performance.now();
   const clock = () => Math.round(performance.now() - t0);
   const timeline: TimelineEntry[] = [];
   const dirs = makeRunDirs(work, 'faulty', c);
-  const outcome = await runUntilDone({ sut: o.sut, scenarioCase: c, bounds, clock, timeline, store: stored, pool: o.pool, dirs, kind: 'faulty', faults: plan.faults, wipeScratchBefore: plan.wipeScratchBefore, corruptCheckpointBefore: plan.corruptCheckpointBefore });
+  const outcome = await runUntilDone({
+    sut: o.sut,
+    scenarioCase: c,
+    bounds,
+    clock,
+    timeline,
+    store: stored,
+    pool: o.pool,
+    dirs,
+    kind: 'faulty',
+    faults: plan.faults,
+    wipeScratchBefore: plan.wipeScratchBefore,
+    corruptCheckpointBefore: plan.corruptCheckpointBefore,
+    ...(storage ? { trace: { dir: work, every: false }, referenceTrace: ffTrace } : {}),
+  });
   const faultyMs = clock();
   const events: SutEvent[] = timeline.flatMap((e) => (e.type === 'event' ? [e.event] : []));
 
@@ -146,7 +171,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       detail: verdict,
     });
   }
-  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after')).length;
+  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss')).length;
   return {
     verdict,
     plan,
@@ -158,5 +183,6 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     failureFreeReused: reused,
     failureFreeMs: ff.durationMs,
     faultyMs,
+    lint,
   };
 }

@@ -10,7 +10,7 @@ import type { Scenario } from '../../scenarios/scenario.js';
 import { scenarioNamed } from '../../scenarios/catalog.js';
 import { caseArbitrary, caseSeed, type DrawnCase } from '../case/case-arbitrary.js';
 import { supportedScenarios } from '../case/supported-scenarios.js';
-import { faultProfile, highestLevel, levelUnsupported, type Level } from '../case/conformance-level.js';
+import { faultProfile, highestRunnableLevel, levelUnavailable, levelUnsupported, type Level } from '../case/conformance-level.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import { Store } from '../store/store.js';
 import { processPoolFor, type ProcessPoolStats } from '../process/process-pool.js';
@@ -107,10 +107,10 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     }
     onEvent({ type: 'started', suiteId, total: o.cases, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped });
 
-    const level = o.level ?? highestLevel(o.sut.manifest);
-    const unsupported = levelUnsupported(o.sut.manifest, level);
+    const level = o.level ?? highestRunnableLevel(o.sut.manifest);
+    const unsupported = levelUnsupported(o.sut.manifest, level) ?? levelUnavailable(level);
     if (unsupported !== null) throw new Error(`${o.sut.manifest.name} cannot be tested at level ${level}: ${unsupported}`);
-    const caps = faultProfile(level);
+    const caps = faultProfile(level, o.sut.manifest);
     const todo = Array.from({ length: o.cases }, (_, i) => i).filter((i) => !done.has(i));
     const counts = { pass: 0, fail: 0, unknown: 0 };
     const failures: SuiteFailure[] = [];
@@ -119,7 +119,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     let casesRun = 0;
     let stoppedByBudget = false;
     const t0 = Date.now();
-    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level: o.level, bounds: o.bounds, store, suiteId, pool };
+    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level, bounds: o.bounds, store, suiteId, pool, storage: caps.powerLoss || caps.syscallCrashes };
 
     const runOne = async (index: number): Promise<void> => {
       const scenario: Scenario = scenarios[index % scenarios.length]!;

@@ -3,12 +3,19 @@
 // every start, event, fault and exit is stored as it happens and appended to the case's timeline.
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ScenarioCase } from '../../scenarios/scenario.js';
 import { crashPointEnv, crashPointInjected } from '../faults/crash-point-fault.js';
 import { describeFault, mechanismOf, type Fault } from '../faults/fault.js';
 import { armKillAfter } from '../faults/kill-after-fault.js';
 import { corruptNewestCheckpoint } from '../faults/corrupt-checkpoint-fault.js';
 import type { FaultPlan } from '../faults/fault.js';
+import { applyPowerLoss } from '../faults/power-loss-fault.js';
+import { syscallKillInjection, syscallKillLanded } from '../faults/syscall-kill-fault.js';
+import type { FileTrace } from '../trace/file-op.js';
+import type { WatchedRoot } from '../trace/parse-strace.js';
+import { readTrace, type TraceResult } from '../trace/read-trace.js';
+import { STRACE_MISSING, straceArgv, straceExecutable, type Injection } from '../trace/strace-argv.js';
 import type { ProcessExit } from '../process/process-exit.js';
 import type { ProcessPool } from '../process/process-pool.js';
 import { SutProcess } from '../process/sut-process.js';
@@ -37,6 +44,19 @@ export interface RunUntilDoneOptions {
   store?: { store: Store; caseId: number } | undefined;
   /** Serving processes to run in (PROTOCOL.md §9); without them every start spawns the command. */
   pool?: ProcessPool | undefined;
+  /** File-operation traces (PROTOCOL.md §10): where trace files go, and whether every start is traced
+   *  (the failure-free run at L5) or only those whose fault needs it (syscall kills). */
+  trace?: { dir: string; every: boolean; onTrace?: (attempt: number, t: TraceResult) => void };
+  /** The failure-free run's trace, from which a first-start power loss is built without running. */
+  referenceTrace?: FileTrace | null;
+}
+
+/** The watched roots of a run's directories, as strace prints them (real paths). */
+export function watchedRoots(dirs: RunDirs): WatchedRoot[] {
+  return [
+    { label: 'checkpoint', dir: fs.realpathSync(dirs.checkpointDir) },
+    { label: 'output', dir: fs.realpathSync(dirs.outputDir) },
+  ];
 }
 
 export type RunOutcome =
@@ -79,6 +99,27 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected });
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'corrupt-checkpoint', fault: { ...fault, file: r.file, detail: r.detail }, injected: r.injected, atMs: r.injected ? atMs : null });
     }
+    if (fault?.kind === 'power-loss') {
+      // The first start is not run: its crash state comes from the failure-free run's trace, replayed
+      // into this run's directories (one traced run gives every crash state). Scratch is node-local
+      // and goes with the machine.
+      const r =
+        attempt === 1 && o.referenceTrace != null
+          ? applyPowerLoss(o.referenceTrace, fault, watchedRoots(o.dirs), true)
+          : { injected: false, detail: attempt === 1 ? 'the failure-free run has no file-operation trace' : 'power loss is placed in a first start only' };
+      if (r.injected) {
+        fs.rmSync(o.dirs.scratchDir, { recursive: true, force: true });
+        fs.mkdirSync(o.dirs.scratchDir, { recursive: true });
+      }
+      const atMs = o.clock();
+      o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected, detail: r.detail });
+      if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: { ...fault, detail: r.detail }, injected: r.injected, atMs: r.injected ? atMs : null });
+      if (r.injected) continue;
+    }
+    const injection: Injection | null = fault?.kind === 'syscall-kill' ? syscallKillInjection(fault) : null;
+    const strace = straceExecutable();
+    const traced = o.trace !== undefined && strace !== null && (o.trace.every || injection !== null);
+    const traceFile = traced ? path.join(o.trace!.dir, `${o.kind}-start-${attempt}.strace`) : null;
     const startAt = o.clock();
     // A start's events go to the store in one transaction when it ends, before its fault and exit rows.
     const eventRows: EventRow[] = [];
@@ -98,8 +139,13 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       },
     };
     // Every start after the first of a faulty run is a recovery: the pool gives it a fresh process.
+    // A traced start always has a process of its own, under strace.
     const proc: SutRun =
-      o.pool === undefined ? SutProcess.spawn({ command: o.sut.manifest.command, cwd: o.sut.cwd, ...request }) : o.pool.start({ ...request, restart: o.kind === 'faulty' && attempt > 1 });
+      traceFile !== null
+        ? SutProcess.spawn({ command: straceArgv(o.sut.manifest.command, traceFile, injection), cwd: o.sut.cwd, ...request })
+        : o.pool === undefined
+          ? SutProcess.spawn({ command: o.sut.manifest.command, cwd: o.sut.cwd, ...request })
+          : o.pool.start({ ...request, restart: o.kind === 'faulty' && attempt > 1 });
     let killedAtMs: number | null = null;
     const disarm = fault?.kind === 'kill-after' ? armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs)) : () => {};
     const exit = await proc.wait();
@@ -107,11 +153,44 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     o.store?.store.recordEvents(eventRows);
     exits.push(exit);
     const endAt = o.clock();
+    let trace: TraceResult | null = null;
+    if (traceFile !== null) {
+      trace = readTrace(traceFile, { roots: watchedRoots(o.dirs), cwd: fs.realpathSync(o.sut.cwd), injected: injection, ownFiles: [o.dirs.programFile, o.dirs.inputFile].map((f) => fs.realpathSync(f)) });
+      if (process.env["STREAMCHECK_KEEP_TRACES"] !== undefined && trace.type === "traced" && trace.trace.incomplete.length > 0) fs.copyFileSync(traceFile, path.join(process.env["STREAMCHECK_KEEP_TRACES"], path.basename(path.dirname(traceFile)) + ".strace"));
+      fs.rmSync(traceFile, { force: true });
+      o.trace?.onTrace?.(attempt, trace);
+    }
     if (fault !== undefined) {
-      const injected = fault.kind === 'crash-point' ? crashPointInjected(exit) : exit.type === 'killed-by-harness';
+      let injected: boolean;
+      let detail: string | undefined;
+      switch (fault.kind) {
+        case 'crash-point':
+          injected = crashPointInjected(exit);
+          break;
+        case 'kill-after':
+          injected = exit.type === 'killed-by-harness';
+          break;
+        case 'syscall-kill': {
+          const landed = injection === null ? { landed: false, detail: 'no trace placed it' } : strace === null ? { landed: false, detail: STRACE_MISSING } : syscallKillLanded(exit, trace?.type === 'traced' ? trace.trace : null);
+          injected = landed.landed;
+          detail = landed.detail;
+          break;
+        }
+        case 'power-loss':
+          // Not injected (the reason is already on the timeline): the start ran undisturbed.
+          injected = false;
+          detail = 'not injected, so the start ran undisturbed';
+          break;
+        default: {
+          const never: never = fault;
+          throw new Error(`unknown fault ${JSON.stringify(never)}`);
+        }
+      }
       const atMs = injected ? (killedAtMs ?? endAt) : null;
-      o.timeline.push({ type: 'fault', atMs: atMs ?? endAt, run: o.kind, attempt, fault, injected });
-      if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault, injected, atMs });
+      if (fault.kind !== 'power-loss') {
+        o.timeline.push({ type: 'fault', atMs: atMs ?? endAt, run: o.kind, attempt, fault, injected, ...(detail === undefined ? {} : { detail }) });
+        if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: detail === undefined ? fault : { ...fault, detail }, injected, atMs });
+      }
     }
     o.timeline.push({ type: 'exit', atMs: endAt, run: o.kind, attempt, exit });
     if (runId !== undefined) o.store!.store.recordExit(runId, attempt, exit);

@@ -10,5 +10,5 @@ export type TimelineEntry =
   | { type: 'start'; atMs: number; run: RunKind; attempt: number }
   | { type: 'event'; atMs: number; run: RunKind; attempt: number; event: SutEvent }
   | { type: 'garbage'; atMs: number; run: RunKind; attempt: number; line: string; reason: string }
-  | { type: 'fault'; atMs: number; run: RunKind; attempt: number; fault: InjectedFault; injected: boolean }
+  | { type: 'fault'; atMs: number; run: RunKind; attempt: number; fault: InjectedFault; injected: boolean; detail?: string }
   | { type: 'exit'; atMs: number; run: RunKind; attempt: number; exit: ProcessExit };

@@ -2,7 +2,7 @@
 // so a suite killed midway keeps every finished case, and checkers can be re-run from the store.
 // Bump SCHEMA_VERSION on any change; openStore refuses a database of another version.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS suites (
@@ -132,7 +132,7 @@ CREATE TABLE IF NOT EXISTS conformance_results (
   id INTEGER PRIMARY KEY,
   run_at TEXT NOT NULL,
   sut_name TEXT NOT NULL,
-  level TEXT NOT NULL CHECK (level IN ('L1', 'L2', 'L3', 'L4')),
+  level TEXT NOT NULL CHECK (level IN ('L1', 'L2', 'L3', 'L4', 'L5')),
   -- 'pass', 'fail', 'unknown', 'not-run' (a lower level failed), 'not-claimed' (the manifest does not allow it)
   outcome TEXT NOT NULL,
   suite_id INTEGER REFERENCES suites(id),
@@ -140,6 +140,36 @@ CREATE TABLE IF NOT EXISTS conformance_results (
   failures INTEGER NOT NULL,
   detail TEXT,
   replay_line TEXT
+);
+
+-- The file-operation trace of a case's failure-free run (level L5, PROTOCOL.md §10), once per run
+-- traced (reused = 1 for the cases that shared it): its operations without their data (at most
+-- traceOpsStoredMax), what made it incomplete, and writes outside the SUT's directories.
+CREATE TABLE IF NOT EXISTS traces (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  status TEXT NOT NULL CHECK (status IN ('traced', 'untraced')),
+  reason TEXT,
+  reused INTEGER NOT NULL,
+  file_changes INTEGER,
+  fsyncs INTEGER,
+  ops_json TEXT,
+  incomplete_json TEXT,
+  outside_json TEXT
+);
+
+-- Durability lint of a traced failure-free run (harness/check/durability-lint.ts): one row per finding.
+CREATE TABLE IF NOT EXISTS durability_findings (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL,
+  shape TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  syscall TEXT NOT NULL,
+  op TEXT NOT NULL,
+  path TEXT NOT NULL,
+  batch_time_ms INTEGER,
+  message TEXT NOT NULL
 );
 
 CREATE INDEX IF NOT EXISTS cases_by_suite ON cases (suite_id, verdict);

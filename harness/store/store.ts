@@ -4,6 +4,12 @@
 import Database from 'better-sqlite3';
 import type { ProcessExit } from '../process/process-exit.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { lintShape, type LintFinding } from '../check/durability-lint.js';
+import { describeOp, isChange } from '../trace/file-op.js';
+import type { TraceResult } from '../trace/read-trace.js';
+
+/** A stored trace keeps at most this many operations (their descriptions, not their data). */
+export const TRACE_OPS_STORED_MAX = 5000;
 
 export type RunKind = 'failure-free' | 'faulty';
 export type VerdictName = 'pass' | 'fail' | 'unknown';
@@ -235,6 +241,24 @@ export class Store {
           r.caseId, r.anomaly, r.message, r.failureLine, s?.path ?? null, s?.inputRecords ?? null, s?.faults ?? null, s?.replayLine ?? null, s?.candidates ?? null, s === null ? null : s.interrupted ? 1 : 0,
         ).lastInsertRowid,
     );
+  }
+
+  /** The failure-free run's trace and its lint; a reused run's trace is stored once, then referenced by a row with reused = 1. */
+  recordTrace(caseId: number, t: TraceResult, reused: boolean, lint: readonly LintFinding[]): void {
+    if (t.type === 'untraced') {
+      this.sql('INSERT INTO traces (case_id, status, reason, reused) VALUES (?, ?, ?, ?)').run(caseId, 'untraced', t.reason, reused ? 1 : 0);
+      return;
+    }
+    const ops = t.trace.ops;
+    const opsJson = reused ? null : JSON.stringify(ops.slice(0, TRACE_OPS_STORED_MAX).map((op) => ({ seq: op.seq, syscall: op.syscall, batchTimeMs: op.batchTimeMs, op: describeOp(op) })));
+    this.db.transaction(() => {
+      this.sql('INSERT INTO traces (case_id, status, reused, file_changes, fsyncs, ops_json, incomplete_json, outside_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        caseId, 'traced', reused ? 1 : 0, ops.filter(isChange).length, ops.filter((op) => op.type === 'fsync' || op.type === 'sync').length, opsJson, JSON.stringify(t.trace.incomplete), JSON.stringify(t.trace.outside),
+      );
+      if (reused) return;
+      const insert = this.sql('INSERT INTO durability_findings (case_id, kind, shape, seq, syscall, op, path, batch_time_ms, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const f of lint) insert.run(caseId, f.kind, lintShape(f), f.seq, f.syscall, f.op, f.path, f.batchTimeMs, f.message);
+    })();
   }
 
   recordCounterexample(caseId: number, replayLine: string, caseJson: unknown, timeline: unknown): void {

@@ -1,0 +1,28 @@
+// Power loss: the directories are replaced by the crash state a persistence model gives for the
+// trace cut after the start's op-th file-changing operation. Built only from what the SUT really
+// wrote and synced; refused (not injected, with the reason) when the trace cannot support it.
+
+import type { Fault } from './fault.js';
+import { changeCount, crashState } from '../trace/crash-state.js';
+import type { FileTrace } from '../trace/file-op.js';
+import { writeImage } from '../trace/fs-image.js';
+import type { WatchedRoot } from '../trace/parse-strace.js';
+
+type PowerLoss = Extract<Fault, { kind: 'power-loss' }>;
+
+/** Why this trace cannot give a trustworthy crash state in `roots`, or null when it can. */
+export function untrustworthy(trace: FileTrace, relocated: boolean): string | null {
+  if (trace.incomplete.length > 0) return `the trace is incomplete: ${trace.incomplete.join('; ')}`;
+  if (relocated && trace.embedsRoots) return 'the SUT writes its directories\' absolute paths into its files, so a trace taken in other directories cannot be replayed here';
+  return null;
+}
+
+export function applyPowerLoss(trace: FileTrace, f: PowerLoss, roots: readonly WatchedRoot[], relocated: boolean): { injected: boolean; detail: string } {
+  const why = untrustworthy(trace, relocated);
+  if (why !== null) return { injected: false, detail: why };
+  const total = changeCount(trace);
+  const n = Math.min(f.op, total);
+  const s = crashState(trace, n, f.state);
+  writeImage(s.image, roots);
+  return { injected: true, detail: `after file change ${n} of ${total}: ${s.applied} of ${s.before} changes on disk; ${s.detail}` };
+}

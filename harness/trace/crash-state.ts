@@ -1,0 +1,207 @@
+// A crash state: what the watched directories hold after the SUT's process or machine is lost just
+// after its n-th file-changing operation, built only from what the trace shows the SUT wrote and
+// synced. Four kinds (PROTOCOL.md §10): "process" (SIGKILL: everything written is there), "durable"
+// (power loss: only what the persistence model says was made durable), "prefix" (durable, plus the
+// first k of the operations that were not yet durable, in order), "torn" (SIGKILL's state, but the
+// last write landed only up to a 512- or 4096-byte boundary of the file, the rest missing or zeros).
+
+import { isChange, type FileOp, type FileTrace } from './file-op.js';
+import { durableOps, type PersistenceModel } from './persistence-model.js';
+
+export type CrashStateKind =
+  | { type: 'process' }
+  | { type: 'durable'; model: PersistenceModel }
+  | { type: 'prefix'; model: PersistenceModel; fraction: number }
+  | { type: 'torn'; sectorBytes: 512 | 4096; zeroFill: boolean; fraction: number };
+
+/** The directory tree a crash state leaves: labelled directory paths and file contents. */
+export interface FsImage {
+  dirs: string[];
+  files: Map<string, Buffer>;
+}
+
+export interface CrashState {
+  image: FsImage;
+  /** Change operations applied, of those before the crash. */
+  applied: number;
+  before: number;
+  /** What the state lost or tore, for the timeline: "lost: rename a -> b; torn: write ...". */
+  detail: string;
+}
+
+/** The index in trace.ops just past the n-th change operation (n = 0: before the first). */
+export function cutAfter(trace: FileTrace, n: number): number {
+  if (n <= 0) return trace.ops.findIndex(isChange) === -1 ? trace.ops.length : trace.ops.findIndex(isChange);
+  let seen = 0;
+  for (let i = 0; i < trace.ops.length; i++) {
+    if (isChange(trace.ops[i]!) && ++seen === n + 1) return i;
+  }
+  return trace.ops.length;
+}
+
+export function changeCount(trace: FileTrace): number {
+  return trace.ops.filter(isChange).length;
+}
+
+export function crashState(trace: FileTrace, n: number, kind: CrashStateKind): CrashState {
+  const ops = trace.ops.slice(0, cutAfter(trace, n));
+  const changes = ops.map((op, i) => ({ op, i })).filter((x) => isChange(x.op));
+  let keep: boolean[];
+  let torn: { index: number; upTo: number; zeroFill: boolean } | null = null;
+  switch (kind.type) {
+    case 'process':
+      keep = ops.map(() => true);
+      break;
+    case 'durable':
+      keep = durableOps(ops, kind.model);
+      break;
+    case 'prefix': {
+      keep = durableOps(ops, kind.model);
+      const lost = changes.filter((x) => !keep[x.i]);
+      const k = Math.floor(kind.fraction * (lost.length + 1));
+      for (const x of lost.slice(0, Math.min(k, lost.length))) keep[x.i] = true;
+      break;
+    }
+    case 'torn': {
+      keep = ops.map(() => true);
+      const last = ops.findLastIndex((op) => op.type === 'write');
+      if (last >= 0) {
+        const w = ops[last] as Extract<FileOp, { type: 'write' }>;
+        const end = w.offset + w.data.length;
+        // Sector boundaries strictly inside the write; the write's own start when there is none.
+        const first = Math.floor(w.offset / kind.sectorBytes) + 1;
+        const boundaries: number[] = [];
+        for (let b = first * kind.sectorBytes; b < end; b += kind.sectorBytes) boundaries.push(b);
+        const upTo = boundaries.length === 0 ? w.offset : boundaries[Math.min(boundaries.length - 1, Math.floor(kind.fraction * boundaries.length))]!;
+        torn = { index: last, upTo, zeroFill: kind.zeroFill };
+      }
+      break;
+    }
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown crash state ${JSON.stringify(never)}`);
+    }
+  }
+  const image = apply(trace, ops, keep, torn);
+  const lost = changes.filter((x) => !keep[x.i]).map((x) => describeShort(x.op));
+  const parts: string[] = [];
+  if (lost.length > 0) parts.push(`lost ${lost.length}: ${lost.slice(0, 4).join('; ')}${lost.length > 4 ? '; ...' : ''}`);
+  if (torn !== null) {
+    const w = ops[torn.index] as Extract<FileOp, { type: 'write' }>;
+    parts.push(`torn: write of ${w.data.length} bytes at ${w.offset} of ${w.path} landed up to byte ${torn.upTo}${torn.zeroFill ? ', the rest zeros' : ''}`);
+  }
+  return { image, applied: changes.filter((x) => keep[x.i]).length, before: changes.length, detail: parts.join('; ') || 'nothing lost' };
+}
+
+function describeShort(op: FileOp): string {
+  switch (op.type) {
+    case 'write':
+      return `write ${op.path}@${op.offset}+${op.data.length}`;
+    case 'rename':
+    case 'link':
+      return `${op.type} ${op.from} -> ${op.to}`;
+    case 'truncate':
+      return `truncate ${op.path} to ${op.length}`;
+    case 'create':
+    case 'mkdir':
+    case 'unlink':
+    case 'rmdir':
+    case 'read-open':
+    case 'fsync':
+      return `${op.type} ${op.path}`;
+    case 'sync':
+      return 'sync';
+    default: {
+      const never: never = op;
+      return String(never);
+    }
+  }
+}
+
+function apply(trace: FileTrace, ops: readonly FileOp[], keep: readonly boolean[], torn: { index: number; upTo: number; zeroFill: boolean } | null): FsImage {
+  const names = new Map<string, number>();
+  const dirInos = new Set<number>();
+  const data = new Map<number, Buffer>();
+  for (const d of trace.initial.dirs) {
+    names.set(d.path, d.ino);
+    dirInos.add(d.ino);
+  }
+  for (const f of trace.initial.files) {
+    names.set(f.path, f.ino);
+    data.set(f.ino, Buffer.from(f.data));
+  }
+  const bytes = (ino: number) => data.get(ino) ?? Buffer.alloc(0);
+  ops.forEach((op, i) => {
+    if (!keep[i]) return;
+    switch (op.type) {
+      case 'create':
+        names.set(op.path, op.ino);
+        if (!data.has(op.ino)) data.set(op.ino, Buffer.alloc(0));
+        break;
+      case 'mkdir':
+        names.set(op.path, op.ino);
+        dirInos.add(op.ino);
+        break;
+      case 'write': {
+        let chunk = op.data;
+        if (torn !== null && torn.index === i) {
+          const landed = Math.max(0, torn.upTo - op.offset);
+          chunk = torn.zeroFill ? Buffer.concat([op.data.subarray(0, landed), Buffer.alloc(op.data.length - landed)]) : op.data.subarray(0, landed);
+        }
+        const old = bytes(op.ino);
+        const end = op.offset + chunk.length;
+        const next = Buffer.alloc(Math.max(old.length, end));
+        old.copy(next);
+        chunk.copy(next, op.offset);
+        data.set(op.ino, next);
+        break;
+      }
+      case 'truncate': {
+        const old = bytes(op.ino);
+        const next = Buffer.alloc(op.length);
+        old.copy(next, 0, 0, Math.min(old.length, op.length));
+        data.set(op.ino, next);
+        break;
+      }
+      case 'rename':
+        if (names.get(op.from) === op.ino) names.delete(op.from);
+        names.set(op.to, op.ino);
+        if (dirInos.has(op.ino)) {
+          for (const [n, ino] of [...names]) {
+            if (n.startsWith(op.from + '/')) {
+              names.delete(n);
+              names.set(op.to + n.slice(op.from.length), ino);
+            }
+          }
+        }
+        break;
+      case 'link':
+        names.set(op.to, op.ino);
+        break;
+      case 'unlink':
+      case 'rmdir':
+        if (names.get(op.path) === op.ino) names.delete(op.path);
+        break;
+      case 'fsync':
+      case 'sync':
+      case 'read-open':
+        break;
+      default: {
+        const never: never = op;
+        throw new Error(`unknown file operation ${JSON.stringify(never)}`);
+      }
+    }
+  });
+  // A name is reachable only if every directory above it is (the roots always are).
+  const dirs = [...names].filter(([, ino]) => dirInos.has(ino)).map(([n]) => n);
+  const dirSet = new Set(dirs);
+  // Labels without a slash are the roots themselves, which always exist.
+  const reachable = (p: string): boolean => {
+    if (!p.includes('/')) return false;
+    const parent = p.slice(0, p.lastIndexOf('/'));
+    return !parent.includes('/') || (dirSet.has(parent) && reachable(parent));
+  };
+  const files = new Map<string, Buffer>();
+  for (const [n, ino] of names) if (!dirInos.has(ino) && reachable(n)) files.set(n, bytes(ino));
+  return { dirs: dirs.filter(reachable).sort(), files };
+}
