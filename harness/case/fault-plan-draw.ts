@@ -55,11 +55,13 @@ export type SutCapabilities = FaultProfile;
 const fraction = fc.noBias(fc.integer({ min: 0, max: 999 })).map((k) => k / 1000);
 
 // Milder states first, so a shrunk counterexample uses the least surprising crash state that fails:
-// what SIGKILL leaves, then a durable prefix, then only the durable, then torn writes.
+// what SIGKILL leaves, then a durable prefix, then only the durable, then one unsynced operation
+// missing, then torn writes.
 const crashStateKind: fc.Arbitrary<CrashStateKind> = fc.oneof(
   fc.constant({ type: 'process' as const }),
   fc.record({ type: fc.constant('prefix' as const), model: fc.constantFrom(...PERSISTENCE_MODELS), fraction }),
   fc.record({ type: fc.constant('durable' as const), model: fc.constantFrom(...PERSISTENCE_MODELS) }),
+  fc.record({ type: fc.constant('omit-one' as const), model: fc.constantFrom(...PERSISTENCE_MODELS), fraction }),
   fc.record({ type: fc.constant('torn' as const), sectorBytes: fc.constantFrom(512 as const, 4096 as const), zeroFill: fc.boolean(), fraction }),
 );
 

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BUGS, isBugName, type BugName } from '../../reference/engine/bugs.js';
+import { levelUnavailable } from '../case/conformance-level.js';
+import { bugLevel } from '../selftest/bug-scenarios.js';
 import { DEFAULT_RUN_BOUNDS } from '../run/run-bounds.js';
 import { runSelftest, type SelftestEvent } from '../selftest/run-selftest.js';
 import { selftestReplays, selftestTable } from '../selftest/selftest-table.js';
@@ -63,7 +65,14 @@ export function registerSelftest(program: Command): void {
     .option('--seed <n>', 'the seed of every variant\'s suite (default: random)', nonNegativeInt('--seed'))
     .option('--workers <n>', 'cases run at once (default: one per core)', positiveInt('--workers'), os.availableParallelism())
     .action(async (o: { bugs?: BugName[]; budget: number; shrinkBudget: number; db?: string; seed?: number; workers: number }) => {
-      const bugs = o.bugs ?? (Object.keys(BUGS) as BugName[]);
+      const all = o.bugs ?? (Object.keys(BUGS) as BugName[]);
+      // A variant whose level cannot run here (L5 without strace) is skipped and named, never counted caught.
+      const bugs = all.filter((b) => levelUnavailable(bugLevel(b)) === null);
+      const skipped = all.filter((b) => !bugs.includes(b));
+      if (skipped.length > 0) {
+        if (o.bugs !== undefined) throw new InvalidArgumentError(`--bugs ${skipped.join(', ')}: ${levelUnavailable('L5')}`);
+        process.stdout.write(`skipped ${skipped.join(', ')}: ${levelUnavailable('L5')}\n`);
+      }
       const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
       const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
       const dbFile = path.resolve(o.db ?? path.join(root, 'results', `selftest-${stamp}`, 'selftest.sqlite'));

@@ -156,7 +156,6 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     let trace: TraceResult | null = null;
     if (traceFile !== null) {
       trace = readTrace(traceFile, { roots: watchedRoots(o.dirs), cwd: fs.realpathSync(o.sut.cwd), injected: injection, ownFiles: [o.dirs.programFile, o.dirs.inputFile].map((f) => fs.realpathSync(f)) });
-      if (process.env["STREAMCHECK_KEEP_TRACES"] !== undefined && trace.type === "traced" && trace.trace.incomplete.length > 0) fs.copyFileSync(traceFile, path.join(process.env["STREAMCHECK_KEEP_TRACES"], path.basename(path.dirname(traceFile)) + ".strace"));
       fs.rmSync(traceFile, { force: true });
       o.trace?.onTrace?.(attempt, trace);
     }

@@ -5,6 +5,7 @@
 // about scenarios.
 
 import type { BugName } from '../../reference/engine/bugs.js';
+import type { Level } from '../case/conformance-level.js';
 
 /** Scenarios that exercise a bug, the most direct first (case i of a suite uses scenario i mod n). */
 export const BUG_SCENARIOS: Readonly<Record<BugName, readonly string[]>> = {
@@ -32,4 +33,13 @@ export const BUG_SCENARIOS: Readonly<Record<BugName, readonly string[]>> = {
   'window-edge-off-by-one': ['windowed-sums', 'word-frequencies', 'union'],
   // Timeouts of mapWithState.
   'restored-timeouts-reset': ['running-totals'],
+  // Durability bugs show only under power loss (level L5): any program that commits outputs.
+  'rename-without-fsync': ['word-count', 'stateful-word-count', 'running-totals'],
+  'no-directory-fsync': ['word-count', 'stateful-word-count', 'running-totals'],
 };
+
+/** The level a variant is tested at: the durability bugs need storage crash states (L5, strace);
+ *  the others are tested at L4 as before, where every draw is a fault they can show under. */
+export function bugLevel(bug: BugName): Level {
+  return bug === 'rename-without-fsync' || bug === 'no-directory-fsync' ? 'L5' : 'L4';
+}

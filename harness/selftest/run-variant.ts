@@ -8,7 +8,7 @@ import type { RunBounds } from '../run/run-bounds.js';
 import type { CaseResult } from '../run/run-case.js';
 import { failureLine, runSuite, type SuiteEvent } from '../run/run-suite.js';
 import type { ShrinkResult } from '../run/shrink-case.js';
-import { BUG_SCENARIOS } from './bug-scenarios.js';
+import { bugLevel, BUG_SCENARIOS } from './bug-scenarios.js';
 import { variantManifest } from './variant-manifest.js';
 
 /** A suite that stops at the time budget never gets near this many cases; it only bounds the loop. */
@@ -73,6 +73,7 @@ export async function runVariant(o: VariantOptions, onEvent: (e: SuiteEvent) => 
       shrink: o.shrinkBudgetMs > 0,
       shrinkBudgetMs: o.shrinkBudgetMs,
       stopAtFirstFailure: true,
+      level: bugLevel(o.bug),
     },
     (e) => {
       if (e.type === 'case-finished' && e.result.verdict.verdict === 'fail' && first === null) first = { index: e.index, scenario: e.scenario, seed: e.seed, result: e.result, atMs: Math.round(performance.now() - t0) };

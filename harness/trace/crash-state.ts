@@ -1,8 +1,9 @@
 // A crash state: what the watched directories hold after the SUT's process or machine is lost just
 // after its n-th file-changing operation, built only from what the trace shows the SUT wrote and
-// synced. Four kinds (PROTOCOL.md §10): "process" (SIGKILL: everything written is there), "durable"
+// synced. Five kinds (PROTOCOL.md §10): "process" (SIGKILL: everything written is there), "durable"
 // (power loss: only what the persistence model says was made durable), "prefix" (durable, plus the
-// first k of the operations that were not yet durable, in order), "torn" (SIGKILL's state, but the
+// first k of the operations that were not yet durable, in order), "omit-one" (everything but one
+// operation that was not yet durable), "torn" (SIGKILL's state, but the
 // last write landed only up to a 512- or 4096-byte boundary of the file, the rest missing or zeros).
 
 import { isChange, type FileOp, type FileTrace } from './file-op.js';
@@ -12,6 +13,9 @@ export type CrashStateKind =
   | { type: 'process' }
   | { type: 'durable'; model: PersistenceModel }
   | { type: 'prefix'; model: PersistenceModel; fraction: number }
+  /** Everything but one not-yet-durable operation: nothing orders unsynced operations (ALICE's
+   *  "omit one"), so any single one of them may be the one that never reached the disk. */
+  | { type: 'omit-one'; model: PersistenceModel; fraction: number }
   | { type: 'torn'; sectorBytes: 512 | 4096; zeroFill: boolean; fraction: number };
 
 /** The directory tree a crash state leaves: labelled directory paths and file contents. */
@@ -60,6 +64,13 @@ export function crashState(trace: FileTrace, n: number, kind: CrashStateKind): C
       const lost = changes.filter((x) => !keep[x.i]);
       const k = Math.floor(kind.fraction * (lost.length + 1));
       for (const x of lost.slice(0, Math.min(k, lost.length))) keep[x.i] = true;
+      break;
+    }
+    case 'omit-one': {
+      keep = ops.map(() => true);
+      const durable = durableOps(ops, kind.model);
+      const lost = changes.filter((x) => !durable[x.i]);
+      if (lost.length > 0) keep[lost[Math.min(lost.length - 1, Math.floor(kind.fraction * lost.length))]!.i] = false;
       break;
     }
     case 'torn': {

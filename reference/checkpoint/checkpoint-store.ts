@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Value } from '../program/value.js';
-import { writeAtomic, writeSynced, fsyncDir } from '../engine/atomic-write.js';
+import { writeAtomic, writeSynced, fsyncDir, mkdirDurable } from '../engine/atomic-write.js';
 import type { CrashPoints } from '../engine/crash-points.js';
 import { CheckpointFormatError, frame, unframe } from './framing.js';
 import { DATA_KIND, METADATA_KIND, validateData, validateMetadata, type Metadata } from './metadata.js';
@@ -120,8 +120,8 @@ export class FileCheckpointStore {
   ) {
     this.dataRoot = bug === 'state-in-scratch' && scratchDir !== undefined ? scratchDir : dir;
     this.dirPrefix = path.join(dir, path.sep);
-    fs.mkdirSync(path.join(dir, DATA_DIR), { recursive: true });
-    if (this.dataRoot !== dir) fs.mkdirSync(path.join(this.dataRoot, DATA_DIR), { recursive: true });
+    mkdirDurable(path.join(dir, DATA_DIR));
+    if (this.dataRoot !== dir) mkdirDurable(path.join(this.dataRoot, DATA_DIR));
   }
 
   /** The directory of a node's data checkpoints (dirname of dataFileName), made on first use. */
@@ -129,7 +129,7 @@ export class FileCheckpointStore {
     let dir = this.nodeDirs.get(node);
     if (dir === undefined) {
       dir = path.join(this.dataRoot, DATA_DIR, encodeURIComponent(node));
-      fs.mkdirSync(dir, { recursive: true });
+      mkdirDurable(dir);
       this.nodeDirs.set(node, dir);
     }
     return dir;

@@ -9,7 +9,18 @@ import type { CrashPoints } from './crash-points.js';
 
 export type AtomicWriteKind = 'output' | 'data-checkpoint';
 
+/** The self-test's durability bugs (bugs.ts), set per run by makeEngine: which fsyncs to leave out.
+ *  Module state because every write of a run goes through these functions; a serving engine sets it
+ *  again at the start of each run. */
+export type DurabilityBug = 'rename-without-fsync' | 'no-directory-fsync' | null;
+let durabilityBug: DurabilityBug = null;
+
+export function setDurabilityBug(bug: DurabilityBug): void {
+  durabilityBug = bug;
+}
+
 export function fsyncDir(dir: string): void {
+  if (durabilityBug === 'no-directory-fsync') return;
   const fd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(fd);
@@ -28,9 +39,21 @@ export function writeSynced(temp: string, bytes: Uint8Array, onMidWrite: () => v
     onMidWrite();
     fs.writeSync(fd, bytes, half, bytes.length - half);
     onWritten();
-    fs.fsyncSync(fd);
+    if (durabilityBug !== 'rename-without-fsync') fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** Makes `dir` and any missing parents, fsyncing the parent of each directory made: a new directory's
+ *  entry is durable only once its parent is synced, and power loss takes an unsynced one with
+ *  everything inside it (found by streamcheck's own durability lint). */
+export function mkdirDurable(dir: string): void {
+  const first = fs.mkdirSync(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let d = dir; ; d = path.dirname(d)) {
+    fsyncDir(path.dirname(d));
+    if (d === first || path.dirname(d) === d) break;
   }
 }
 

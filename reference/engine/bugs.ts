@@ -18,6 +18,8 @@ export const BUGS = {
   'append-output-on-rerun': 'a re-run batch appends its records to the committed output instead of replacing it',
   'restored-timeouts-reset': 'mapWithState state restored from a checkpoint takes the restore time as its last update, so timeouts fire late',
   'spark-data-cleanup': 'data checkpoints older than the newest metadata checkpoint\'s oldest reference are deleted (Spark\'s DStreamCheckpointData.cleanup), so a fallback to an older metadata checkpoint finds its data gone',
+  'rename-without-fsync': 'checkpoint and output files are written to a temporary file and renamed into place without fsyncing the temporary file first: after power loss the renamed file can be empty',
+  'no-directory-fsync': 'directories are never fsynced: not after a rename into them, not after making them, so after power loss renames and new directories can be undone while the files that depend on them survive',
 } as const;
 
 export type BugName = keyof typeof BUGS;
@@ -35,5 +37,7 @@ export const BUG_PRECEDENTS: Partial<Record<BugName, string>> = {
   'spark-data-cleanup': 'SPARK-6222: checkpoint data was deleted by the pre-batch checkpoint while still needed, losing data on driver restart',
   'restored-timeouts-reset': 'SPARK-13195 / SPARK-11932: mapWithState (trackStateByKey) state recovered from an RDD checkpoint lost properties the live state had (timeout bookkeeping, partitioner)',
   'skip-checkpoint-batch': 'SPARK-12122: batch scheduling after recovery got the set of batches to (re)submit wrong (there: submitted twice)',
+  'rename-without-fsync': 'ALICE (OSDI \'14) reports applications (LevelDB, HDFS and ZooKeeper among them) that assume a rename persists only after the file\'s earlier writes; ext4\'s auto_da_alloc exists because programs replace files by rename without fsync',
+  'no-directory-fsync': 'ALICE (OSDI \'14) and CrashMonkey (OSDI \'18): missing directory fsyncs after creating or renaming files are among the most common crash-consistency bugs they report in applications',
   'stale-state-restore': 'apache/amoro#930 and apache/iceberg#6066 (Flink sinks): restoring state older than the committed metadata it is paired with',
 };

@@ -12,6 +12,7 @@ import { EngineError } from './dstream.js';
 import { Engine } from './engine.js';
 import type { CrashPointName, EngineEvent } from './events.js';
 import type { BugName } from './bugs.js';
+import { setDurabilityBug } from './atomic-write.js';
 
 export type ClockKind = 'logical' | 'realtime';
 
@@ -51,6 +52,7 @@ function makeEngine(o: RunOptions): Engine {
     throw new EngineError('the program has stateful operations, which need a checkpoint directory (Spark: "The checkpoint directory has not been set")');
   }
   const emit = o.onEvent ?? (() => {});
+  setDurabilityBug(o.bug === 'rename-without-fsync' || o.bug === 'no-directory-fsync' ? o.bug : null);
   const crash = new CrashPoints(o.crashAt, emit, o.crash ?? killProcess, o.reportCrashPoints ?? false);
   const store = o.checkpointDir === undefined ? undefined : new FileCheckpointStore(o.checkpointDir, crash, o.bug, o.scratchDir);
   const sink = o.sink ?? (o.outputDir === undefined ? undefined : new FileSink(o.outputDir, crash, o.bug === 'append-output-on-rerun'));

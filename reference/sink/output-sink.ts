@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonical, type CanonicalRecords, type Value } from '../program/value.js';
-import { writeAtomic } from '../engine/atomic-write.js';
+import { fsyncDir, mkdirDurable, writeAtomic, writeSynced } from '../engine/atomic-write.js';
 import type { CrashPoints } from '../engine/crash-points.js';
 import { sha256 } from '../checkpoint/framing.js';
 import { compareBatchOutputs, type BatchOutput } from './batch-output.js';
@@ -51,14 +51,14 @@ export class FileSink implements OutputSink {
     /** Bug switch (append-output-on-rerun), for the self-test only. */
     private readonly appendOnRerun = false,
   ) {
-    fs.mkdirSync(dir, { recursive: true });
+    mkdirDurable(dir);
   }
 
   commit(output: string, batchTimeMs: number, batch: CanonicalRecords): string {
     let dir = this.outputDirs.get(output);
     if (dir === undefined) {
       dir = path.join(this.dir, output);
-      fs.mkdirSync(dir, { recursive: true });
+      mkdirDurable(dir);
       this.outputDirs.set(output, dir);
     }
     const name = `${batchTimeMs}.json`;
@@ -76,10 +76,13 @@ export class FileSink implements OutputSink {
 
   writeFinalState(state: FinalState): void {
     const file = path.join(this.dir, FINAL_STATE_FILE);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Atomic and durable like every output (the durability lint found it renamed unsynced data).
+    const dir = path.dirname(file);
+    mkdirDurable(dir);
     const text = `${canonical({ format: STATE_FORMAT, version: 1, batchTimeMs: state.batchTimeMs, streams: state.streams })}\n`;
-    fs.writeFileSync(`${file}.tmp`, text);
+    writeSynced(`${file}.tmp`, Buffer.from(text, 'utf8'), () => {}, () => {});
     fs.renameSync(`${file}.tmp`, file);
+    fsyncDir(dir);
   }
 }
 
