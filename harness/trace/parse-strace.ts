@@ -336,7 +336,7 @@ export function parseStrace(text: string, o: ParseOptions): FileTrace {
           incomplete.push(`${c.name} of ${ok} bytes to ${f.path}: longer than the trace keeps (${data.length} bytes)`);
           break;
         }
-        const explicit = c.name === 'pwrite64' || c.name === 'pwritev' || c.name === 'pwritev2' ? Number(c.args[c.name === 'pwrite64' ? 3 : 3]) : null;
+        const explicit = c.name === 'pwrite64' || c.name === 'pwritev' || c.name === 'pwritev2' ? Number(c.args[3]) : null;
         write(c, f, data.subarray(0, ok), explicit);
         break;
       }

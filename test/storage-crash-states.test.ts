@@ -1,0 +1,150 @@
+// Storage crash states (PROTOCOL.md §10): the strace parser, the persistence models, the crash states
+// and the durability lint. The oracle for the parser is the real file system: after a traced run (and
+// after a run strace killed at a file operation), the "process" crash state built from the trace must
+// equal what is really on disk.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import fc from 'fast-check';
+import { execa } from 'execa';
+import { parseStrace, type WatchedRoot } from '../harness/trace/parse-strace.js';
+import { changeCount, crashState, type FsImage } from '../harness/trace/crash-state.js';
+import { readTree } from '../harness/trace/fs-image.js';
+import { straceArgv, straceExecutable } from '../harness/trace/strace-argv.js';
+import { durabilityLint } from '../harness/check/durability-lint.js';
+import type { FileTrace } from '../harness/trace/file-op.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-storage-'));
+test.after.always(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const hex = (s: string) => [...Buffer.from(s)].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+const roots: WatchedRoot[] = [{ label: 'checkpoint', dir: '/w/c' }];
+
+// A hand-written trace in strace's own format: padding, a split call, writev, pwrite64, relative paths.
+const TRACE = [
+  `10  mkdir("${hex('/w/c/d')}", 0777) = 0`,
+  `10  openat(AT_FDCWD<${hex('/w')}>, "${hex('c/d/.t.tmp')}", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0666 <unfinished ...>`,
+  `11  write(1<${hex('pipe:[1]')}>, "${hex('{"event":"batch-completed","batchTimeMs":300}\n')}", 46) = 46`,
+  `10  <... openat resumed>)            = 5<${hex('/w/c/d/.t.tmp')}>`,
+  `10  write(5<${hex('/w/c/d/.t.tmp')}>, "${hex('hello')}", 5) = 5`,
+  `10  writev(5<${hex('/w/c/d/.t.tmp')}>, [{iov_base="${hex('ab')}", iov_len=2}, {iov_base="${hex('c')}", iov_len=1}], 2) = 3`,
+  `10  pwrite64(5<${hex('/w/c/d/.t.tmp')}>, "${hex('Z')}", 1, 0) = 1`,
+  `10  fsync(5<${hex('/w/c/d/.t.tmp')}>)       = 0`,
+  `10  close(5<${hex('/w/c/d/.t.tmp')}>)       = 0`,
+  `10  rename("${hex('/w/c/d/.t.tmp')}", "${hex('/w/c/d/t')}") = 0`,
+  `10  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c/d')}", O_RDONLY|O_CLOEXEC) = 6<${hex('/w/c/d')}>`,
+  `10  fsync(6<${hex('/w/c/d')}>)       = 0`,
+  `10  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c')}", O_RDONLY|O_CLOEXEC) = 7<${hex('/w/c')}>`,
+  `10  fsync(7<${hex('/w/c')}>)       = 0`,
+  `10  write(9<${hex('/etc/elsewhere')}>, "${hex('x')}", 1) = 1`,
+  `10  unlink("${hex('/w/c/missing')}") = -1 ENOENT (No such file or directory)`,
+  `10  +++ exited with 0 +++`,
+].join('\n');
+
+test('parseStrace resolves descriptors, relative paths, split calls, vectors and offsets', (t) => {
+  const trace = parseStrace(TRACE, { roots, cwd: '/w' });
+  t.deepEqual(trace.incomplete, []);
+  t.deepEqual(
+    trace.ops.map((op) => `${op.seq} ${op.type}`),
+    ['1 mkdir', '2 create', '3 write', '4 write', '5 write', '0 fsync', '6 rename', '0 fsync', '0 fsync'],
+  );
+  const writes = trace.ops.filter((op) => op.type === 'write');
+  t.deepEqual(writes.map((w) => [w.offset, w.data.toString()]), [[0, 'hello'], [5, 'abc'], [0, 'Z']]);
+  t.is(trace.ops[1]!.batchTimeMs, 300);
+  t.deepEqual(trace.outside, ['wrote /etc/elsewhere']);
+  const image = crashState(trace, changeCount(trace), { type: 'process' }).image;
+  t.deepEqual([...image.files], [['checkpoint/d/t', Buffer.from('Zelloabc')]]);
+});
+
+test('posix: a rename durable without its data leaves an empty file; without the directory fsync, no file', (t) => {
+  const noDataSync = parseStrace(TRACE.split('\n').filter((l) => !l.includes('fsync(5')).join('\n'), { roots, cwd: '/w' });
+  t.deepEqual([...crashState(noDataSync, 6, { type: 'durable', model: 'posix' }).image.files], [['checkpoint/d/t', Buffer.alloc(0)]]);
+  t.true(durabilityLint(noDataSync).some((f) => f.kind === 'rename-unsynced-data' && f.path === 'checkpoint/d/t'));
+  const noDirSync = parseStrace(TRACE.split('\n').filter((l) => !l.includes('fsync(6')).join('\n'), { roots, cwd: '/w' });
+  t.deepEqual([...crashState(noDirSync, 6, { type: 'durable', model: 'posix' }).image.files], []);
+  // ext4's journal commits every entry made before any fsync: the root's fsync at the end takes the rename along.
+  t.deepEqual([...crashState(noDirSync, 6, { type: 'durable', model: 'ext4-ordered' }).image.files], [['checkpoint/d/t', Buffer.from('Zelloabc')]]);
+  t.true(durabilityLint(noDirSync).some((f) => f.kind === 'unsynced-directory-entry' && f.path === 'checkpoint/d/t'));
+  t.deepEqual(durabilityLint(parseStrace(TRACE, { roots, cwd: '/w' })).filter((f) => f.path === 'checkpoint/d/t'), []);
+});
+
+test('a torn write lands up to a sector boundary, the rest missing or zeros', (t) => {
+  const big = 'x'.repeat(1500);
+  const text = [
+    `1  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c/f')}", O_WRONLY|O_CREAT, 0666) = 3<${hex('/w/c/f')}>`,
+    `1  write(3<${hex('/w/c/f')}>, "${hex(big)}", 1500) = 1500`,
+  ].join('\n');
+  const trace = parseStrace(text, { roots, cwd: '/w' });
+  t.is(crashState(trace, 2, { type: 'torn', sectorBytes: 512, zeroFill: false, fraction: 0.99 }).image.files.get('checkpoint/f')!.length, 1024);
+  const zero = crashState(trace, 2, { type: 'torn', sectorBytes: 512, zeroFill: true, fraction: 0 }).image.files.get('checkpoint/f')!;
+  t.is(zero.length, 1500);
+  t.is(zero.subarray(0, 512).toString(), 'x'.repeat(512));
+  t.true(zero.subarray(512).every((b) => b === 0));
+});
+
+test('every crash state keeps what was durable and never invents data (property over a real-looking trace)', (t) => {
+  const trace = parseStrace(TRACE, { roots, cwd: '/w' });
+  const total = changeCount(trace);
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: total }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.constantFrom('posix' as const, 'ext4-ordered' as const), (n, f, model) => {
+      const durable = crashState(trace, n, { type: 'durable', model });
+      const prefix = crashState(trace, n, { type: 'prefix', model, fraction: f });
+      const omit = crashState(trace, n, { type: 'omit-one', model, fraction: f });
+      const process = crashState(trace, n, { type: 'process' });
+      return durable.applied <= prefix.applied && prefix.applied <= process.applied && omit.applied >= durable.applied && process.applied === n && omit.applied >= n - 1;
+    }),
+  );
+  t.pass();
+});
+
+/** Runs the reference engine's word count once under strace (optionally killed at a file operation). */
+async function tracedEngineRun(name: string, injection: { syscall: string; nth: number } | null): Promise<{ trace: FileTrace; on: FsImage; roots: WatchedRoot[]; exitSignal: string | undefined }> {
+  const dir = path.join(tmp, name);
+  for (const d of ['checkpoint', 'output', 'scratch']) fs.mkdirSync(path.join(dir, d), { recursive: true });
+  const runRoots: WatchedRoot[] = [{ label: 'checkpoint', dir: fs.realpathSync(path.join(dir, 'checkpoint')) }, { label: 'output', dir: fs.realpathSync(path.join(dir, 'output')) }];
+  const traceFile = path.join(dir, 'trace');
+  const argv = straceArgv(['node', 'dist/reference/cli/engine.js'], traceFile, injection === null ? null : { type: 'kill', ...injection });
+  const r = await execa(argv[0]!, argv.slice(1), {
+    cwd: root,
+    reject: false,
+    env: { STREAMCHECK_PROGRAM: 'scenarios/examples/word-count.program.json', STREAMCHECK_INPUT: 'scenarios/examples/word-count.input.json', STREAMCHECK_CHECKPOINT_DIR: path.join(dir, 'checkpoint'), STREAMCHECK_OUTPUT_DIR: path.join(dir, 'output'), STREAMCHECK_SCRATCH_DIR: path.join(dir, 'scratch') },
+  });
+  const trace = parseStrace(fs.readFileSync(traceFile, 'utf8'), { roots: runRoots, cwd: root, injected: injection });
+  const tree = readTree(runRoots);
+  if ('error' in tree) throw new Error(tree.error);
+  return { trace, on: { dirs: tree.dirs.map((d) => d.path).sort(), files: new Map(tree.files.map((f) => [f.path, f.data])) }, roots: runRoots, exitSignal: r.signal };
+}
+
+const sameImage = (a: FsImage, b: FsImage) => ({ dirs: [a.dirs, b.dirs], files: [[...a.files.keys()].sort(), [...b.files.keys()].sort()], bytes: [...a.files].every(([k, v]) => b.files.get(k)?.equals(v) === true) });
+
+test('oracle: the "process" state of a whole traced run is exactly what the run left on disk', async (t) => {
+  if (straceExecutable() === null) return t.log('SKIPPED: strace is not installed (apt-get install strace, or bash tools/install-debian-packages.sh)'), t.pass();
+  const run = await tracedEngineRun('whole', null);
+  t.deepEqual(run.trace.incomplete, []);
+  t.false(run.trace.embedsRoots);
+  const built = crashState(run.trace, changeCount(run.trace), { type: 'process' }).image;
+  const cmp = sameImage(built, run.on);
+  t.deepEqual(cmp.dirs[0], cmp.dirs[1]);
+  t.deepEqual(cmp.files[0], cmp.files[1]);
+  t.true(cmp.bytes);
+  // The reference engine syncs what it renames and every directory it makes.
+  t.deepEqual(durabilityLint(run.trace), []);
+});
+
+test('oracle: a SIGKILL that strace injects at a file operation leaves exactly the "process" state up to it', async (t) => {
+  if (straceExecutable() === null) return t.log('SKIPPED: strace is not installed (apt-get install strace, or bash tools/install-debian-packages.sh)'), t.pass();
+  const whole = await tracedEngineRun('reference', null);
+  const target = whole.trace.ops.filter((op) => op.seq > 0)[20]!;
+  const killed = await tracedEngineRun('killed', { syscall: target.syscall, nth: target.nth });
+  t.is(killed.exitSignal, 'SIGKILL');
+  t.truthy(killed.trace.killedIn);
+  const n = killed.trace.killedIn!.seq - 1;
+  t.is(n, changeCount(killed.trace));
+  const cmp = sameImage(crashState(killed.trace, n, { type: 'process' }).image, killed.on);
+  t.deepEqual(cmp.files[0], cmp.files[1]);
+  t.true(cmp.bytes);
+});
