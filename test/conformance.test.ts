@@ -14,13 +14,16 @@ const cli = path.join(root, 'dist/harness/cli/streamcheck.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-conformance-test-'));
 test.after.always(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-test('the reference engine conforms to level L4', async (t) => {
+test('the reference engine conforms to level L5, with no durability lint finding', async (t) => {
   const db = path.join(tmp, 'ref', 's.sqlite');
   const r = await execa('node', [cli, 'conformance', '--cases-per-level', '4', '--seed', '3', '--db', db], { cwd: root, reject: false });
   t.is(r.exitCode, 0, r.stdout + r.stderr);
-  t.regex(r.stdout, /conforms to level L4 \(highest claimed: L4\)/);
+  t.regex(r.stdout, /conforms to level L5 \(highest claimed: L5\)/);
   const d = new Database(db, { readonly: true });
-  t.deepEqual(d.prepare('SELECT level, outcome FROM conformance_results ORDER BY id').all(), ['L1', 'L2', 'L3', 'L4'].map((level) => ({ level, outcome: 'pass' })));
+  t.deepEqual(d.prepare('SELECT level, outcome FROM conformance_results ORDER BY id').all(), ['L1', 'L2', 'L3', 'L4', 'L5'].map((level) => ({ level, outcome: 'pass' })));
+  // L5 traced its failure-free runs, and the reference engine's trace has nothing to lint.
+  t.true((d.prepare("SELECT count(*) AS n FROM traces WHERE status = 'traced'").get() as { n: number }).n > 0);
+  t.is((d.prepare('SELECT count(*) AS n FROM durability_findings').get() as { n: number }).n, 0);
   d.close();
 });
 
@@ -42,10 +45,10 @@ test('an engine that forgets pending batches is stopped above L1, with its faili
   t.true(rows.slice(rows.indexOf(failed!) + 1).every((x) => x.outcome === 'not-run'));
 });
 
-test('the Python SUT of examples/ reaches the level it claims (L3)', async (t) => {
+test('the Python SUT of examples/ reaches the level it claims (L5, without L4)', async (t) => {
   const db = path.join(tmp, 'py', 's.sqlite');
   const r = await execa('node', [cli, 'conformance', '--sut', path.join(root, 'examples/python-sut/manifest.json'), '--cases-per-level', '4', '--seed', '77', '--db', db], { cwd: root, reject: false });
   t.is(r.exitCode, 0, r.stdout + r.stderr);
-  t.regex(r.stdout, /conforms to level L3 \(highest claimed: L3\)/);
+  t.regex(r.stdout, /conforms to level L5 \(highest claimed: L5\)/);
   t.regex(r.stdout, /L4 storage faults\s+not claimed/);
 });

@@ -94,6 +94,8 @@ test('every crash state keeps what was durable and never invents data (property 
       const durable = crashState(trace, n, { type: 'durable', model });
       const prefix = crashState(trace, n, { type: 'prefix', model, fraction: f });
       const omit = crashState(trace, n, { type: 'omit-one', model, fraction: f });
+      const subset = crashState(trace, n, { type: 'subset', model, seed: Math.floor(f * 1e9) + 1 });
+      if (subset.applied < durable.applied || subset.applied > n) return false;
       const process = crashState(trace, n, { type: 'process' });
       return durable.applied <= prefix.applied && prefix.applied <= process.applied && omit.applied >= durable.applied && process.applied === n && omit.applied >= n - 1;
     }),

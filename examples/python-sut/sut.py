@@ -462,10 +462,25 @@ def fsync_dir(path):
         os.close(fd)
 
 
+def makedirs_durable(d):
+    """os.makedirs, then fsync the parent of every directory it made: a new directory's entry is
+    durable only once its parent is synced (streamcheck's durability lint, PROTOCOL.md section 10)."""
+    made = []
+    p = os.path.abspath(d)
+    while not os.path.isdir(p):
+        made.append(p)
+        p = os.path.dirname(p)
+    if not made:
+        return
+    os.makedirs(d, exist_ok=True)
+    for m in made:
+        fsync_dir(os.path.dirname(m))
+
+
 def write_atomic(path, data, what, t):
     """temp file (leading '.', trailing '.tmp') + fsync + rename + directory fsync."""
     d, base = os.path.split(path)
-    os.makedirs(d, exist_ok=True)
+    makedirs_durable(d)
     tmp = os.path.join(d, "." + base + ".%d.tmp" % os.getpid())
     with open(tmp, "wb") as f:
         f.write(data)

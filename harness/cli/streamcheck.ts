@@ -19,9 +19,16 @@ import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
 import { writeSuiteReport } from './write-report.js';
 import { registerSelftest } from './selftest-command.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
+import { describeLanded } from '../conformance/level-evidence.js';
 import { highestLevel, highestRunnableLevel, isLevel, levelUnavailable, LEVELS, type Level } from '../case/conformance-level.js';
 
 class UsageError extends Error {}
+
+/** Lint findings printed per level; the rest are in SQLite. */
+const LINT_SHOWN_MAX = 8;
+
+/** SUT-controlled text (paths) without control characters, so it cannot move the cursor or retitle the terminal. */
+const terminalSafe = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function describeLevel(l: LevelOutcome): string {
   const name = { L1: 'failure-free', L2: 'timed SIGKILLs', L3: 'crash points, crashes in recovery, scratch loss', L4: 'storage faults', L5: 'storage crash states (power loss, syscall kills)' }[l.level];
@@ -259,7 +266,17 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`streamcheck conformance: ${sut.manifest.name}, seed ${seed}, ${o.casesPerLevel} cases per level\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const outcomes = await runConformance(
         { sut, manifestFile, dbFile, casesPerLevel: o.casesPerLevel, seed, workers: o.workers, levelBudgetMs: o.levelBudget, shrinkBudgetMs: o.shrinkBudget, bounds: bounds({}), scenarios: o.scenarios ?? [] },
-        (l) => process.stdout.write(`${describeLevel(l)}\n`),
+        (l) => {
+          process.stdout.write(`${describeLevel(l)}\n`);
+          const e = 'evidence' in l ? l.evidence : undefined;
+          if (e === undefined) return;
+          process.stdout.write(`     ${describeLanded(e)}\n`);
+          if (e.lint.length > 0) {
+            process.stdout.write(`     durability lint: ${e.lint.length} finding(s) in the failure-free runs' traces\n`);
+            for (const f of e.lint.slice(0, LINT_SHOWN_MAX)) process.stdout.write(`       ${f.kind} ${terminalSafe(f.shape.slice(f.kind.length + 1))} (${f.cases} case(s)): ${terminalSafe(f.example)}\n`);
+            if (e.lint.length > LINT_SHOWN_MAX) process.stdout.write(`       and ${e.lint.length - LINT_SHOWN_MAX} more (table durability_findings)\n`);
+          }
+        },
       );
       const reached = levelReached(outcomes);
       process.stdout.write(`\n${sut.manifest.name} conforms to ${reached === null ? 'no level' : `level ${reached}`} (highest claimed: ${highestLevel(sut.manifest)})\n`);

@@ -8,11 +8,12 @@ import type { LoadedManifest } from '../protocol/manifest.js';
 import type { RunBounds } from '../run/run-bounds.js';
 import { runSuite, type SuiteEvent, type SuiteFailure } from '../run/run-suite.js';
 import { Store } from '../store/store.js';
+import { inconclusive, levelEvidence, type LevelEvidence } from './level-evidence.js';
 
 export type LevelOutcome =
-  | { level: Level; outcome: 'pass'; suiteId: number; cases: number }
-  | { level: Level; outcome: 'fail'; suiteId: number; cases: number; failure: SuiteFailure }
-  | { level: Level; outcome: 'unknown'; suiteId: number; cases: number; detail: string }
+  | { level: Level; outcome: 'pass'; suiteId: number; cases: number; evidence: LevelEvidence }
+  | { level: Level; outcome: 'fail'; suiteId: number; cases: number; failure: SuiteFailure; evidence: LevelEvidence }
+  | { level: Level; outcome: 'unknown'; suiteId: number; cases: number; detail: string; evidence?: LevelEvidence }
   | { level: Level; outcome: 'not-run'; detail: string }
   | { level: Level; outcome: 'not-claimed'; detail: string };
 
@@ -66,10 +67,19 @@ export async function runConformance(o: ConformanceOptions, onLevel: (l: LevelOu
         (e) => onEvent(level, e),
       );
       const first = r.failures[0];
-      if (first !== undefined) outcome = { level, outcome: 'fail', suiteId: r.suiteId, cases: r.casesRun, failure: first };
-      else if (r.counts.unknown > 0) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: r.casesRun, detail: `${r.counts.unknown} case(s) could not be judged` };
-      else if (r.casesRun === 0) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: 0, detail: 'no case ran within the level\'s time budget' };
-      else outcome = { level, outcome: 'pass', suiteId: r.suiteId, cases: r.casesRun };
+      const evidenceStore = Store.open(o.dbFile);
+      let evidence: LevelEvidence;
+      try {
+        evidence = levelEvidence(evidenceStore, r.suiteId);
+      } finally {
+        evidenceStore.close();
+      }
+      const thin = inconclusive(level, evidence);
+      if (first !== undefined) outcome = { level, outcome: 'fail', suiteId: r.suiteId, cases: r.casesRun, failure: first, evidence };
+      else if (r.counts.unknown > 0) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: r.casesRun, detail: `${r.counts.unknown} case(s) could not be judged`, evidence };
+      else if (r.casesRun === 0) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: 0, detail: 'no case ran within the level\'s time budget', evidence };
+      else if (thin !== null) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: r.casesRun, detail: `inconclusive: ${thin}`, evidence };
+      else outcome = { level, outcome: 'pass', suiteId: r.suiteId, cases: r.casesRun, evidence };
       if (outcome.outcome !== 'pass') blocked = level;
     }
     outcomes.push(outcome);

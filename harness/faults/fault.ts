@@ -60,6 +60,8 @@ export function describeCrashState(s: CrashStateKind): string {
       return `durable plus the first ${Math.round(s.fraction * 100)}% of the rest in order (${s.model} model)`;
     case 'omit-one':
       return `everything but one not yet durable operation (${s.model} model)`;
+    case 'subset':
+      return `durable plus a seeded half of the rest (seed ${s.seed}, ${s.model} model)`;
     case 'torn':
       return `last write torn at a ${s.sectorBytes}-byte boundary${s.zeroFill ? ', tail zero-filled' : ''}`;
     default: {

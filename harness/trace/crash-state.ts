@@ -1,9 +1,10 @@
 // A crash state: what the watched directories hold after the SUT's process or machine is lost just
 // after its n-th file-changing operation, built only from what the trace shows the SUT wrote and
-// synced. Five kinds (PROTOCOL.md §10): "process" (SIGKILL: everything written is there), "durable"
+// synced. Six kinds (PROTOCOL.md §10): "process" (SIGKILL: everything written is there), "durable"
 // (power loss: only what the persistence model says was made durable), "prefix" (durable, plus the
 // first k of the operations that were not yet durable, in order), "omit-one" (everything but one
-// operation that was not yet durable), "torn" (SIGKILL's state, but the
+// operation that was not yet durable), "subset" (durable, plus a seeded half of the rest, in any
+// combination), "torn" (SIGKILL's state, but the
 // last write landed only up to a 512- or 4096-byte boundary of the file, the rest missing or zeros).
 
 import { isChange, type FileOp, type FileTrace } from './file-op.js';
@@ -16,6 +17,9 @@ export type CrashStateKind =
   /** Everything but one not-yet-durable operation: nothing orders unsynced operations (ALICE's
    *  "omit one"), so any single one of them may be the one that never reached the disk. */
   | { type: 'omit-one'; model: PersistenceModel; fraction: number }
+  /** The durable operations and a seeded half of the others, in any combination: what a disk that
+   *  writes back unsynced blocks in its own order may leave. */
+  | { type: 'subset'; model: PersistenceModel; seed: number }
   | { type: 'torn'; sectorBytes: 512 | 4096; zeroFill: boolean; fraction: number };
 
 /** The directory tree a crash state leaves: labelled directory paths and file contents. */
@@ -71,6 +75,20 @@ export function crashState(trace: FileTrace, n: number, kind: CrashStateKind): C
       const durable = durableOps(ops, kind.model);
       const lost = changes.filter((x) => !durable[x.i]);
       if (lost.length > 0) keep[lost[Math.min(lost.length - 1, Math.floor(kind.fraction * lost.length))]!.i] = false;
+      break;
+    }
+    case 'subset': {
+      keep = durableOps(ops, kind.model);
+      let x = kind.seed >>> 0 || 1;
+      for (const c of changes) {
+        // xorshift32: the same seed keeps the same operations, so the state replays and shrinks.
+        x ^= x << 13;
+        x >>>= 0;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        x >>>= 0;
+        if (!keep[c.i] && (x & 1) === 1) keep[c.i] = true;
+      }
       break;
     }
     case 'torn': {
