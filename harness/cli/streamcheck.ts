@@ -17,11 +17,17 @@ import { scenarioNames } from '../../scenarios/catalog.js';
 import { describeReplay, replayCase } from './replay-case.js';
 import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
 import { writeSuiteReport } from './write-report.js';
+import { writeHtmlIndex } from '../../reports/html/write-html-index.js';
 import { registerSelftest } from './selftest-command.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { highestLevel, isLevel, LEVELS, type Level } from '../case/conformance-level.js';
 
 class UsageError extends Error {}
+
+/** The HTML report's file beside the Markdown report's: report.md -> report.html. */
+function htmlBeside(markdownFile: string): string {
+  return path.join(path.dirname(markdownFile), `${path.basename(markdownFile, path.extname(markdownFile))}.html`);
+}
 
 function describeLevel(l: LevelOutcome): string {
   const name = { L1: 'failure-free', L2: 'timed SIGKILLs', L3: 'crash points, crashes in recovery, scratch loss', L4: 'storage faults' }[l.level];
@@ -156,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--restarts-max <n>', 'restarts after the first start before a case gives up', nonNegativeInt('--restarts-max'))
     .option('--level <level>', 'conformance level of the faults to inject, L1..L4 (default: the highest the SUT allows)', levelArg)
     .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
-    .option('--report <file>', 'write the Markdown report here (default: beside the database)')
+    .option('--report <file>', 'write the Markdown report here (default: beside the database), and the HTML report beside it')
     .option('--junit <file>', 'also write a JUnit XML report (one test case per case) for CI')
     .action(async (o) => {
       let manifestFile: string = path.resolve(o.sut);
@@ -203,8 +209,9 @@ async function main(argv: string[]): Promise<number> {
       }
       printFailures(result, (opts.level ?? highestLevel(sut.manifest)) as Level);
       const reportFile = path.resolve(o.report ?? path.join(path.dirname(dbFile), 'report.md'));
-      const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit));
-      process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n`);
+      const htmlFile = o.report === undefined ? undefined : htmlBeside(reportFile);
+      const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit), htmlFile);
+      process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
       exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !result.stoppedByBudget ? 0 : 1;
     });
 
@@ -266,14 +273,24 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('report')
     .description('write a report of a suite from its SQLite database')
-    .requiredOption('--db <file>', 'the suite\'s database')
+    .option('--db <file>', 'the suite\'s database (required unless --html-index)')
     .option('--suite <id>', 'which suite (default: the latest)', positiveInt('--suite'))
     .option('--out <file>', 'where to write the Markdown report (default: print it)')
     .option('--junit <file>', 'also write a JUnit XML report')
+    .option('--html <file or dir>', 'also write the self-contained HTML report (a directory: report.html in it)')
+    .option('--html-index <results-dir>', 'write the HTML report of every suite of every *.sqlite under a results folder, and index.html linking them')
     .action((o) => {
+      if (o.htmlIndex !== undefined) {
+        if (!fs.statSync(o.htmlIndex, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--html-index: no folder ${o.htmlIndex}`);
+        const { indexFile, pages } = writeHtmlIndex(path.resolve(o.htmlIndex));
+        process.stdout.write(`${pages.length} suite ${pages.length === 1 ? 'page' : 'pages'} written\nhtml index: ${path.relative(process.cwd(), indexFile)}\n`);
+        if (o.db === undefined) return;
+      }
+      if (o.db === undefined) throw new UsageError('--db <file> is required (or --html-index <results-dir>)');
       if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db}`);
-      const summary = writeSuiteReport(path.resolve(o.db), o.suite, o.out === undefined ? undefined : path.resolve(o.out), o.junit === undefined ? undefined : path.resolve(o.junit));
-      process.stdout.write(`${summary}\n`);
+      const html = o.html === undefined ? undefined : fs.statSync(o.html, { throwIfNoEntry: false })?.isDirectory() || o.html.endsWith(path.sep) ? path.resolve(o.html, 'report.html') : path.resolve(o.html);
+      const summary = writeSuiteReport(path.resolve(o.db), o.suite, o.out === undefined ? undefined : path.resolve(o.out), o.junit === undefined ? undefined : path.resolve(o.junit), html);
+      process.stdout.write(`${summary}\n${html === undefined ? '' : `html report: ${path.relative(process.cwd(), html)}\n`}`);
     });
 
   try {
