@@ -1,6 +1,7 @@
 // The structure of the junit-10 XSD (Jenkins xunit plugin's junit-10.xsd, the schema most CI tools
 // validate against), as a table: which elements may hold which children and attributes, which
-// attributes are required, and the time pattern. Lists every way an XML text breaks it; [] is valid.
+// attributes are required, and the time pattern; plus XML 1.0's character set, which the parser does
+// not check. Lists every way an XML text breaks it; [] is valid.
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
@@ -46,7 +47,12 @@ const TIME = /^(([0-9]{0,3},)*[0-9]{3}|[0-9]{0,3})*(\.[0-9]*)?$/;
 
 type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
 
+/** Outside XML 1.0's Char production (fast-xml-parser's validator lets these through). */
+const NOT_XML_CHAR = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
 export function junit10Problems(xml: string): string[] {
+  const bad = NOT_XML_CHAR.exec(xml);
+  if (bad !== null) return [`not well-formed XML: character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} at offset ${bad.index}`];
   const wellFormed = XMLValidator.validate(xml);
   if (wellFormed !== true) return [`not well-formed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line})`];
   const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, trimValues: true });
