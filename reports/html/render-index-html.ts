@@ -22,16 +22,16 @@ export function renderIndexHtml(folder: string, entries: readonly IndexEntry[], 
       const r = x.report;
       const s = r.suite;
       return (
-        `<tr><td><span class="verdict v-${r.verdict}">${r.verdict.toUpperCase()}</span></td>` +
-        `<td><a href="${e(encodeURI(x.page))}">suite ${s.id}</a></td><td>${e(s.startedAt)}</td><td>${e(s.sutName)}</td><td class="n">${s.seed}</td>` +
+        `<tr title="${e(verdictLine(r))}"><td><span class="verdict v-${r.verdict}">${r.verdict.toUpperCase()}</span></td>` +
+        `<td><a href="${e(encodeURI(x.page))}">suite ${s.id}</a></td><td style="white-space: nowrap">${e(s.startedAt)}</td><td>${e(s.sutName)}</td><td class="n">${s.seed}</td>` +
         `<td class="n">${r.totals.cases}</td><td class="n">${r.totals.fail}</td><td class="n">${r.totals.unknown}</td><td>${formatMs(s.durationMs)}</td>` +
-        `<td><code>${e(x.database)}</code></td><td class="muted">${e(verdictLine(r))}</td></tr>`
+        `<td><code>${e(x.database)}</code></td></tr>`
       );
     });
   const body = [
     `<h1>streamcheck results: ${e(folder)}</h1>`,
     `<p>${entries.length} ${entries.length === 1 ? 'suite' : 'suites'}, newest first.</p>`,
-    '<table><thead><tr><th>Verdict</th><th>Report</th><th>Started</th><th>System under test</th><th>Seed</th><th>Cases</th><th>Failed</th><th>Unknown</th><th>Duration</th><th>Database</th><th>Summary</th></tr></thead>',
+    '<table><thead><tr><th>Verdict</th><th>Report</th><th>Started</th><th>System under test</th><th>Seed</th><th>Cases</th><th>Failed</th><th>Unknown</th><th>Duration</th><th>Database</th></tr></thead>',
     `<tbody>${rows.join('\n')}</tbody></table>`,
     ...(unreadable.length === 0 ? [] : ['<h2>Databases that could not be read</h2>', `<ul>${unreadable.map((u) => `<li><code>${e(u.database)}</code>: ${e(u.error)}</li>`).join('')}</ul>`]),
   ];
