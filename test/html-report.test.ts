@@ -23,6 +23,8 @@ const hasChromium = fs.existsSync(CHROMIUM);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-html-test-'));
 const results = path.join(tmp, 'results');
 const suiteDir = path.join(results, 'suite-lossy');
+/** A folder name is as untrusted as anything else a SUT or a user chose: it lands in links and attributes. */
+const hostileDir = path.join(results, 'suite-"onmouseover=alert(4) x=" <b>bold</b> \u001b[1m');
 
 /** What a SUT might print or name itself: markup, an attribute breakout, ANSI colours, a newline, a bidi override. */
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"onload=alert(3) \u001b[31mred\u001b[0m\nline2 \u202eevil';
@@ -64,8 +66,8 @@ async function buildFixture(): Promise<Fixture> {
   for (const dir of caseDirs) fs.rmSync(dir, { recursive: true, force: true });
 
   // A second, passing suite in the same results folder, for the index.
-  fs.mkdirSync(path.join(results, 'suite-small'), { recursive: true });
-  const other = Store.open(path.join(results, 'suite-small', 'streamcheck.sqlite'));
+  fs.mkdirSync(hostileDir, { recursive: true });
+  const other = Store.open(path.join(hostileDir, 'streamcheck.sqlite'));
   const s = other.beginSuite({ seed: 5, sutName: 'toy engine', manifest: {}, options: {} });
   const c = other.beginCase({ suiteId: s, caseIndex: 0, scenario: 'word-count', seed: 5, path: '0', caseJson: {}, faultPlanJson: {} });
   other.finishCase(c, { verdict: 'pass', anomaly: null, firstBatchMs: null, firstKey: null, message: null, detail: {} });
@@ -118,22 +120,32 @@ if (!hasChromium) {
         problems.push(`dialog: ${d.message()}`);
         void d.dismiss();
       });
-      const pageUrls = new Set([f.suitePage, f.indexPage, ...fs.readdirSync(results, { recursive: true }).map(String).filter((n) => n.endsWith('.html')).map((n) => path.join(results, n))].map((p) => new URL(`file://${p}`).href));
       await context.route('**/*', (route) => {
-        const url = route.request().url();
-        if (pageUrls.has(url)) return route.continue();
-        problems.push(`request: ${url}`);
+        const url = new URL(route.request().url());
+        // Only the report's own pages, each a file in the results folder; anything else is a leak.
+        if (url.protocol === 'file:' && decodeURIComponent(url.pathname).startsWith(`${results}${path.sep}`) && url.pathname.endsWith('.html')) return route.continue();
+        problems.push(`request: ${url.href}`);
         return route.abort();
       });
 
       await page.goto(new URL(`file://${f.suitePage}`).href);
       t.true(await page.locator('svg').count() >= 4, 'histograms, time per case and a timeline');
-      for (const chart of ['svg.histogram', 'svg.case-times', `#case-${f.failingCase} svg.timeline`]) {
-        const box = await page.locator(chart).first().boundingBox();
+      const timeline = `#case-${f.failingCase} svg.timeline[aria-label="timeline of case ${f.failingCase}"]`;
+      for (const chart of ['svg.histogram', 'svg.case-times', timeline]) {
+        const box = (await page.locator(chart).count()) === 0 ? null : await page.locator(chart).first().boundingBox();
         t.true(box !== null && box.width > 100 && box.height > 50, `${chart} is drawn`);
       }
-      t.true(await page.locator(`#case-${f.failingCase} svg.timeline .mark-fault`).count() >= 1, 'the injected fault is on the timeline');
+      t.true(await page.locator(`${timeline} .mark-fault`).count() >= 1, 'the injected fault is on the timeline');
+      t.true(await page.locator(`${timeline} .mark-start`).count() >= 3, 'the starts and restarts are on the timeline');
       // Run in the page (the tests compile without the DOM's types, so as source text).
+      const inert = async (where: string) => {
+        const found = (await page.evaluate(`({
+          scripts: document.querySelectorAll('script, img, iframe, object, embed').length,
+          handlers: [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => el.tagName + ' ' + a.name)),
+        })`)) as { scripts: number; handlers: string[] };
+        t.deepEqual(found, { scripts: 0, handlers: [] }, where);
+      };
+      await inert('suite page');
       const dom = (await page.evaluate(`({
         scripts: document.querySelectorAll('script').length,
         images: document.querySelectorAll('img').length,
@@ -157,10 +169,15 @@ if (!hasChromium) {
       await page.locator(`#case-${f.failingCase}`).screenshot({ path: caseShot });
 
       await page.goto(new URL(`file://${f.indexPage}`).href);
+      await inert('index page');
+      t.is(await page.locator('b').count(), 0, 'the <b> in a folder name is not an element');
+      t.true((await page.locator('code', { hasText: '"onmouseover=alert(4) x=" <b>bold</b> \\x1b[1m' }).count()) === 1, 'the hostile folder name is shown as text');
       const links = (await page.evaluate(`[...document.querySelectorAll('a[href$=".html"]')].map((a) => a.href)`)) as string[];
       t.is(links.length, 2);
       await page.goto(links.find((l) => l.includes('suite-lossy'))!);
       t.true((await page.title()).includes('FAIL'));
+      await page.goto(links.find((l) => !l.includes('suite-lossy'))!);
+      t.true((await page.title()).includes('PASS'), 'a link through the hostile folder name works');
       const indexShot = path.join(shots, 'index.png');
       await page.goto(new URL(`file://${f.indexPage}`).href);
       await page.screenshot({ path: indexShot });

@@ -1,6 +1,7 @@
 // The index page of a results folder: every suite of every database found there, newest first, with
 // its verdict, counts, seed, SUT and duration, each linking to its own HTML report.
 
+import * as path from 'node:path';
 import { formatMs } from '../format.js';
 import type { SuiteReport } from '../suite-report.js';
 import { verdictLine } from '../verdict-line.js';
@@ -25,7 +26,7 @@ export function renderIndexHtml(folder: string, entries: readonly IndexEntry[], 
         `<tr title="${e(verdictLine(r))}"><td><span class="verdict v-${r.verdict}">${r.verdict.toUpperCase()}</span></td>` +
         `<td><a href="${e(encodeURI(x.page))}">suite ${s.id}</a></td><td style="white-space: nowrap">${e(s.startedAt)}</td><td>${e(s.sutName)}</td><td class="n">${s.seed}</td>` +
         `<td class="n">${r.totals.cases}</td><td class="n">${r.totals.fail}</td><td class="n">${r.totals.unknown}</td><td>${formatMs(s.durationMs)}</td>` +
-        `<td><code>${e(x.database)}</code></td></tr>`
+        `<td title="${e(path.join(folder, x.database))}"><code>${e(x.database)}</code></td></tr>`
       );
     });
   const body = [
