@@ -24,9 +24,10 @@ import { highestLevel, isLevel, LEVELS, type Level } from '../case/conformance-l
 
 class UsageError extends Error {}
 
-/** The HTML report's file beside the Markdown report's: report.md -> report.html. */
+/** The HTML report's file beside the Markdown report's: report.md -> report.html (never the same file). */
 function htmlBeside(markdownFile: string): string {
-  return path.join(path.dirname(markdownFile), `${path.basename(markdownFile, path.extname(markdownFile))}.html`);
+  const ext = path.extname(markdownFile);
+  return path.join(path.dirname(markdownFile), `${path.basename(markdownFile, ext)}${ext === '.html' ? '.report' : ''}.html`);
 }
 
 function describeLevel(l: LevelOutcome): string {

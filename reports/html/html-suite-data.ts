@@ -11,7 +11,7 @@ import { restartRecoveries, type RestartRecovery } from './restart-recoveries.js
 import { storedVerdict, type StoredVerdict } from './stored-verdict.js';
 
 /** Cases drawn in full; the rest are listed with their replay lines. */
-const DETAILED_CASES_MAX = 40;
+const DETAILED_CASES_MAX = 20;
 
 export interface HtmlSuiteData {
   report: SuiteReport;

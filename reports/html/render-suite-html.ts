@@ -17,7 +17,7 @@ import { timelineSvg } from './timeline-svg.js';
 
 const VALUE_CHARS_MAX = 4000;
 const INPUT_RECORDS_MAX = 200;
-const EVENT_ROWS_MAX = 400;
+const EVENT_ROWS_MAX = 200;
 
 export function renderSuiteHtml(d: HtmlSuiteData): string {
   const r = d.report;
