@@ -1,7 +1,7 @@
 // `npm start`: the default crash suite. Every scenario, 200 cases, against the reference engine,
 // with real SIGKILLs at random crash points and after random delays, crashes during recovery and
-// scratch-directory wipes; the SQLite database and the Markdown report go to one results folder,
-// named at the start and at the end. Exit status 0 only if every case passed.
+// scratch-directory wipes; the SQLite database and the Markdown and HTML reports go to one results
+// folder, named at the start and at the end. Exit status 0 only if every case passed.
 
 import * as path from 'node:path';
 import * as os from 'node:os';
@@ -26,5 +26,5 @@ const run = await execa(
   ],
   { cwd: root, stdio: 'inherit', reject: false },
 );
-process.stdout.write(`\nresults folder: ${results} (streamcheck.sqlite, report.md)\n`);
+process.stdout.write(`\nresults folder: ${results} (streamcheck.sqlite, report.md, report.html)\nopen in a browser: ${path.join(root, results, 'report.html')}\n`);
 process.exit(run.exitCode ?? 1);

@@ -1,25 +1,29 @@
-// JUnit XML for CI dashboards: one testcase per case, named by scenario, seed and path. A failed
-// case is a <failure> and an unknown one an <error>, each with the anomaly message and the replay
-// line; a case without a verdict (the suite did not finish it) is <skipped>, never counted as passed.
+// JUnit XML for CI dashboards (valid against the common junit-10 schema): one testcase per case,
+// named by scenario and case index so CI history follows it across runs whatever the suite's seed.
+// A failed case is a <failure> and an unknown one an <error>, each with the anomaly message and the
+// replay lines (the shrunk counterexample's first); a case without a verdict is <skipped>.
 
-import type { CaseLine, CaseProblem, SuiteReport } from './suite-report.js';
+import type { CaseLine, CaseProblem, Counterexample, SuiteReport } from './suite-report.js';
 
 export function renderJunit(r: SuiteReport): string {
   const problems = new Map<number, CaseProblem>([...r.failures, ...r.unknowns].map((p) => [p.caseId, p]));
+  // The newest counterexample of a case is the smallest shrinking reached.
+  const counterexamples = new Map<number, Counterexample>(r.counterexamples.map((x) => [x.caseId, x]));
   const t = r.totals;
-  const counts = `tests="${t.cases}" failures="${t.fail}" errors="${t.unknown}" skipped="${t.unfinished}"`;
+  // junit-10 allows `skipped` on <testsuite> but not on <testsuites>.
+  const counts = `tests="${t.cases}" failures="${t.fail}" errors="${t.unknown}"`;
   const time = r.suite.durationMs === null ? '' : ` time="${seconds(r.suite.durationMs)}"`;
   const s = r.suite;
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="streamcheck" ${counts}${time}>`,
-    `  <testsuite name="${attr(`suite ${s.id}: ${s.sutName}`)}" ${counts}${time} timestamp="${attr(s.startedAt)}">`,
+    `  <testsuite name="${attr(`suite ${s.id}: ${s.sutName}`)}" ${counts} skipped="${t.unfinished}"${time} timestamp="${attr(s.startedAt)}">`,
     '    <properties>',
     `      <property name="seed" value="${s.seed}"/>`,
     `      <property name="sut" value="${attr(s.sutName)}"/>`,
     ...(s.manifestFile === null ? [] : [`      <property name="manifest" value="${attr(s.manifestFile)}"/>`]),
     '    </properties>',
-    ...r.cases.map((c) => testcase(c, problems.get(c.caseId))),
+    ...r.cases.map((c) => testcase(c, problems.get(c.caseId), counterexamples.get(c.caseId))),
     '  </testsuite>',
     '</testsuites>',
     '',
@@ -27,9 +31,14 @@ export function renderJunit(r: SuiteReport): string {
   return out.join('\n');
 }
 
-function testcase(c: CaseLine, p: CaseProblem | undefined): string {
+/** The name CI history keys on: no seed or path, which change from run to run. */
+function junitTestName(c: { scenario: string; caseIndex: number }): string {
+  return `${c.scenario} case ${c.caseIndex}`;
+}
+
+function testcase(c: CaseLine, p: CaseProblem | undefined, x: Counterexample | undefined): string {
   const time = c.durationMs === null ? '' : ` time="${seconds(c.durationMs)}"`;
-  const open = `    <testcase classname="${attr(c.scenario)}" name="${attr(`case ${c.caseIndex} seed ${c.seed} path ${c.path}`)}"${time}`;
+  const open = `    <testcase classname="${attr(`streamcheck.${c.scenario}`)}" name="${attr(junitTestName(c))}"${time}`;
   switch (c.verdict) {
     case 'pass':
       return `${open}/>`;
@@ -44,7 +53,8 @@ function testcase(c: CaseLine, p: CaseProblem | undefined): string {
         message,
         `scenario ${c.scenario}, seed ${c.seed}, path ${JSON.stringify(c.path)}`,
         ...(p === undefined ? [] : [`first batch: ${p.firstBatchMs ?? 'n/a'}; first key: ${p.firstKey ?? 'n/a'}`]),
-        `replay: ${c.replayLine}`,
+        ...(x === undefined ? [] : [`replay ${x.shrunk ? 'shrunk counterexample' : 'counterexample (not shrunk)'}: ${x.replayLine}`]),
+        `replay case as drawn: ${c.replayLine}`,
       ].join('\n');
       return `${open}>\n      <${element} type="${attr(type)}" message="${attr(`${type}: ${message}`)}">${text(body)}</${element}>\n    </testcase>`;
     }

@@ -111,6 +111,8 @@ export interface Counterexample {
   seed: number;
   path: string;
   replayLine: string;
+  /** False when the suite ran with shrinking off: the counterexample is then the case as drawn. */
+  shrunk: boolean;
   /** The shrunk case, as stored. */
   shrunkCase: unknown;
 }
@@ -316,6 +318,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     seed: r.seed,
     path: r.path,
     replayLine: r.replay_line,
+    shrunk: !(isRecord(options) && options['shrink'] === false),
     shrunkCase: parseJson(r.case_json),
   }));
 

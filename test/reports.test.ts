@@ -216,7 +216,8 @@ test('the Markdown, summary and JUnit carry the verdict line and the failure’s
   const xml = renderJunit(r);
   t.is(xml.match(/<testcase /g)?.length, 6);
   t.regex(xml, /<failure type="lost-batch" message="lost-batch: output &quot;counts&quot;/);
-  t.true(xml.includes(`replay: ${replay}`));
+  t.true(xml.includes(`replay case as drawn: ${replay}`));
+  t.true(xml.includes('replay shrunk counterexample: streamcheck replay --scenario word-count --seed 12 --path "shrunk"'));
   t.regex(xml, /<error type="unknown" message="unknown: checker outputs-equal-model threw: boom">/);
   await cleanup();
 });

@@ -17,6 +17,7 @@ import { scenarioNames } from '../../scenarios/catalog.js';
 import { describeReplay, replayCase } from './replay-case.js';
 import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
 import { writeSuiteReport } from './write-report.js';
+import { writeHtmlIndex } from '../../reports/html/write-html-index.js';
 import { registerSelftest } from './selftest-command.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { describeLanded } from '../conformance/level-evidence.js';
@@ -29,6 +30,12 @@ const LINT_SHOWN_MAX = 8;
 
 /** SUT-controlled text (paths) without control characters, so it cannot move the cursor or retitle the terminal. */
 const terminalSafe = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** The HTML report's file beside the Markdown report's: report.md -> report.html (never the same file). */
+function htmlBeside(markdownFile: string): string {
+  const ext = path.extname(markdownFile);
+  return path.join(path.dirname(markdownFile), `${path.basename(markdownFile, ext)}${ext === '.html' ? '.report' : ''}.html`);
+}
 
 function describeLevel(l: LevelOutcome): string {
   const name = { L1: 'failure-free', L2: 'timed SIGKILLs', L3: 'crash points, crashes in recovery, scratch loss', L4: 'storage faults', L5: 'storage crash states (power loss, syscall kills)' }[l.level];
@@ -163,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--restarts-max <n>', 'restarts after the first start before a case gives up', nonNegativeInt('--restarts-max'))
     .option('--level <level>', 'conformance level of the faults to inject, L1..L5 (default: the highest the SUT allows that this machine can run)', levelArg)
     .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
-    .option('--report <file>', 'write the Markdown report here (default: beside the database)')
+    .option('--report <file>', 'write the Markdown report here (default: beside the database), and the HTML report beside it')
     .option('--junit <file>', 'also write a JUnit XML report (one test case per case) for CI')
     .action(async (o) => {
       let manifestFile: string = path.resolve(o.sut);
@@ -217,8 +224,9 @@ async function main(argv: string[]): Promise<number> {
       }
       printFailures(result, (opts.level ?? highestRunnableLevel(sut.manifest)) as Level);
       const reportFile = path.resolve(o.report ?? path.join(path.dirname(dbFile), 'report.md'));
-      const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit));
-      process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n`);
+      const htmlFile = o.report === undefined ? undefined : htmlBeside(reportFile);
+      const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit), htmlFile);
+      process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
       exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !result.stoppedByBudget ? 0 : 1;
     });
 
@@ -290,14 +298,24 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('report')
     .description('write a report of a suite from its SQLite database')
-    .requiredOption('--db <file>', 'the suite\'s database')
+    .option('--db <file>', 'the suite\'s database (required unless --html-index)')
     .option('--suite <id>', 'which suite (default: the latest)', positiveInt('--suite'))
     .option('--out <file>', 'where to write the Markdown report (default: print it)')
     .option('--junit <file>', 'also write a JUnit XML report')
+    .option('--html <file or dir>', 'also write the self-contained HTML report (a directory: report.html in it)')
+    .option('--html-index <results-dir>', 'write the HTML report of every suite of every *.sqlite under a results folder, and index.html linking them')
     .action((o) => {
+      if (o.htmlIndex !== undefined) {
+        if (!fs.statSync(o.htmlIndex, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--html-index: no folder ${o.htmlIndex}`);
+        const { indexFile, pages } = writeHtmlIndex(path.resolve(o.htmlIndex));
+        process.stdout.write(`${pages.length} suite ${pages.length === 1 ? 'page' : 'pages'} written\nhtml index: ${path.relative(process.cwd(), indexFile)}\n`);
+        if (o.db === undefined) return;
+      }
+      if (o.db === undefined) throw new UsageError('--db <file> is required (or --html-index <results-dir>)');
       if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db}`);
-      const summary = writeSuiteReport(path.resolve(o.db), o.suite, o.out === undefined ? undefined : path.resolve(o.out), o.junit === undefined ? undefined : path.resolve(o.junit));
-      process.stdout.write(`${summary}\n`);
+      const html = o.html === undefined ? undefined : fs.statSync(o.html, { throwIfNoEntry: false })?.isDirectory() || o.html.endsWith(path.sep) ? path.resolve(o.html, 'report.html') : path.resolve(o.html);
+      const summary = writeSuiteReport(path.resolve(o.db), o.suite, o.out === undefined ? undefined : path.resolve(o.out), o.junit === undefined ? undefined : path.resolve(o.junit), html);
+      process.stdout.write(`${summary}\n${html === undefined ? '' : `html report: ${path.relative(process.cwd(), html)}\n`}`);
     });
 
   try {

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages streamcheck uses where a machine lacks them: strace (file-operation
+# traces, syscall crash points and power-loss states: level L5) and chromium (the headless browser
+# the HTML report's test loads its pages in; playwright-core drives it and never downloads one).
+# Idempotent. Without root or apt-get it says which are missing and exits 0: the suite then runs the
+# faults it can and names what it skipped (L5 is reported inconclusive, the browser test skipped).
+set -uo pipefail
+
+wanted=(strace chromium)
+missing=()
+for p in "${wanted[@]}"; do
+  if command -v "$p" >/dev/null 2>&1; then echo "$p: already installed ($(command -v "$p"))"; else missing+=("$p"); fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "not installed, and cannot install here (needs root and apt-get): ${missing[*]}. Without strace level L5 is inconclusive; without chromium the HTML report's browser test is skipped."
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+if apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+  for p in "${missing[@]}"; do echo "$p: installed ($(command -v "$p"))"; done
+else
+  echo "apt-get install ${missing[*]} failed: without strace level L5 is inconclusive; without chromium the HTML report's browser test is skipped"
+fi
+exit 0
