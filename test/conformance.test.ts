@@ -16,7 +16,7 @@ test.after.always(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('the reference engine conforms to level L5, with no durability lint finding', async (t) => {
   const db = path.join(tmp, 'ref', 's.sqlite');
-  const r = await execa('node', [cli, 'conformance', '--cases-per-level', '4', '--seed', '3', '--db', db], { cwd: root, reject: false });
+  const r = await execa('node', [cli, 'conformance', '--cases-per-level', '8', '--seed', '3', '--db', db], { cwd: root, reject: false });
   t.is(r.exitCode, 0, r.stdout + r.stderr);
   t.regex(r.stdout, /conforms to level L5 \(highest claimed: L5\)/);
   const d = new Database(db, { readonly: true });

@@ -243,3 +243,35 @@ test('torn-accepted: a state.jsonl torn after its header is restored silently as
   t.notRegex(r.stderr, /skipping invalid checkpoint/);
   t.not(fs.readFileSync(finalFile, 'utf8'), expected, 'the final state was computed from the partial state');
 });
+
+// ---------------------------------------------------------------------------------------------
+// Level L5 catches what L3 cannot: a failing case with a durability lint finding, and a printed
+// replay line that fails again the same way.
+
+const L5_SEED = 7;
+
+for (const [variant, lint] of [['in-place', 'in-place-rewrite'], ['rename-no-fsync', 'rename-unsynced-data']] as const) {
+  test(`${variant}: fails level L5 with a "${lint}" lint finding, and its replay line fails the same way`, async (t) => {
+    if (spawnSync('strace', ['-V']).status !== 0) return t.log('SKIPPED: strace is not installed (bash tools/install-debian-packages.sh)'), t.pass();
+    const db = path.join(tmp, `l5-${variant}`, 's.sqlite');
+    const manifest = path.join(fixtures, `${variant}.manifest.json`);
+    const r = await execa('node', [cli, 'run', '--sut', manifest, '--level', 'L5', '--scenarios', 'stateful-word-count', '--cases', '5', '--seed', String(L5_SEED), '--workers', '2', '--shrink-budget', '15s', '--db', db], { cwd: root, reject: false });
+    t.is(r.exitCode, 1, r.stdout + r.stderr);
+    const fail = /^FAIL scenario=stateful-word-count seed=(\d+) path=(\S+): ([a-z-]+)/m.exec(r.stdout);
+    t.truthy(fail, r.stdout);
+    const replay = /^ {2}replay: streamcheck (replay .*)$/m.exec(r.stdout);
+    t.truthy(replay, r.stdout);
+    t.regex(replay![1]!, / --level L5 /);
+    const d = new Database(db, { readonly: true });
+    const kinds = (d.prepare('SELECT DISTINCT kind FROM durability_findings').all() as { kind: string }[]).map((x) => x.kind);
+    const landed = d.prepare("SELECT count(*) AS n FROM faults WHERE kind IN ('power-loss', 'syscall-kill') AND injected = 1").get() as { n: number };
+    d.close();
+    t.true(kinds.includes(lint), `lint kinds: ${kinds.join(', ')}`);
+    t.true(landed.n > 0);
+    // The printed line, pasted back (the CLI instead of `streamcheck` on PATH), fails with the same anomaly.
+    const args = [...replay![1]!.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+    const again = await execa('node', [cli, ...args, '--keep', path.join(tmp, `l5-${variant}-replay`)], { cwd: root, reject: false });
+    t.is(again.exitCode, 1, again.stdout + again.stderr);
+    t.regex(again.stdout, new RegExp(`\\b${fail![3]}\\b`));
+  });
+}

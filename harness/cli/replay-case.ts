@@ -46,7 +46,8 @@ export interface ReplayOptions {
 
 export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
   const scenario = scenarioNamed(o.scenario);
-  const arb = caseArbitrary(scenario, faultProfile(o.level, o.sut.manifest));
+  const caps = faultProfile(o.level, o.sut.manifest);
+  const arb = caseArbitrary(scenario, caps);
   let drawn: DrawnCase | undefined;
   // fast-check replays the case at (seed, path) and stops there.
   await fc.check(
@@ -62,7 +63,7 @@ export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; 
   const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
   const pool = o.serve ? processPoolFor(o.sut, 1) : undefined;
   try {
-    const result = await runCase({ seed: o.seed, path: o.path, drawn }, { sut: o.sut, manifestFile: o.manifestFile, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always' });
+    const result = await runCase({ seed: o.seed, path: o.path, drawn }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes });
     return { drawn, result };
   } finally {
     await pool?.close();

@@ -194,9 +194,10 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     o.timeline.push({ type: 'exit', atMs: endAt, run: o.kind, attempt, exit });
     if (runId !== undefined) o.store!.store.recordExit(runId, attempt, exit);
     if (exit.type === 'clean') return finish({ type: 'completed', attempts: attempt, exits });
-    // A bad program, input or checkpoint directory will not get better by restarting.
-    if (exit.type === 'nonzero-exit' && (exit.exitCode === 2 || exit.spawnError !== null)) {
-      return finish({ type: 'gave-up', attempts: attempt, exits, reason: `start ${attempt}: the SUT cannot run this case` });
+    // A bad program or input (2), or a checkpoint directory the SUT refuses (3, PROTOCOL.md §3), will
+    // not get better by restarting over the same directories.
+    if (exit.type === 'nonzero-exit' && (exit.exitCode === 2 || exit.exitCode === 3 || exit.spawnError !== null)) {
+      return finish({ type: 'gave-up', attempts: attempt, exits, reason: exit.exitCode === 3 ? `start ${attempt}: the SUT refuses its checkpoint directory (exit 3)` : `start ${attempt}: the SUT cannot run this case` });
     }
   }
   return finish({ type: 'gave-up', attempts: startsMax, exits, reason: o.kind === 'failure-free' ? 'the failure-free run did not exit 0' : `restartsMax ${o.bounds.restartsMax} restarts did not bring the SUT to exit 0` });

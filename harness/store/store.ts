@@ -166,6 +166,8 @@ export class Store {
         this.sql('DELETE FROM faults WHERE case_id = ?').run(id);
         this.sql('DELETE FROM runs WHERE case_id = ?').run(id);
         this.sql('DELETE FROM counterexamples WHERE case_id = ?').run(id);
+        this.sql('DELETE FROM traces WHERE case_id = ?').run(id);
+        this.sql('DELETE FROM durability_findings WHERE case_id = ?').run(id);
         this.sql('UPDATE cases SET parent_case_id = NULL WHERE parent_case_id = ?').run(id);
         this.sql('DELETE FROM cases WHERE id = ?').run(id);
       }

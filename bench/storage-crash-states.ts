@@ -1,0 +1,140 @@
+// Storage crash states (level L5): how many power-loss crash states the harness verifies a second on
+// all cores when they all come from one traced failure-free run (each state costs one recovery start
+// in a fresh serving process, never a re-run up to the crash), and what tracing a run with strace
+// costs against the same run untraced. Targets: >= 20 verified crash states per second.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { caseArbitrary } from '../harness/case/case-arbitrary.js';
+import { faultProfile } from '../harness/case/conformance-level.js';
+import { processPoolFor } from '../harness/process/process-pool.js';
+import { loadManifest } from '../harness/protocol/manifest.js';
+import { FailureFreeRuns } from '../harness/run/failure-free-runs.js';
+import { DEFAULT_RUN_BOUNDS } from '../harness/run/run-bounds.js';
+import { makeRunDirs, protocolEnv } from '../harness/run/run-dirs.js';
+import { runCase, type CaseSpec } from '../harness/run/run-case.js';
+import type { CrashStateKind } from '../harness/trace/crash-state.js';
+import { straceArgv, straceExecutable } from '../harness/trace/strace-argv.js';
+import { scenarioNamed } from '../scenarios/catalog.js';
+import type { Benchmark, BenchContext, BenchResult } from './benchmark.js';
+import { freshDir } from './measure.js';
+import { summarize } from './stats.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MANIFEST = path.join(ROOT, 'harness/protocol/reference-engine.manifest.json');
+const TARGET_STATES_PER_S = 20;
+const CASE_SEED = 11;
+const SCENARIO = 'stateful-word-count';
+
+/** The states each cut is tried under: one of every kind the fault plan draws. */
+const KINDS: readonly CrashStateKind[] = [
+  { type: 'process' },
+  { type: 'durable', model: 'posix' },
+  { type: 'durable', model: 'ext4-ordered' },
+  { type: 'prefix', model: 'posix', fraction: 0.5 },
+  { type: 'omit-one', model: 'posix', fraction: 0.5 },
+  { type: 'subset', model: 'posix', seed: 7 },
+  { type: 'torn', sectorBytes: 512, zeroFill: true, fraction: 0.5 },
+];
+
+function childrenCpuMs(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+}
+
+export const storageCrashStates: Benchmark = {
+  name: 'storage-crash-states',
+  async run(ctx: BenchContext): Promise<BenchResult> {
+    if (straceExecutable() === null) throw new Error('storage-crash-states needs strace (bash tools/install-debian-packages.sh)');
+    const sut = loadManifest(MANIFEST);
+    const workers = os.availableParallelism();
+    const scenario = scenarioNamed(SCENARIO);
+    const drawn = fc.sample(caseArbitrary(scenario, faultProfile('L5', sut.manifest)), { seed: CASE_SEED, numRuns: 1 })[0]!;
+    const work = freshDir(ctx.scratch, 'storage-');
+    const failureFree = new FailureFreeRuns(path.join(work, 'ff'));
+    const pool = processPoolFor(sut, workers);
+    const common = { sut, failureFree, workRoot: work, bounds: DEFAULT_RUN_BOUNDS, pool, storage: true, keepWorkDir: 'never' as const };
+    try {
+      // The one traced failure-free run every state comes from (the first case pays for it).
+      await runCase({ seed: CASE_SEED, path: '0', drawn, plan: { faults: [{ kind: 'power-loss', op: 0, state: { type: 'process' } }] } }, common);
+      const trace = (await failureFree.get(sut, drawn.scenarioCase, DEFAULT_RUN_BOUNDS, undefined, pool, true)).run.trace;
+      if (trace?.type !== 'traced') throw new Error('the failure-free run was not traced');
+      const total = trace.trace.ops.filter((op) => op.seq > 0).length;
+      const cuts = ctx.quick ? 4 : 24;
+      const specs: CaseSpec[] = [];
+      for (let i = 0; i < cuts; i++) {
+        const op = Math.round(((i + 0.5) / cuts) * total);
+        for (const state of KINDS) specs.push({ seed: CASE_SEED, path: '0', drawn, plan: { faults: [{ kind: 'power-loss', op, state }] } });
+      }
+      const reps = ctx.quick ? 1 : 3;
+      const rates: number[] = [];
+      const verdicts = { pass: 0, fail: 0, unknown: 0 };
+      let landed = 0;
+      for (let r = 0; r < reps; r++) {
+        let next = 0;
+        const t0 = performance.now();
+        let verified = 0;
+        await Promise.all(
+          Array.from({ length: workers }, async () => {
+            for (;;) {
+              const spec = specs[next++];
+              if (spec === undefined) return;
+              const result = await runCase(spec, common);
+              verdicts[result.verdict.verdict] += 1;
+              const injected = result.timeline.some((e) => e.type === 'fault' && e.fault.kind === 'power-loss' && e.injected);
+              if (injected) landed += 1;
+              if (injected && result.verdict.verdict === 'pass') verified += 1;
+            }
+          }),
+        );
+        rates.push(verified / ((performance.now() - t0) / 1000));
+        ctx.log(`  storage-crash-states: ${specs.length} states in round ${r + 1}: ${rates.at(-1)!.toFixed(1)} verified/s`);
+      }
+      // Tracing overhead: the same failure-free run as a command, untraced and under strace.
+      const runs = ctx.quick ? 2 : 8;
+      const cost = { plain: [] as number[], traced: [] as number[], plainWall: [] as number[], tracedWall: [] as number[] };
+      for (let i = 0; i < runs; i++) {
+        for (const traced of [false, true]) {
+          const dirs = makeRunDirs(freshDir(work, 'overhead-'), 'run', drawn.scenarioCase);
+          const argv = traced ? straceArgv(sut.manifest.command, path.join(work, `overhead-${i}.strace`), null) : [...sut.manifest.command];
+          const cpu0 = childrenCpuMs();
+          const t0 = performance.now();
+          const r = spawnSync(argv[0]!, argv.slice(1), { cwd: sut.cwd, env: { ...process.env, ...sut.manifest.env, ...protocolEnv(dirs, drawn.scenarioCase) }, stdio: 'ignore' });
+          if (r.status !== 0) throw new Error(`overhead run exited ${r.status} ${r.signal}`);
+          (traced ? cost.traced : cost.plain).push(childrenCpuMs() - cpu0);
+          (traced ? cost.tracedWall : cost.plainWall).push(performance.now() - t0);
+        }
+      }
+      const rate = summarize(rates);
+      const plain = summarize(cost.plain);
+      const traced = summarize(cost.traced);
+      return {
+        name: 'storage-crash-states',
+        title: 'Storage crash states (L5): verified power-loss states per second, tracing overhead',
+        method: `One ${SCENARIO} case (seed ${CASE_SEED}), its failure-free run traced once with strace (${total} file changes); then ${specs.length} power-loss states (${cuts} cuts evenly over the changes × ${KINDS.length} state kinds), each materialised into fresh directories and recovered in a fresh serving engine, judged as a case, ${workers} at a time, ${reps} rounds. A state is verified when it landed and the case passed. Tracing overhead: the same failure-free run as the engine command (snapshot), untraced and under strace, ${runs} times each, CPU of the child processes (strace's own included) and wall.`,
+        rows: [{ states: specs.length, fileChanges: total, verifiedPerS: rate, verdicts, landed, tracing: { plainCpuMs: plain, tracedCpuMs: traced, plainWallMs: summarize(cost.plainWall), tracedWallMs: summarize(cost.tracedWall) } }],
+        table: {
+          header: ['measure', 'median (min–max)'],
+          rows: [
+            ['verified crash states / s', `${rate.median.toFixed(1)} (${rate.min.toFixed(1)}–${rate.max.toFixed(1)})`],
+            ['states landed / states run', `${landed} / ${specs.length * reps}`],
+            ['verdicts (pass / fail / unknown)', `${verdicts.pass} / ${verdicts.fail} / ${verdicts.unknown}`],
+            ['failure-free run CPU-ms, untraced', `${plain.median.toFixed(0)} (${plain.min.toFixed(0)}–${plain.max.toFixed(0)})`],
+            ['failure-free run CPU-ms, under strace', `${traced.median.toFixed(0)} (${traced.min.toFixed(0)}–${traced.max.toFixed(0)})`],
+            ['tracing overhead (CPU)', `${(traced.median / plain.median).toFixed(2)}×`],
+          ],
+        },
+        targets: [{ what: `verified crash states per second on ${workers} cores`, target: `>= ${TARGET_STATES_PER_S}`, measured: `${rate.median.toFixed(1)} (${rate.min.toFixed(1)}–${rate.max.toFixed(1)})`, met: rate.median >= TARGET_STATES_PER_S }],
+        notes: ['Every state is a separate case in the harness (materialise, one recovery start in a process that has served nothing, judge against the failure-free run and the model); the traced failure-free run is shared, as the cases of a shrink share it.'],
+      };
+    } finally {
+      await pool?.close();
+      failureFree.cleanup();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
