@@ -15,6 +15,7 @@ import { changeCount, crashState, type FsImage } from '../harness/trace/crash-st
 import { readTree } from '../harness/trace/fs-image.js';
 import { straceArgv, straceExecutable } from '../harness/trace/strace-argv.js';
 import { durabilityLint } from '../harness/check/durability-lint.js';
+import { metadataFiles } from '../harness/faults/corrupt-checkpoint-fault.js';
 import type { FileTrace } from '../harness/trace/file-op.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -149,4 +150,15 @@ test('oracle: a SIGKILL that strace injects at a file operation leaves exactly t
   const cmp = sameImage(crashState(killed.trace, n, { type: 'process' }).image, killed.on);
   t.deepEqual(cmp.files[0], cmp.files[1]);
   t.true(cmp.bytes);
+});
+
+test('storage faults find metadata files by a name pattern (top level) or by globs at any depth', (t) => {
+  const dir = path.join(tmp, 'globs');
+  for (const f of ['checkpoint-100', 'checkpoint-200.bk', 'other', 'metadata/checkpoint-1-0.json', 'metadata/deep/checkpoint-2-1.json', 'data/x/checkpoint-9.json']) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), 'x');
+  }
+  t.deepEqual(metadataFiles(dir, { metadataFilePattern: '^checkpoint-\\d+(\\.bk)?$' }).sort(), ['checkpoint-100', 'checkpoint-200.bk']);
+  t.deepEqual(metadataFiles(dir, { metadataFiles: ['metadata/**/checkpoint-*.json'] }).sort(), ['metadata/checkpoint-1-0.json', 'metadata/deep/checkpoint-2-1.json']);
+  t.deepEqual(metadataFiles(dir, { metadataFiles: ['metadata/checkpoint-*.json'] }), ['metadata/checkpoint-1-0.json']);
 });

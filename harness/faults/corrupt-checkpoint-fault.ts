@@ -1,10 +1,13 @@
 // A storage fault between two starts: the newest metadata checkpoint file (by modification time,
-// among the files the manifest's pattern names) is truncated to half its size or has one bit
+// among the files the manifest names: a regular expression over names directly in the checkpoint
+// directory, or globs relative to it at any depth) is truncated to half its size or has one bit
 // flipped. Only injected when another metadata checkpoint file exists, so a SUT that falls back to
 // an older checkpoint, as Spark's CheckpointReader does, can always recover.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
+import type { Manifest } from '../protocol/manifest.js';
 
 export type CorruptHow = 'truncate' | 'bitflip';
 
@@ -14,15 +17,38 @@ export interface CorruptResult {
   detail: string;
 }
 
-export function corruptNewestCheckpoint(checkpointDir: string, pattern: string, how: CorruptHow, fraction: number): CorruptResult {
-  const re = new RegExp(pattern);
-  const files = fs.existsSync(checkpointDir)
-    ? fs
-        .readdirSync(checkpointDir, { withFileTypes: true })
-        .filter((e) => e.isFile() && re.test(e.name))
-        .map((e) => ({ name: e.name, stat: fs.statSync(path.join(checkpointDir, e.name)) }))
-        .filter((f) => f.stat.size > 0)
-    : [];
+/** Files looked at below the checkpoint directory at most, and how deep. */
+export const CHECKPOINT_WALK_FILES_MAX = 100_000;
+export const CHECKPOINT_WALK_DEPTH_MAX = 16;
+
+type Selector = NonNullable<Manifest['storageFaults']>;
+
+/** Metadata checkpoint files below `checkpointDir` (paths relative to it, '/'-separated). */
+export function metadataFiles(checkpointDir: string, selector: Selector): string[] {
+  if (!fs.existsSync(checkpointDir)) return [];
+  const re = selector.metadataFilePattern === undefined ? null : new RegExp(selector.metadataFilePattern);
+  const globs = selector.metadataFiles === undefined ? null : picomatch(selector.metadataFiles, { dot: true });
+  const out: string[] = [];
+  let seen = 0;
+  const walk = (dir: string, rel: string, depth: number): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (++seen > CHECKPOINT_WALK_FILES_MAX) return;
+      const r = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (globs !== null && depth < CHECKPOINT_WALK_DEPTH_MAX) walk(path.join(dir, e.name), r, depth + 1);
+      } else if (e.isFile() && ((re !== null && rel === '' && re.test(e.name)) || (globs !== null && globs(r)))) {
+        out.push(r);
+      }
+    }
+  };
+  walk(checkpointDir, '', 0);
+  return out;
+}
+
+export function corruptNewestCheckpoint(checkpointDir: string, selector: Selector, how: CorruptHow, fraction: number): CorruptResult {
+  const files = metadataFiles(checkpointDir, selector)
+    .map((name) => ({ name, stat: fs.statSync(path.join(checkpointDir, name)) }))
+    .filter((f) => f.stat.size > 0);
   if (files.length < 2) return { injected: false, file: null, detail: `${files.length} metadata checkpoint file(s): nothing older to fall back to` };
   files.sort((a, b) => a.stat.mtimeMs - b.stat.mtimeMs || (a.name < b.name ? -1 : 1));
   const newest = files.at(-1)!;

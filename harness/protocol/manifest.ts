@@ -29,8 +29,16 @@ export const manifestSchema = z
     outputGuarantee: outputGuaranteeSchema,
     events: z.boolean().optional().describe('true if the SUT prints JSON-line progress events on stdout'),
     storageFaults: z
-      .object({ metadataFilePattern: z.string().min(1).describe('A regular expression matching the names of metadata checkpoint files directly in the checkpoint directory') })
+      .object({
+        metadataFilePattern: z.string().min(1).optional().describe('A regular expression matching the names of metadata checkpoint files directly in the checkpoint directory'),
+        metadataFiles: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe('Globs (picomatch syntax, ** for any depth) of metadata checkpoint files, relative to the checkpoint directory: for a SUT that keeps them in subfolders'),
+      })
       .strict()
+      .refine((s) => s.metadataFilePattern !== undefined || s.metadataFiles !== undefined, { message: 'needs metadataFilePattern or metadataFiles' })
       .optional()
       .describe('Allows storage faults (level L4): the harness may truncate or flip a bit in the newest file matching the pattern, between two starts, when at least one other matching file exists'),
     serve: z

@@ -91,9 +91,9 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     }
     for (const c of o.corruptCheckpointBefore ?? []) {
       if (c.attempt !== attempt) continue;
-      const pattern = o.sut.manifest.storageFaults?.metadataFilePattern;
-      if (pattern === undefined) throw new Error(`storage fault planned, but ${o.sut.manifest.name} declares no storageFaults in its manifest`);
-      const r = corruptNewestCheckpoint(o.dirs.checkpointDir, pattern, c.how, c.fraction);
+      const selector = o.sut.manifest.storageFaults;
+      if (selector === undefined) throw new Error(`storage fault planned, but ${o.sut.manifest.name} declares no storageFaults in its manifest`);
+      const r = corruptNewestCheckpoint(o.dirs.checkpointDir, selector, c.how, c.fraction);
       const fault = { kind: 'corrupt-checkpoint' as const, how: c.how, fraction: c.fraction };
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected });
