@@ -105,12 +105,12 @@ test('every crash state keeps what was durable and never invents data (property 
 });
 
 /** Runs the reference engine's word count once under strace (optionally killed at a file operation). */
-async function tracedEngineRun(name: string, injection: { syscall: string; nth: number } | null): Promise<{ trace: FileTrace; on: FsImage; roots: WatchedRoot[]; exitSignal: string | undefined }> {
+async function tracedEngineRun(name: string, injection: { syscall: string; nth: number; errno?: 'EIO' | 'ENOSPC' } | null): Promise<{ trace: FileTrace; on: FsImage; roots: WatchedRoot[]; exitSignal: string | undefined; exitCode: number | undefined; stderr: string }> {
   const dir = path.join(tmp, name);
   for (const d of ['checkpoint', 'output', 'scratch']) fs.mkdirSync(path.join(dir, d), { recursive: true });
   const runRoots: WatchedRoot[] = [{ label: 'checkpoint', dir: fs.realpathSync(path.join(dir, 'checkpoint')) }, { label: 'output', dir: fs.realpathSync(path.join(dir, 'output')) }];
   const traceFile = path.join(dir, 'trace');
-  const argv = straceArgv(['node', 'dist/reference/cli/engine.js'], traceFile, injection === null ? null : { type: 'kill', ...injection });
+  const argv = straceArgv(['node', 'dist/reference/cli/engine.js'], traceFile, injection === null ? null : injection.errno === undefined ? { type: 'kill', ...injection } : { type: 'error', syscall: injection.syscall, nth: injection.nth, errno: injection.errno });
   const r = await execa(argv[0]!, argv.slice(1), {
     cwd: root,
     reject: false,
@@ -119,7 +119,7 @@ async function tracedEngineRun(name: string, injection: { syscall: string; nth: 
   const trace = parseStrace(fs.readFileSync(traceFile, 'utf8'), { roots: runRoots, cwd: root, injected: injection });
   const tree = readTree(runRoots);
   if ('error' in tree) throw new Error(tree.error);
-  return { trace, on: { dirs: tree.dirs.map((d) => d.path).sort(), files: new Map(tree.files.map((f) => [f.path, f.data])) }, roots: runRoots, exitSignal: r.signal };
+  return { trace, on: { dirs: tree.dirs.map((d) => d.path).sort(), files: new Map(tree.files.map((f) => [f.path, f.data])) }, roots: runRoots, exitSignal: r.signal, exitCode: r.exitCode, stderr: String(r.stderr) };
 }
 
 const sameImage = (a: FsImage, b: FsImage) => ({ dirs: [a.dirs, b.dirs], files: [[...a.files.keys()].sort(), [...b.files.keys()].sort()], bytes: [...a.files].every(([k, v]) => b.files.get(k)?.equals(v) === true) });
@@ -161,4 +161,14 @@ test('storage faults find metadata files by a name pattern (top level) or by glo
   t.deepEqual(metadataFiles(dir, { metadataFilePattern: '^checkpoint-\\d+(\\.bk)?$' }).sort(), ['checkpoint-100', 'checkpoint-200.bk']);
   t.deepEqual(metadataFiles(dir, { metadataFiles: ['metadata/**/checkpoint-*.json'] }).sort(), ['metadata/checkpoint-1-0.json', 'metadata/deep/checkpoint-2-1.json']);
   t.deepEqual(metadataFiles(dir, { metadataFiles: ['metadata/checkpoint-*.json'] }), ['metadata/checkpoint-1-0.json']);
+});
+
+test('an I/O error strace injects into a checkpoint fsync lands there, and the engine stops with a non-zero exit', async (t) => {
+  if (straceExecutable() === null) return t.log('SKIPPED: strace is not installed (apt-get install strace, or bash tools/install-debian-packages.sh)'), t.pass();
+  const whole = await tracedEngineRun('io-reference', null);
+  const target = whole.trace.ops.flatMap((op) => (op.type === 'fsync' && op.path.startsWith('checkpoint/') ? [op] : []))[3]!;
+  const failed = await tracedEngineRun('io-error', { syscall: target.syscall, nth: target.nth, errno: 'EIO' });
+  t.like(failed.trace.errorIn, { syscall: 'fsync', errno: 'EIO', path: target.path });
+  t.not(failed.exitCode, 0);
+  t.regex(failed.stderr, /EIO|i\/o error/i);
 });

@@ -24,7 +24,9 @@ export type DrawnFault =
   /** In a restart: a SIGKILL entering the nth call of a file-changing system call (no trace to place it by). */
   | { kind: 'syscall-kill-recovery'; syscall: RecoverySyscall; nth: number }
   /** Power loss after the file operation `fraction` of the way through the failure-free run. */
-  | { kind: 'power-loss'; fraction: number; state: CrashStateKind };
+  | { kind: 'power-loss'; fraction: number; state: CrashStateKind }
+  /** An I/O error on the checkpoint-file write or fsync `fraction` of the way through the failure-free run. */
+  | { kind: 'io-error'; fraction: number; errno: 'EIO' | 'ENOSPC' };
 
 /** The calls a restart's syscall kill counts: the ones every checkpointing SUT makes while it recovers and resumes. */
 export const RECOVERY_SYSCALLS = ['openat', 'write', 'fsync', 'rename', 'unlink'] as const;
@@ -78,6 +80,7 @@ export function faultPlanDraw(p: SutCapabilities): fc.Arbitrary<FaultPlanDraw> {
   if (p.powerLoss) first.push(fc.record({ kind: fc.constant('power-loss' as const), fraction, state: crashStateKind }), fc.record({ kind: fc.constant('power-loss' as const), fraction, state: crashStateKind }));
   if (p.syscallCrashes) {
     first.push(fraction.map((f) => ({ kind: 'syscall-kill', fraction: f }) as const));
+    first.push(fc.record({ kind: fc.constant('io-error' as const), fraction, errno: fc.constantFrom('EIO' as const, 'ENOSPC' as const) }));
     later.push(fc.record({ kind: fc.constant('syscall-kill-recovery' as const), syscall: fc.constantFrom(...RECOVERY_SYSCALLS), nth: fc.integer({ min: 1, max: RECOVERY_SYSCALL_NTH_MAX }) }));
   }
   // At L5 a first start always ends in a storage-level crash: the kinds below it are L3's and L2's
@@ -134,6 +137,13 @@ export function resolveFaultPlan(draw: FaultPlanDraw, ff: FailureFreeShape): Fau
       }
       case 'syscall-kill-recovery':
         return { kind: 'syscall-kill', syscall: f.syscall, nth: f.nth, op: null };
+      case 'io-error': {
+        // Writes and fsyncs of checkpoint files (never stdout or outputs), by the failure-free run's trace.
+        const targets = ff.trace?.ops.filter((op) => (op.type === 'write' || op.type === 'fsync') && op.path.startsWith('checkpoint/')) ?? [];
+        if (targets.length === 0) return { kind: 'io-error', syscall: null, nth: null, op: null, errno: f.errno };
+        const op = targets[Math.floor(f.fraction * targets.length)]!;
+        return { kind: 'io-error', syscall: op.syscall, nth: op.nth, op: op.seq > 0 ? op.seq : null, errno: f.errno };
+      }
       case 'power-loss':
         // 0..changes: power may go before the first change or after the last.
         return { kind: 'power-loss', op: ff.trace == null ? 0 : Math.floor(f.fraction * (changeCount(ff.trace) + 1)), state: f.state };

@@ -16,7 +16,11 @@ export type Fault =
   | { kind: 'syscall-kill'; syscall: string | null; nth: number | null; op: number | null }
   /** The machine loses power just after the start's op-th file-changing operation; the directories
    *  hold the crash state the trace and the persistence model give (harness/trace/crash-state.ts). */
-  | { kind: 'power-loss'; op: number; state: CrashStateKind };
+  | { kind: 'power-loss'; op: number; state: CrashStateKind }
+  /** strace fails the nth call of `syscall` (a write or fsync of a checkpoint file: the op-th file
+   *  change of the failure-free run) with an errno; then the machine loses power, leaving only what
+   *  was durable (posix). Null syscall: no trace to place it. */
+  | { kind: 'io-error'; syscall: string | null; nth: number | null; op: number | null; errno: 'EIO' | 'ENOSPC' };
 
 /** A fault between two starts rather than during one. */
 export type BetweenStartsFault =
@@ -42,6 +46,7 @@ export function mechanismOf(fault: Fault): CrashMechanism {
     case 'kill-after':
     case 'syscall-kill':
     case 'power-loss':
+    case 'io-error':
       return 'sigkill';
     default: {
       const never: never = fault;
@@ -81,6 +86,8 @@ export function describeFault(fault: Fault): string {
       return fault.syscall === null ? 'SIGKILL at a file operation (unplaced: no trace)' : `SIGKILL entering ${fault.syscall} #${fault.nth} of its thread${fault.op === null ? '' : ` (file operation ${fault.op} of the failure-free run)`}`;
     case 'power-loss':
       return `power loss after file operation ${fault.op}, ${describeCrashState(fault.state)}`;
+    case 'io-error':
+      return fault.syscall === null ? `${fault.errno} on a checkpoint file (unplaced: no trace)` : `${fault.errno} from ${fault.syscall} #${fault.nth} of its thread (file operation ${fault.op} of the failure-free run), then power loss`;
     default: {
       const never: never = fault;
       throw new Error(`unknown fault ${JSON.stringify(never)}`);

@@ -171,7 +171,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       detail: verdict,
     });
   }
-  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss')).length;
+  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error')).length;
   return {
     verdict,
     plan,

@@ -12,6 +12,7 @@ import { corruptNewestCheckpoint } from '../faults/corrupt-checkpoint-fault.js';
 import type { FaultPlan } from '../faults/fault.js';
 import { applyPowerLoss } from '../faults/power-loss-fault.js';
 import { syscallKillInjection, syscallKillLanded } from '../faults/syscall-kill-fault.js';
+import { afterIoError, ioErrorInjection } from '../faults/io-error-fault.js';
 import type { FileTrace } from '../trace/file-op.js';
 import type { WatchedRoot } from '../trace/parse-strace.js';
 import { readTrace, type TraceResult } from '../trace/read-trace.js';
@@ -116,7 +117,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: { ...fault, detail: r.detail }, injected: r.injected, atMs: r.injected ? atMs : null });
       if (r.injected) continue;
     }
-    const injection: Injection | null = fault?.kind === 'syscall-kill' ? syscallKillInjection(fault) : null;
+    const injection: Injection | null = fault?.kind === 'syscall-kill' ? syscallKillInjection(fault) : fault?.kind === 'io-error' && attempt === 1 ? ioErrorInjection(fault) : null;
     const strace = straceExecutable();
     const traced = o.trace !== undefined && strace !== null && (o.trace.every || injection !== null);
     const traceFile = traced ? path.join(o.trace!.dir, `${o.kind}-start-${attempt}.strace`) : null;
@@ -154,6 +155,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     exits.push(exit);
     const endAt = o.clock();
     let trace: TraceResult | null = null;
+    let poweredOff = false;
     if (traceFile !== null) {
       trace = readTrace(traceFile, { roots: watchedRoots(o.dirs), cwd: fs.realpathSync(o.sut.cwd), injected: injection, ownFiles: [o.dirs.programFile, o.dirs.inputFile].map((f) => fs.realpathSync(f)) });
       fs.rmSync(traceFile, { force: true });
@@ -180,6 +182,18 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           injected = false;
           detail = 'not injected, so the start ran undisturbed';
           break;
+        case 'io-error': {
+          const r = injection === null ? { landed: false, detail: attempt === 1 ? 'no trace placed it' : 'I/O errors are placed in a first start only' } : strace === null ? { landed: false, detail: STRACE_MISSING } : afterIoError(trace?.type === 'traced' ? trace.trace : null, watchedRoots(o.dirs));
+          injected = r.landed;
+          detail = r.detail;
+          if (r.landed) {
+            // Power went with the error: scratch is node-local and goes with the machine.
+            fs.rmSync(o.dirs.scratchDir, { recursive: true, force: true });
+            fs.mkdirSync(o.dirs.scratchDir, { recursive: true });
+            poweredOff = true;
+          }
+          break;
+        }
         default: {
           const never: never = fault;
           throw new Error(`unknown fault ${JSON.stringify(never)}`);
@@ -193,7 +207,8 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     }
     o.timeline.push({ type: 'exit', atMs: endAt, run: o.kind, attempt, exit });
     if (runId !== undefined) o.store!.store.recordExit(runId, attempt, exit);
-    if (exit.type === 'clean') return finish({ type: 'completed', attempts: attempt, exits });
+    // A start that ended in a power loss did not complete, however it exited: the next start recovers.
+    if (exit.type === 'clean' && !poweredOff) return finish({ type: 'completed', attempts: attempt, exits });
     // A bad program or input (2), or a checkpoint directory the SUT refuses (3, PROTOCOL.md §3), will
     // not get better by restarting over the same directories.
     if (exit.type === 'nonzero-exit' && (exit.exitCode === 2 || exit.exitCode === 3 || exit.spawnError !== null)) {

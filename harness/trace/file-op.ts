@@ -99,6 +99,8 @@ export interface FileTrace {
   incomplete: string[];
   /** Set when the SUT was killed by the tracer's fault injection: the call it was killed in. */
   killedIn: { syscall: string; tid: number; nth: number; seq: number } | null;
+  /** Set when the tracer's injection failed a call with an errno: the call, its file and batch. */
+  errorIn: { syscall: string; tid: number; nth: number; seq: number; errno: string; path: string | null; batchTimeMs: number | null } | null;
   /** Absolute paths of the watched roots found inside written data: such a trace cannot be replayed
    *  into other directories. */
   embedsRoots: boolean;

@@ -173,6 +173,7 @@ export function parseStrace(text: string, o: ParseOptions): FileTrace {
   let batchTimeMs: number | null = null;
   let stdoutTail = '';
   let killedIn: FileTrace['killedIn'] = null;
+  let errorIn: FileTrace['errorIn'] = null;
   let embedsRoots = false;
   const rootBytes = o.roots.map((r) => Buffer.from(r.dir));
   const own = new Set(o.ownFiles ?? []);
@@ -243,7 +244,14 @@ export function parseStrace(text: string, o: ParseOptions): FileTrace {
       continue;
     }
     const ok = okNumber(c.ret);
-    if (ok === null) continue; // failed calls change nothing
+    if (ok === null) {
+      // Failed calls change nothing; one that strace's injection failed is where an I/O error landed.
+      if (c.ret.includes('(INJECTED)') && o.injected != null && o.injected.syscall === c.name && o.injected.nth === nth && errorIn === null) {
+        const fd = fdArg(c.args[0] ?? '');
+        errorIn = { syscall: c.name, tid: c.tid, nth, seq: seq + 1, errno: /^-1 ([A-Z]+)/.exec(c.ret)?.[1] ?? '?', path: fd?.path == null ? null : label(fd.path), batchTimeMs };
+      }
+      continue;
+    }
     switch (c.name) {
       case 'open':
       case 'openat':
@@ -456,5 +464,5 @@ export function parseStrace(text: string, o: ParseOptions): FileTrace {
         break;
     }
   }
-  return { ops, initial, incomplete: [...new Set(incomplete)].slice(0, 20), killedIn, embedsRoots, outside };
+  return { ops, initial, incomplete: [...new Set(incomplete)].slice(0, 20), killedIn, errorIn, embedsRoots, outside };
 }
