@@ -151,8 +151,8 @@ function checkGraph(program: Program, source: string): ValidProgram {
       const seen = new Set<string>();
       records.forEach(([k, s], j) => {
         if (k === null || s === null) fail(`initialState[${j}]`, `a key or state of null, received ${describeValue([k, s])} (null stands for None and cannot be a state)`);
-        if (!assignable(typeOfValue(k as Value), key)) fail(`initialState[${j}][0]`, `a key of type ${showType(key)}, received ${describeValue(k)}`);
-        if (!assignable(typeOfValue(s as Value), state)) fail(`initialState[${j}][1]`, `a state of type ${showType(state)}, received ${describeValue(s)}`);
+        if (!valueFits(k as Value, key)) fail(`initialState[${j}][0]`, `a key of type ${showType(key)}, received ${describeValue(k)}`);
+        if (!valueFits(s as Value, state)) fail(`initialState[${j}][1]`, `a state of type ${showType(state)}, received ${describeValue(s)}`);
         const c = canonical(k as Value);
         if (seen.has(c)) fail(`initialState[${j}][0]`, `duplicate key ${describeValue(k)} (an initial state has one record per key)`);
         seen.add(c);
@@ -371,15 +371,28 @@ function checkGraph(program: Program, source: string): ValidProgram {
   return { program, batchIntervalMs: batch, streams, inputs: program.inputs.map((i) => i.name), outputs };
 }
 
-/** The type of one JSON value, as far as the type language can say (objects and nulls are any). */
-function typeOfValue(v: Value): StreamType {
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return INT;
-  if (typeof v === 'string') return STRING;
-  if (Array.isArray(v)) {
-    if (v.length === 2) return pairOf(typeOfValue(v[0]!), typeOfValue(v[1]!));
-    return listOf(v.length === 0 ? ANY : typeOfValue(v[0]!));
+/** Whether a JSON value is a value of the type (any takes everything; option takes null). */
+function valueFits(v: Value, t: StreamType): boolean {
+  switch (t.kind) {
+    case 'any':
+      return true;
+    case 'int':
+      return typeof v === 'number' && Number.isSafeInteger(v);
+    case 'string':
+      return typeof v === 'string';
+    case 'pair':
+      return Array.isArray(v) && v.length === 2 && valueFits(v[0]!, t.key) && valueFits(v[1]!, t.value);
+    case 'list':
+      return Array.isArray(v) && v.every((x) => valueFits(x, t.of));
+    case 'option':
+      return v === null || valueFits(v, t.of);
+    default:
+      return assertNeverType(t);
   }
-  return ANY;
+}
+
+function assertNeverType(t: never): never {
+  throw new ProgramError(`unknown type ${JSON.stringify(t)}`);
 }
 
 function assertNeverOp(op: never): never {
