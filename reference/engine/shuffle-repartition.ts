@@ -15,7 +15,7 @@ const MULTIPLIER = 0x5deece66dn;
 const MASK = (1n << 48n) - 1n;
 
 /** java.util.Random(seed).nextInt(bound), for the first draw of a new generator. */
-export function javaRandomFirstInt(seed: number, bound: number): number {
+function javaRandomFirstInt(seed: number, bound: number): number {
   let state = (BigInt(seed) ^ MULTIPLIER) & MASK;
   const next31 = (): number => {
     state = (state * MULTIPLIER + 0xbn) & MASK;
