@@ -2,7 +2,9 @@
 // definitions (reference/SEMANTICS.md, checked against Spark's DStream sources) and sharing no code
 // with the engine's operators. A stream's result at T is a function of its parents' results (and,
 // for stateful streams, of its own history), memoised per (stream, time) so the recursion stays
-// polynomial; plain and obviously right rather than fast.
+// polynomial; plain and obviously right rather than fast. Partition-dependent operations (glom,
+// mapPartitions, repartition) read their parents' results as partitions (partitionsAt), derived
+// from the same results by SEMANTICS.md's partitioning rules.
 
 import { resolveFn, type FilterFn, type ReduceFn } from '../../reference/program/functions.js';
 import type { Operation } from '../../reference/program/schema.js';
