@@ -3,8 +3,10 @@
 
 import { checkpointEveryBatch } from './catalog/checkpoint-every-batch.js';
 import { join } from './catalog/join.js';
+import { partitions } from './catalog/partitions.js';
 import { random } from './catalog/random.js';
 import { runningTotals } from './catalog/running-totals.js';
+import { seededState } from './catalog/seeded-state.js';
 import { sessions } from './catalog/sessions.js';
 import { statefulWordCount } from './catalog/stateful-word-count.js';
 import { union } from './catalog/union.js';
@@ -26,6 +28,8 @@ export const CATALOG: readonly Scenario[] = [
   runningTotals,
   union,
   checkpointEveryBatch,
+  seededState,
+  partitions,
   random,
 ];
 

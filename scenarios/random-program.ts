@@ -3,14 +3,18 @@
 // accepts at run time. The generator tracks more than the validator does: the sign of int values
 // (a value-nonzero filter on an inverse window is only safe over positive values), an estimate of
 // records per batch (so flatMaps, windows and joins do not blow up), and which values are opaque
-// (mapWithState emits objects on timeout, so only type-agnostic operations may follow).
+// (mapWithState emits objects on timeout, so only type-agnostic operations may follow). It also
+// draws the rest of the DStream API: transform / transformWith / StreamingContext.transform with
+// registry RDD functions, glom, mapPartitions, repartition, slice, and initial states.
 
 import * as fc from 'fast-check';
 import { PROGRAM_FORMAT, PROGRAM_VERSION, type InputType, type Operation, type Program } from '../reference/program/schema.js';
+import type { Value } from '../reference/program/value.js';
 import { WINDOW_BATCHES_MAX, WINDOW_SLIDE_BATCHES_MAX, type ScenarioConfig } from './scenario.js';
 
 type Gen = fc.GeneratorValue;
-type FnRef = string | { name: string; arg: number };
+type SimpleFnRef = string | { name: string; arg: number };
+type FnRef = SimpleFnRef | { name: string; arg: SimpleFnRef | SimpleFnRef[] };
 
 /** Signs an int stream is known to have; 'positive' means every value is > 0. */
 type Sign = 'positive' | 'non-negative' | 'any';
@@ -18,9 +22,11 @@ type Sign = 'positive' | 'non-negative' | 'any';
 /** Record types as the generator knows them (validate.ts's types, plus signs and opacity). */
 type GenType =
   | { kind: 'int'; sign: Sign }
-  | { kind: 'string' }
+  /** numeric: every value is an integer's decimal text (to-string of ints), so parse-int is safe. */
+  | { kind: 'string'; numeric?: boolean }
   | { kind: 'pair'; key: GenType; value: GenType }
-  | { kind: 'list'; of: GenType }
+  /** minLength: every list has at least this many elements (element N is safe below it). */
+  | { kind: 'list'; of: GenType; minLength?: number }
   | { kind: 'option'; of: GenType }
   /** Values of no single type (mapWithState's emitted values): only type-agnostic operations. */
   | { kind: 'opaque' };
@@ -29,7 +35,8 @@ const INT = (sign: Sign): GenType => ({ kind: 'int', sign });
 const STRING: GenType = { kind: 'string' };
 const OPAQUE: GenType = { kind: 'opaque' };
 const pairOf = (key: GenType, value: GenType): GenType => ({ kind: 'pair', key, value });
-const listOf = (of: GenType): GenType => ({ kind: 'list', of });
+const listOf = (of: GenType, minLength = 0): GenType => ({ kind: 'list', of, minLength });
+const NUMERIC_STRING: GenType = { kind: 'string', numeric: true };
 const optionOf = (of: GenType): GenType => ({ kind: 'option', of });
 
 /** The type's shape as validate.ts sees it (signs dropped): equal shapes union and join. */
@@ -55,7 +62,8 @@ function meet(a: Sign, b: Sign): Sign {
 function meetType(a: GenType, b: GenType): GenType {
   if (a.kind === 'int' && b.kind === 'int') return INT(meet(a.sign, b.sign));
   if (a.kind === 'pair' && b.kind === 'pair') return pairOf(meetType(a.key, b.key), meetType(a.value, b.value));
-  if (a.kind === 'list' && b.kind === 'list') return listOf(meetType(a.of, b.of));
+  if (a.kind === 'string' && b.kind === 'string') return a.numeric === true && b.numeric === true ? NUMERIC_STRING : STRING;
+  if (a.kind === 'list' && b.kind === 'list') return listOf(meetType(a.of, b.of), Math.min(a.minLength ?? 0, b.minLength ?? 0));
   if (a.kind === 'option' && b.kind === 'option') return optionOf(meetType(a.of, b.of));
   return a;
 }
@@ -65,7 +73,12 @@ function withZero(t: GenType): GenType {
 }
 
 /** Bounds that keep a case fast. A load is an estimate of records per batch; an input has inputLoad. */
-export const RANDOM_PROGRAM_LIMITS = { stepsMin: 1, stepsMax: 8, inputsMax: 3, inputLoad: 6, loadMax: 150, statefulMax: 3 } as const;
+export const RANDOM_PROGRAM_LIMITS = { stepsMin: 1, stepsMax: 8, inputsMax: 3, inputLoad: 6, loadMax: 150, statefulMax: 3, repartitionPartitionsMax: 5, initialStateKeysMax: 4 } as const;
+
+/** Keys an initial state may name: keys the input generator draws (scenarios/input/values.ts) and a
+ *  few it never does, so some initial keys meet data and some never do. */
+const INITIAL_STRING_KEYS = ['alice', 'bob', 'spark', 'a', 'zed'] as const;
+const INITIAL_INT_KEYS = [0, 1, 2, 3, 7] as const;
 
 interface GenStream {
   id: string;
@@ -120,8 +133,31 @@ function pickWeighted<T extends { weight: number }>(g: Gen, options: readonly T[
   return live[live.length - 1];
 }
 
+/** Map functions without a function argument that pair-of and with-derived may name. */
+function simpleMapOptions(t: GenType): FnOption[] {
+  switch (t.kind) {
+    case 'int':
+      return [fixed(1, 'identity', t), fixed(1, 'negate', INT('any')), { weight: 1, pick: (g) => ({ fn: { name: 'mod', arg: int(g, 2, 5) }, out: INT('non-negative') }) }, fixed(1, 'to-string', NUMERIC_STRING)];
+    case 'string':
+      return [fixed(1, 'identity', t), fixed(1, 'length', INT('non-negative')), fixed(1, 'first-char', STRING), fixed(1, 'to-upper', STRING)];
+    default:
+      return [fixed(1, 'identity', t)];
+  }
+}
+
 function mapOptions(t: GenType): FnOption[] {
-  const o: FnOption[] = [fixed(1, 'to-string', STRING), fixed(1, 'identity', t), fixed(2, 'pair-with-one', pairOf(t, INT('positive')))];
+  const o: FnOption[] = [fixed(1, 'to-string', t.kind === 'int' ? NUMERIC_STRING : STRING), fixed(1, 'identity', t), fixed(2, 'pair-with-one', pairOf(t, INT('positive')))];
+  if (t.kind !== 'opaque') {
+    o.push({
+      weight: 1,
+      pick: (g) => {
+        const options = simpleMapOptions(t);
+        const f = pickWeighted(g, options)!.pick(g);
+        const h = pickWeighted(g, options)!.pick(g);
+        return { fn: { name: 'pair-of', arg: [f.fn as SimpleFnRef, h.fn as SimpleFnRef] }, out: pairOf(f.out, h.out) };
+      },
+    });
+  }
   switch (t.kind) {
     case 'int':
       o.push(
@@ -145,11 +181,16 @@ function mapOptions(t: GenType): FnOption[] {
         fixed(2, 'key-by-first-char', pairOf(STRING, STRING)),
         fixed(1, 'key-by-length', pairOf(INT('non-negative'), STRING)),
       );
+      if (t.numeric === true) o.push(fixed(3, 'parse-int', INT('any')));
       break;
     case 'pair':
       o.push(fixed(1, 'key', t.key), fixed(1, 'value', t.value), fixed(1, 'swap', pairOf(t.value, t.key)));
       break;
-    case 'list':
+    case 'list': {
+      const n = t.minLength ?? 0;
+      if (n > 0) o.push({ weight: 3, pick: (g) => ({ fn: { name: 'element', arg: int(g, 0, n - 1) }, out: t.of }) });
+      break;
+    }
     case 'option':
     case 'opaque':
       break;
@@ -159,6 +200,11 @@ function mapOptions(t: GenType): FnOption[] {
 
 function flatMapOptions(t: GenType): FnOption[] {
   const o: FnOption[] = [fixed(1, 'duplicate', t, 2)];
+  // with-derived: x, f(x) for an f that keeps the type's shape (the sign may weaken).
+  if (t.kind === 'int') {
+    o.push({ weight: 1, pick: (g) => (int(g, 0, 1) === 0 ? { fn: { name: 'with-derived', arg: 'negate' }, out: INT('any'), factor: 2 } : { fn: { name: 'with-derived', arg: { name: 'add', arg: int(g, 1, 3) } }, out: t, factor: 2 }) });
+  }
+  if (t.kind === 'string') o.push({ weight: 1, pick: (g) => ({ fn: { name: 'with-derived', arg: int(g, 0, 1) === 0 ? 'to-upper' : 'first-char' }, out: STRING, factor: 2 }) });
   if (t.kind === 'string') o.push(fixed(3, 'split-words', STRING, 5), fixed(1, 'split-chars', STRING, 8));
   if (t.kind === 'int') {
     o.push(fixed(1, 'digits', INT('non-negative'), 3), {
@@ -219,9 +265,39 @@ function reduceOptions(t: GenType): Array<{ weight: number; fn: string; inverse?
 }
 
 function updateOptions(v: GenType): FnOption[] {
-  const o: FnOption[] = [fixed(2, 'running-count', INT('positive')), { weight: 1, pick: (g) => ({ fn: { name: 'session', arg: int(g, 2, 4) }, out: listOf(INT('non-negative')) }) }];
+  const o: FnOption[] = [
+    fixed(2, 'running-count', INT('positive')),
+    { weight: 1, pick: (g) => ({ fn: { name: 'session', arg: int(g, 2, 4) }, out: listOf(INT('non-negative'), 2) }) },
+    fixed(1, 'add-batch-time', INT('non-negative')),
+  ];
   if (v.kind === 'int') o.push(fixed(3, 'running-sum', v), fixed(1, 'max-so-far', v), fixed(2, 'sum-until-empty', v));
   return o;
+}
+
+/** A value of the state type an update or mapping function keeps, for an initial state: within the
+ *  sign the generator claims for the state (running-count's states are positive, and so on). */
+function initialStateValue(g: Gen, fn: FnRef, out: GenType): Value | undefined {
+  const name = typeof fn === 'string' ? fn : fn.name;
+  if (name === 'session') return [int(g, 1, 3), 0];
+  if (name === 'count-to') return int(g, 1, (fn as { arg: number }).arg - 1);
+  if (out.kind !== 'int') return undefined;
+  return out.sign === 'positive' ? int(g, 1, 5) : out.sign === 'non-negative' ? int(g, 0, 5) : int(g, -5, 5);
+}
+
+/** Now and then an initial state of 1..initialStateKeysMax keys of the stream's key type. */
+function initialStateOf(g: Gen, key: GenType, fn: FnRef, out: GenType): { initialState?: [Value, Value][] } {
+  if (int(g, 0, 2) !== 0) return {};
+  const pool: readonly Value[] | undefined = key.kind === 'string' ? INITIAL_STRING_KEYS : key.kind === 'int' ? INITIAL_INT_KEYS.filter((k) => key.sign !== 'positive' || k > 0) : undefined;
+  if (pool === undefined) return {};
+  const n = int(g, 1, Math.min(RANDOM_PROGRAM_LIMITS.initialStateKeysMax, pool.length));
+  const keys = g(fc.shuffledSubarray, pool as Value[], { minLength: n, maxLength: n });
+  const records: [Value, Value][] = [];
+  for (const k of keys) {
+    const v = initialStateValue(g, fn, out);
+    if (v === undefined) return {};
+    records.push([k, v]);
+  }
+  return { initialState: records };
 }
 
 /** The random program generator for one configuration. */
@@ -327,7 +403,101 @@ class Builder {
       c.push({ weight: 3, make: (_g, id) => ({ op: { id, op: 'stateSnapshots', from: s.id }, type: snap, load: s.load * 4 }) });
     }
     this.unionCandidates(s, c);
+    this.transformCandidates(s, c);
+    this.partitionCandidates(s, c);
     return c;
+  }
+
+  /** transform (a per-batch RDD function), transformWith and StreamingContext.transform. */
+  private transformCandidates(s: GenStream, c: Candidate[]): void {
+    const t = s.type;
+    c.push({
+      weight: 1,
+      make: (g, id) => {
+        switch (int(g, 0, 3)) {
+          case 0:
+            return { op: { id, op: 'transform', from: s.id, fn: 'distinct' }, type: t };
+          case 1: {
+            const n = int(g, 1, 5);
+            return { op: { id, op: 'transform', from: s.id, fn: { name: 'take-ordered', arg: n } }, type: t, load: Math.min(s.load, n) };
+          }
+          case 2:
+            return { op: { id, op: 'transform', from: s.id, fn: 'sort-with-index' }, type: pairOf(t, INT('non-negative')) };
+          default: {
+            const m = pickWeighted(g, simpleMapOptions(t))!.pick(g);
+            return { op: { id, op: 'transform', from: s.id, fn: { name: 'map', arg: m.fn as SimpleFnRef } }, type: m.out };
+          }
+        }
+      },
+    });
+    const partners = this.streams.filter((o) => o.slideMs === s.slideMs && shape(o.type) === shape(t));
+    if (partners.length === 0) return;
+    c.push({
+      weight: 1,
+      make: (g, id) => {
+        const other = partners[int(g, 0, partners.length - 1)]!;
+        const fn = (['union', 'intersection', 'subtract'] as const)[int(g, 0, 2)]!;
+        const load = fn === 'union' ? s.load + other.load : s.load;
+        return { op: { id, op: 'transformWith', from: s.id, with: other.id, fn }, type: fn === 'union' ? meetType(t, other.type) : t, load, flatMapped: s.flatMapped || other.flatMapped, joined: s.joined || other.joined };
+      },
+    });
+    if (t.kind === 'pair' && !s.joined) {
+      const joinable = this.streams.filter((o) => !o.joined && o.type.kind === 'pair' && o.slideMs === s.slideMs && shape(o.type.key) === shape(t.key));
+      if (joinable.length > 0) {
+        c.push({
+          weight: 1,
+          make: (g, id) => {
+            const other = joinable[int(g, 0, joinable.length - 1)]!;
+            if (other.type.kind !== 'pair') return undefined;
+            return { op: { id, op: 'transformWith', from: s.id, with: other.id, fn: 'join' }, type: pairOf(t.key, pairOf(t.value, other.type.value)), load: s.load * other.load, flatMapped: s.flatMapped || other.flatMapped, joined: true };
+          },
+        });
+      }
+    }
+    c.push({
+      weight: 1,
+      make: (g, id) => {
+        const more = Array.from({ length: int(g, 1, 2) }, () => partners[int(g, 0, partners.length - 1)]!);
+        const all = [s, ...more];
+        return {
+          op: { id, op: 'contextTransform', from: all.map((p) => p.id), fn: 'union' },
+          type: all.reduce((a, p) => meetType(a, p.type), t),
+          load: all.reduce((n, p) => n + p.load, 0),
+          flatMapped: all.some((p) => p.flatMapped),
+          joined: all.some((p) => p.joined),
+        };
+      },
+    });
+  }
+
+  /** glom, mapPartitions, repartition (SEMANTICS.md "Partitions"), and slice. */
+  private partitionCandidates(s: GenStream, c: Candidate[]): void {
+    const t = s.type;
+    const partitionsMax = RANDOM_PROGRAM_LIMITS.repartitionPartitionsMax;
+    c.push({ weight: 1, make: (_g, id) => ({ op: { id, op: 'glom', from: s.id }, type: listOf(t), load: partitionsMax }) });
+    c.push({
+      weight: 1,
+      make: (g, id) => {
+        const sign: Sign = t.kind === 'int' && t.sign !== 'any' ? 'non-negative' : 'any';
+        const options: FnOption[] = [fixed(2, 'partition-count', INT('non-negative'))];
+        if (t.kind === 'int') options.push(fixed(1, 'partition-sum', INT(sign)), fixed(1, 'partition-max', t));
+        const f = pickWeighted(g, options)!.pick(g);
+        return { op: { id, op: 'mapPartitions', from: s.id, fn: f.fn }, type: f.out, load: partitionsMax };
+      },
+    });
+    c.push({ weight: 1, make: (g, id) => ({ op: { id, op: 'repartition', from: s.id, partitions: int(g, 1, partitionsMax) }, type: t }) });
+    const ps = s.slideMs;
+    const kMax = Math.min(3, Math.floor((WINDOW_BATCHES_MAX * this.batch) / ps) - 1);
+    if (kMax < 0) return;
+    c.push({
+      weight: 1,
+      make: (g, id) => {
+        const from = int(g, 0, kMax);
+        const to = int(g, 0, from);
+        const slide = int(g, 0, 2) === 0 ? { slideMs: ps * int(g, 1, 2) } : {};
+        return { op: { id, op: 'slice', from: s.id, fromAgoMs: from * ps, toAgoMs: to * ps, ...slide }, type: t, slideMs: slide.slideMs ?? ps, load: s.load * (from - to + 1) };
+      },
+    });
   }
 
   private pairCandidates(s: GenStream, k: GenType, v: GenType, c: Candidate[]): void {
@@ -349,7 +519,7 @@ class Builder {
     if (reduces.length > 0) {
       c.push({ weight: 3, make: (g, id) => { const r = pickWeighted(g, reduces)!; return { op: { id, op: 'reduceByKey', from: s.id, fn: r.fn }, type: pairOf(k, r.out) }; } });
     }
-    c.push({ weight: 1, make: (_g, id) => ({ op: { id, op: 'groupByKey', from: s.id }, type: pairOf(k, listOf(v)) }) });
+    c.push({ weight: 1, make: (_g, id) => ({ op: { id, op: 'groupByKey', from: s.id }, type: pairOf(k, listOf(v, 1)) }) });
 
     if (this.stateful < RANDOM_PROGRAM_LIMITS.statefulMax) {
       const updates = updateOptions(v);
@@ -357,18 +527,29 @@ class Builder {
         weight: 2,
         make: (g, id) => {
           const u = pickWeighted(g, updates)!.pick(g);
-          return { op: { id, op: 'updateStateByKey', from: s.id, fn: u.fn, ...this.checkpoint(g, s.slideMs) }, type: pairOf(k, u.out), load: s.load * 4, stateful: true };
+          const initial = initialStateOf(g, k, u.fn, u.out);
+          return { op: { id, op: 'updateStateByKey', from: s.id, fn: u.fn, ...initial, ...this.checkpoint(g, s.slideMs) }, type: pairOf(k, u.out), load: s.load * 4, stateful: true };
         },
       });
       c.push({
         weight: 2,
         make: (g, id) => {
-          // running-sum reads its values as ints; count-to takes any value.
-          const fn: FnRef = v.kind === 'int' && int(g, 0, 1) === 0 ? 'running-sum' : { name: 'count-to', arg: int(g, 2, 5) };
-          const snapshots = pairOf(k, typeof fn === 'string' ? v : INT('positive'));
+          // running-sum and silent-sum read their values as ints; count-to and first-seen-time take any.
+          const choice = int(g, 0, 3);
+          const fn: FnRef =
+            v.kind === 'int' && choice === 0 ? 'running-sum'
+            : v.kind === 'int' && choice === 1 ? 'silent-sum'
+            : choice === 2 ? 'first-seen-time'
+            : { name: 'count-to', arg: int(g, 2, 5) };
+          const name = typeof fn === 'string' ? fn : fn.name;
+          const state = name === 'running-sum' || name === 'silent-sum' ? v : INT('positive');
+          const snapshots = pairOf(k, state);
+          // first-seen-time emits [key, batch time] and nothing on timeout; the others emit opaque values.
+          const emitted = name === 'first-seen-time' ? pairOf(k, INT('positive')) : OPAQUE;
           const timeout = int(g, 0, 2) === 0 ? {} : { timeoutMs: this.batch * int(g, 1, 5) };
-          const op: Operation = { id, op: 'mapWithState', from: s.id, fn, ...timeout, ...this.checkpoint(g, s.slideMs) };
-          return { op, type: OPAQUE, snapshots, stateful: true };
+          const initial = initialStateOf(g, k, fn, state);
+          const op: Operation = { id, op: 'mapWithState', from: s.id, fn, ...timeout, ...initial, ...this.checkpoint(g, s.slideMs) };
+          return { op, type: emitted, snapshots, stateful: true };
         },
       });
     }
@@ -507,7 +688,7 @@ class Builder {
       weight: 1,
       make: (g, id) => {
         const d = durations(g, false);
-        return { op: { id, op: 'groupByKeyAndWindow', from: s.id, ...slideField(g, d) }, type: pairOf(k, listOf(v)), slideMs: d.slideMs, load: grow(d) };
+        return { op: { id, op: 'groupByKeyAndWindow', from: s.id, ...slideField(g, d) }, type: pairOf(k, listOf(v, 1)), slideMs: d.slideMs, load: grow(d) };
       },
     });
   }

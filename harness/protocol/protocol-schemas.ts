@@ -22,12 +22,14 @@ export const PROTOCOL_SCHEMAS: Record<string, z.core.$ZodType> = {
   'serve-request': serveRequestSchema,
 };
 
-/** The text of schemas/<name>.json for each protocol file. */
+/** The text of schemas/<name>.json for each protocol file. The program's schema names each schema it
+ *  uses more than once (function references, initial states) once under $defs, or it would repeat
+ *  them for every operation. */
 export function protocolSchemaTexts(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(PROTOCOL_SCHEMAS).map(([name, schema]) => [
       name,
-      `${JSON.stringify({ $id: `streamcheck-protocol-v1/${name}.json`, ...z.toJSONSchema(schema, { io: 'input' }) }, null, 2)}\n`,
+      `${JSON.stringify({ $id: `streamcheck-protocol-v1/${name}.json`, ...z.toJSONSchema(schema, { io: 'input', ...(name === 'program' ? { reused: 'ref' as const } : {}) }) }, null, 2)}\n`,
     ]),
   );
 }

@@ -1,5 +1,6 @@
-// What the startup snapshot runs before it is taken: two small programs that between them use most
-// operations, in memory and then twice against a checkpoint directory (a first run and a recovery),
+// What the startup snapshot runs before it is taken: three small programs that between them use most
+// operations (the third the rest of the DStream API: transforms, partitions, slice, initial states),
+// in memory and then twice against a checkpoint directory (a first run and a recovery),
 // then the same through serve mode and the command (request parsing, flags, files, events, and
 // Node's readline and streams under them), so that the snapshot holds compiled zod schemas and
 // bytecode for every function a run calls, and a process started from it compiles almost nothing
@@ -65,6 +66,29 @@ const PROGRAMS = [
       { id: 'o7', op: 'output', from: 'outer' },
     ],
   },
+  {
+    ...header,
+    name: 'warm-up-dstream-api',
+    inputs: [{ name: 'pairs', type: 'pair' }],
+    operations: [
+      { id: 'seeded', op: 'updateStateByKey', from: 'pairs', fn: 'add-batch-time', initialState: [['a', 0], ['z', 5]], checkpointIntervalMs: 2000 },
+      { id: 'first', op: 'mapWithState', from: 'pairs', fn: 'first-seen-time', timeoutMs: 2000, initialState: [['b', 1]], checkpointIntervalMs: 2000 },
+      { id: 'smallest', op: 'transform', from: 'seeded', fn: { name: 'take-ordered', arg: 2 } },
+      { id: 'common', op: 'transformWith', from: 'pairs', with: 'seeded', fn: 'join' },
+      { id: 'all', op: 'contextTransform', from: ['pairs', 'seeded'], fn: 'union' },
+      { id: 'spread', op: 'repartition', from: 'all', partitions: 3 },
+      { id: 'glommed', op: 'glom', from: 'spread' },
+      { id: 'sums', op: 'mapPartitions', from: 'pairs', fn: 'partition-count' },
+      { id: 'earlier', op: 'slice', from: 'pairs', fromAgoMs: 2000, toAgoMs: 1000 },
+      { id: 'both', op: 'map', from: 'earlier', fn: { name: 'pair-of', arg: ['key', 'to-string'] } },
+      { id: 'o1', op: 'output', from: 'smallest' },
+      { id: 'o2', op: 'output', from: 'common' },
+      { id: 'o3', op: 'output', from: 'glommed' },
+      { id: 'o4', op: 'output', from: 'sums' },
+      { id: 'o5', op: 'output', from: 'both' },
+      { id: 'o6', op: 'output', from: 'first' },
+    ],
+  },
 ];
 
 function input(stream: string, values: unknown[]): string {
@@ -78,6 +102,7 @@ function input(stream: string, values: unknown[]): string {
 
 const INPUTS = [
   input('lines', ['the quick brown fox', 'jumps over the lazy dog', 'the end', 'a b a', 'fox', 'dog dog', 'x y z', 'the', 'quick quick', 'end', 'a', 'b', 'c']),
+  input('pairs', [['a', 1], ['b', 2], ['a', 3], ['c', 4], ['b', 5], ['a', 6], ['d', 7], ['a', 8], ['b', 9], ['c', 1], ['e', 2], ['a', 3], ['f', 4]]),
   input('pairs', [['a', 1], ['b', 2], ['a', 3], ['c', 4], ['b', 5], ['a', 6], ['d', 7], ['a', 8], ['b', 9], ['c', 1], ['e', 2], ['a', 3], ['f', 4]]),
 ];
 

@@ -3,7 +3,8 @@
 // fields and rules mirror Spark's DStream.scala (initialize, remember, getOrCompute, slice,
 // clearMetadata, updateCheckpointData) so that recovery needs exactly what Spark's needs.
 
-import type { Value } from '../program/value.js';
+import { sortCanonical, type Value } from '../program/value.js';
+import { parallelSlices } from './parallel-slices.js';
 import { Rdd } from './rdd.js';
 
 export class EngineError extends Error {
@@ -12,6 +13,9 @@ export class EngineError extends Error {
 
 /** Spark's default data-checkpoint interval: the smallest multiple of the slide that is at least 10 s. */
 export const DEFAULT_CHECKPOINT_FLOOR_MS = 10_000;
+/** Partitions of a batch whose partitioning no rule fixes: Spark's defaultParallelism under the
+ *  local[2] master of its test suites (TestSuiteBase), also its numInputPartitions. */
+export const DEFAULT_PARTITIONS = 2;
 
 export abstract class DStream<T = Value[]> {
   readonly generatedRDDs = new Map<number, Rdd<T>>();
@@ -60,6 +64,16 @@ export abstract class DStream<T = Value[]> {
       this.generatedRDDs.set(t, rdd);
     }
     return rdd;
+  }
+
+  /** The batch at t cut into partitions (SEMANTICS.md "Partitions"). By default the records in
+   *  canonical order, cut into DEFAULT_PARTITIONS contiguous slices; inputs, element-wise operations,
+   *  union, glom, mapPartitions and repartition override it. Only partition-dependent operations
+   *  (glom, mapPartitions, repartition) ask, so no other operation pays for it. */
+  partitionsAt(t: number): Rdd<Value[][]> | undefined {
+    const rdd = this.getOrCompute(t);
+    if (rdd === undefined) return undefined;
+    return new Rdd(() => parallelSlices(sortCanonical(rdd.force() as unknown as Value[]), DEFAULT_PARTITIONS));
   }
 
   /** The RDDs at from..to (inclusive, aligned down to the slide grid), skipping times <= zero. */

@@ -16,7 +16,9 @@ import { joinBatch } from '../operators/joins.js';
 import { InternalMapWithStateDStream, MapWithStateOutputDStream } from '../operators/map-with-state-stream.js';
 import { ReducedWindowedDStream } from '../operators/reduced-windowed-stream.js';
 import { StateDStream } from '../operators/state-stream.js';
-import { TransformedDStream, type BatchOp } from '../operators/transformed-stream.js';
+import { TransformedDStream, type BatchOp, type Partitioning } from '../operators/transformed-stream.js';
+import { PartitionedDStream } from '../operators/partitioned-stream.js';
+import { resolveFn } from '../program/functions.js';
 import { WindowedDStream } from '../operators/windowed-stream.js';
 import { DStream, EngineError } from './dstream.js';
 
@@ -68,28 +70,28 @@ export class StreamGraph {
   }
 
   private build(op: Operation): void {
-    const t = (id: string, parents: DStream<Value[]>[], op: BatchOp) => this.add(new TransformedDStream(id, parents, op));
+    const t = (id: string, parents: DStream<Value[]>[], op: BatchOp, partitioning?: Partitioning) => this.add(new TransformedDStream(id, parents, op, partitioning));
     /** The node the operation's checkpointIntervalMs applies to (its stateful part, if any). */
     let checkpointed: DStream<unknown>;
     let result: DStream<Value[]>;
     switch (op.op) {
       case 'map':
-        result = t(op.id, [this.stream(op.from)], element(mapStep(op.fn)));
+        result = t(op.id, [this.stream(op.from)], element(mapStep(op.fn)), 'per-partition');
         break;
       case 'flatMap':
-        result = t(op.id, [this.stream(op.from)], element(flatMapStep(op.fn)));
+        result = t(op.id, [this.stream(op.from)], element(flatMapStep(op.fn)), 'per-partition');
         break;
       case 'filter':
-        result = t(op.id, [this.stream(op.from)], element(filterStep(op.fn)));
+        result = t(op.id, [this.stream(op.from)], element(filterStep(op.fn)), 'per-partition');
         break;
       case 'mapValues':
-        result = t(op.id, [this.stream(op.from)], element(mapValuesStep(op.fn)));
+        result = t(op.id, [this.stream(op.from)], element(mapValuesStep(op.fn)), 'per-partition');
         break;
       case 'flatMapValues':
-        result = t(op.id, [this.stream(op.from)], element(flatMapValuesStep(op.fn)));
+        result = t(op.id, [this.stream(op.from)], element(flatMapValuesStep(op.fn)), 'per-partition');
         break;
       case 'union':
-        result = t(op.id, op.from.map((f) => this.stream(f)), batchOf(unionBatch));
+        result = t(op.id, op.from.map((f) => this.stream(f)), batchOf(unionBatch), 'concat');
         break;
       case 'count':
         result = t(op.id, [this.stream(op.from)], combine(countCombine));
@@ -157,11 +159,11 @@ export class StreamGraph {
         break;
       }
       case 'updateStateByKey':
-        result = this.add(new StateDStream(op.id, this.stream(op.from), op.fn));
+        result = this.add(new StateDStream(op.id, this.stream(op.from), op.fn, op.initialState as readonly [Value, Value][] | undefined));
         this.stateful.set(op.id, result);
         break;
       case 'mapWithState': {
-        const internal = this.add(new InternalMapWithStateDStream(`${op.id}#state`, this.stream(op.from), op.fn, op.timeoutMs));
+        const internal = this.add(new InternalMapWithStateDStream(`${op.id}#state`, this.stream(op.from), op.fn, op.timeoutMs, op.initialState as readonly [Value, Value][] | undefined));
         result = this.add(new MapWithStateOutputDStream(op.id, internal, 'mapped'));
         this.stateful.set(op.id, internal);
         checkpointed = internal;
@@ -177,6 +179,30 @@ export class StreamGraph {
         const out = this.add(new ForEachDStream(op.id, this.stream(op.from)));
         this.outputs.push(out);
         result = out;
+        break;
+      }
+      case 'transform':
+        result = t(op.id, [this.stream(op.from)], batchOf(resolveFn('rdd', op.fn)));
+        break;
+      case 'transformWith':
+        result = t(op.id, [this.stream(op.from), this.stream(op.with)], batchOf(resolveFn('rdd', op.fn)));
+        break;
+      case 'contextTransform':
+        result = t(op.id, op.from.map((f) => this.stream(f)), batchOf(resolveFn('rdd', op.fn)));
+        break;
+      case 'glom':
+        result = this.add(new PartitionedDStream(op.id, this.stream(op.from), { kind: 'glom' }));
+        break;
+      case 'mapPartitions':
+        result = this.add(new PartitionedDStream(op.id, this.stream(op.from), { kind: 'mapPartitions', fn: op.fn }));
+        break;
+      case 'repartition':
+        result = this.add(new PartitionedDStream(op.id, this.stream(op.from), { kind: 'repartition', partitions: op.partitions }));
+        break;
+      case 'slice': {
+        // slice(T - fromAgo, T - toAgo) = a window of fromAgo - toAgo + ps lagging by toAgo.
+        const parent = this.stream(op.from);
+        result = this.add(new WindowedDStream(op.id, parent, op.fromAgoMs - op.toAgoMs + parent.slideMs, op.slideMs ?? parent.slideMs, op.toAgoMs));
         break;
       }
       default:

@@ -4,7 +4,8 @@
 
 import { readRange, untilOffsetAt, type InputRecord, type OffsetRange } from '../source/input-log.js';
 import type { Value } from '../program/value.js';
-import { DStream, EngineError } from '../engine/dstream.js';
+import { DEFAULT_PARTITIONS, DStream, EngineError } from '../engine/dstream.js';
+import { parallelSlices } from '../engine/parallel-slices.js';
 import { Rdd } from '../engine/rdd.js';
 
 export class InputDStream extends DStream<Value[]> {
@@ -34,6 +35,14 @@ export class InputDStream extends DStream<Value[]> {
     const range = this.batchForTime.get(t);
     if (range === undefined) throw new EngineError(`input ${this.id}: no offset range for batch ${t} ms (it was never generated, or was forgotten)`);
     return this.reader(range);
+  }
+
+  /** TestInputStream's makeRDD(batch, numInputPartitions = 2): the records in offset order, cut
+   *  into contiguous slices (ParallelCollectionRDD.slice). */
+  override partitionsAt(t: number): Rdd<Value[][]> | undefined {
+    const rdd = this.getOrCompute(t);
+    if (rdd === undefined) return undefined;
+    return new Rdd(() => parallelSlices(rdd.force(), DEFAULT_PARTITIONS));
   }
 
   private reader(range: OffsetRange): Rdd<Value[]> {

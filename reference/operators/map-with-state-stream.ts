@@ -2,7 +2,9 @@
 // batch, the mapping function runs for each record of the batch; it emits mapped records and updates
 // or removes its key's state. Timeouts are only processed when the state RDD is data-checkpointed
 // (MapWithStateRDD.checkpoint() sets doFullScan), as in Spark. The default checkpoint interval is
-// 10 x the batch interval (MapWithStateSuite "checkpoint durations").
+// 10 x the batch interval (MapWithStateSuite "checkpoint durations"). StateSpec.initialState seeds
+// the state map where there is no previous state RDD (the first batch), every key stamped with that
+// batch's time (MapWithStateRDD.createFromPairRDD(initialState, partitioner, validTime)).
 
 import { resolveFn, type FnRef } from '../program/functions.js';
 import { compareValues, describeValue, sortCanonical, type Value } from '../program/value.js';
@@ -24,7 +26,7 @@ export interface MapWithStateRecord {
 export class InternalMapWithStateDStream extends DStream<MapWithStateRecord> {
   private readonly mapping: ReturnType<typeof resolveFn<'stateMapping'>>;
 
-  constructor(id: string, private readonly parent: DStream<Value[]>, fn: FnRef, private readonly timeoutMs: number | undefined) {
+  constructor(id: string, private readonly parent: DStream<Value[]>, fn: FnRef, private readonly timeoutMs: number | undefined, private readonly initialState: readonly [Value, Value][] | undefined) {
     super(id, parent.slideMs, [parent as DStream<unknown>]);
     this.mapping = resolveFn('stateMapping', fn);
     this.mustCheckpoint = true;
@@ -40,14 +42,14 @@ export class InternalMapWithStateDStream extends DStream<MapWithStateRecord> {
     const threshold = this.timeoutMs === undefined ? undefined : t - this.timeoutMs;
     // getOrCompute marks the RDD for checkpointing after compute returns; read the mark when forced.
     const rdd: Rdd<MapWithStateRecord> = new Rdd(() => {
-      const states = new Map(prev?.force().states ?? []);
+      const states = prev !== undefined ? new Map(prev.force().states) : this.initialStates(t);
       const mapped: Value[] = [];
       const records = sortCanonical(batch?.force() ?? []);
       for (const r of records) {
         const [k, v] = asPair(r, 'mapWithState');
         const ks = keyString(k);
         const existing = states.get(ks);
-        const result = this.mapping(k, v, existing?.state, false);
+        const result = this.mapping(k, v, existing?.state, false, t);
         if (result.emit !== undefined) mapped.push(result.emit);
         if (result.state === 'remove') states.delete(ks);
         else if (result.state !== 'keep') states.set(ks, { key: k, state: result.state, updatedMs: t });
@@ -56,7 +58,7 @@ export class InternalMapWithStateDStream extends DStream<MapWithStateRecord> {
       if (rdd.markedForCheckpoint && threshold !== undefined) {
         for (const [ks, e] of [...states].sort((a, b) => compareValues(a[1].key, b[1].key))) {
           if (e.updatedMs < threshold) {
-            const result = this.mapping(e.key, undefined, e.state, true);
+            const result = this.mapping(e.key, undefined, e.state, true, t);
             if (result.emit !== undefined) mapped.push(result.emit);
             states.delete(ks);
           }
@@ -65,6 +67,12 @@ export class InternalMapWithStateDStream extends DStream<MapWithStateRecord> {
       return { states, mapped };
     });
     return rdd;
+  }
+
+  private initialStates(t: number): Map<KeyId, StateEntry> {
+    const states = new Map<KeyId, StateEntry>();
+    for (const [key, state] of this.initialState ?? []) states.set(keyString(key), { key, state, updatedMs: t });
+    return states;
   }
 
   /** Like Spark's checkpointed MapWithStateRDDRecord: the state map and the batch's mapped data, so a

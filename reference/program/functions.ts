@@ -7,12 +7,12 @@
 // independent model both call them, exactly as both a Spark job and its test oracle call the same
 // user lambdas.
 
-import { ANY, INT, STRING, listOf, pairOf, showType, type StreamType } from './types.js';
+import { ANY, INT, STRING, assignable, listOf, pairOf, showType, type StreamType } from './types.js';
 import { canonical, describeValue, type Value } from './value.js';
 
 export type FnRef = string | { name: string; arg?: Value };
 
-export type FunctionKind = 'map' | 'flatMap' | 'filter' | 'reduce' | 'inverse' | 'update' | 'stateMapping';
+export type FunctionKind = 'map' | 'flatMap' | 'filter' | 'reduce' | 'inverse' | 'update' | 'stateMapping' | 'rdd' | 'partition';
 
 export class FunctionError extends Error {
   override name = 'FunctionError';
@@ -22,9 +22,10 @@ export type MapFn = (x: Value) => Value;
 export type FlatMapFn = (x: Value) => Value[];
 export type FilterFn = (x: Value) => boolean;
 export type ReduceFn = (a: Value, b: Value) => Value;
-/** updateStateByKey: new values of the batch (in canonical order) and the previous state, if any.
+/** updateStateByKey: new values of the batch (in canonical order), the previous state, if any, and
+ *  the batch time (Spark's time-aware updateFunc: (Time, K, Seq[V], Option[S]) => Option[S]).
  *  Returning undefined removes the key. */
-export type UpdateFn = (values: Value[], state: Value | undefined) => Value | undefined;
+export type UpdateFn = (values: Value[], state: Value | undefined, timeMs: number) => Value | undefined;
 /** mapWithState: called for a key with a value in this batch, or (value undefined, timingOut)
  *  when its state times out. Returns what to emit (undefined: nothing) and the new state
  *  ('remove' deletes it; 'keep' leaves it untouched). */
@@ -33,13 +34,21 @@ export type StateMappingFn = (
   value: Value | undefined,
   state: Value | undefined,
   timingOut: boolean,
+  /** The batch time (StateSpec.function's (Time, K, Option[V], State[S]) => Option[T]). */
+  timeMs: number,
 ) => { emit: Value | undefined; state: Value | 'remove' | 'keep' };
+/** transform, transformWith and StreamingContext.transform: the parents' whole batches at T (one
+ *  per parent, in order) to the batch of the result, as Spark's per-batch RDD functions. */
+export type RddFn = (batches: Value[][]) => Value[];
+/** mapPartitions: the records of one partition, in order, to the records it becomes. */
+export type PartitionFn = (partition: Value[]) => Value[];
 
-type ArgSpec = 'none' | 'int' | 'positive-int' | 'string';
+/** 'map-fn': a map function reference; 'map-fn-pair': a list of two of them. */
+type ArgSpec = 'none' | 'int' | 'positive-int' | 'string' | 'map-fn' | 'map-fn-pair';
 
 interface Signature {
   /** Output type for an input type, or a string explaining why the input type does not fit. */
-  type(input: StreamType): StreamType | string;
+  type(input: StreamType, arg?: Value): StreamType | string;
 }
 
 interface Entry<F> extends Signature {
@@ -165,6 +174,37 @@ const mapFns: Record<string, Entry<MapFn>> = {
       };
     },
   },
+  'parse-int': {
+    kind: 'map', arg: 'none', doc: 'string -> the integer it spells (Scala\'s s.toInt: optional sign, decimal digits, nothing else; anything else fails)',
+    type: (t) => (need(STRING)(t) === true ? INT : (need(STRING)(t) as string)),
+    make: () => (x) => parseIntStrict(str('parse-int', x)),
+  },
+  'pair-of': {
+    kind: 'map', arg: 'map-fn-pair', doc: 'x -> [F(x), G(x)] for arg [F, G] (two map functions): x => (f(x), g(x))',
+    type: (t, arg) => {
+      const [f, g] = arg as [FnRef, FnRef];
+      const kt = fnType('map', f, t);
+      if (typeof kt === 'string') return kt;
+      const vt = fnType('map', g, t);
+      return typeof vt === 'string' ? vt : pairOf(kt, vt);
+    },
+    make: (arg) => {
+      const [f, g] = (arg as [FnRef, FnRef]).map((r) => resolveFn('map', r)) as [MapFn, MapFn];
+      return (x) => [f(x), g(x)];
+    },
+  },
+  element: {
+    kind: 'map', arg: 'int', doc: 'list -> its element at index N (Scala\'s list(N): an index outside the list fails)',
+    type: (t) => (t.kind === 'list' ? t.of : t.kind === 'any' ? ANY : `needs a list, received ${showType(t)}`),
+    make: (arg) => {
+      const i = arg as number;
+      return (x) => {
+        if (!Array.isArray(x)) throw new FunctionError(`function element expected a list, received ${describeValue(x)}`);
+        if (i < 0 || i >= x.length) throw new FunctionError(`function element: index ${i} is outside ${describeValue(x)}`);
+        return x[i]!;
+      };
+    },
+  },
 };
 
 /** The white space of the regular expression \s (ECMAScript's WhiteSpace and LineTerminator): what
@@ -211,6 +251,18 @@ const flatMapFns: Record<string, Entry<FlatMapFn>> = {
     kind: 'flatMap', arg: 'positive-int', doc: 'n -> 0, 1, ..., (n mod N) - 1',
     type: (t) => (need(INT)(t) === true ? INT : (need(INT)(t) as string)),
     make: (arg) => { const n = arg as number; return (x) => { const m = ((int('range', x) % n) + n) % n; return Array.from({ length: m }, (_, i) => i); }; },
+  },
+  'with-derived': {
+    kind: 'flatMap', arg: 'map-fn', doc: 'x -> x, F(x) for a map function F of the same type (x => Seq(x, f(x)))',
+    type: (t, arg) => {
+      const out = fnType('map', arg as FnRef, t);
+      if (typeof out === 'string') return out;
+      return assignable(out, t) && assignable(t, out) ? t : `needs F to keep the type (${showType(t)}), but ${fnName(arg as FnRef)} gives ${showType(out)}`;
+    },
+    make: (arg) => {
+      const f = resolveFn('map', arg as FnRef);
+      return (x) => [x, f(x)];
+    },
   },
 };
 
@@ -323,6 +375,12 @@ const updateFns: Record<string, Entry<UpdateFn>> = {
     type: (t) => (need(INT)(t) === true ? INT : (need(INT)(t) as string)),
     make: () => (values, state) => values.reduce<number>((m, v) => Math.max(m, int('max-so-far', v)), state === undefined ? Number.MIN_SAFE_INTEGER : int('max-so-far', state)),
   },
+  'add-batch-time': {
+    kind: 'update', arg: 'none',
+    doc: 'time-aware: state + the batch time (ms) in a batch with values, else the state (0 when none); a key is never removed',
+    type: () => INT,
+    make: () => (values, state, timeMs) => (state === undefined ? 0 : int('add-batch-time', state)) + (values.length > 0 ? timeMs : 0),
+  },
 };
 
 const stateMappingFns: Record<string, Entry<StateMappingFn>> = {
@@ -350,7 +408,161 @@ const stateMappingFns: Record<string, Entry<StateMappingFn>> = {
       };
     },
   },
+  'silent-sum': {
+    kind: 'stateMapping', arg: 'none',
+    doc: 'state += value, emits nothing (Spark\'s None); a timing-out key emits nothing and goes',
+    type: () => ANY,
+    make: () => (_key, value, state, timingOut) => {
+      if (timingOut) return { emit: undefined, state: 'keep' };
+      return { emit: undefined, state: (state === undefined ? 0 : int('silent-sum', state)) + int('silent-sum', value as Value) };
+    },
+  },
+  'first-seen-time': {
+    kind: 'stateMapping', arg: 'none',
+    doc: 'time-aware: a key\'s first value sets its state to the batch time and emits [key, time]; later values emit nothing (None) and keep the state',
+    type: () => pairOf(ANY, INT),
+    make: () => (key, _value, state, timingOut, timeMs) => {
+      if (timingOut || state !== undefined) return { emit: undefined, state: 'keep' };
+      return { emit: [key, timeMs], state: timeMs };
+    },
+  },
 };
+
+/** Per-batch RDD functions for transform (one parent), transformWith (two) and
+ *  StreamingContext.transform (one or more): Spark's RDD API over whole batches. Their output type
+ *  comes from `types`, over every parent's type (rddFnType); `type` only serves the generic entry. */
+interface RddEntry extends Entry<RddFn> {
+  /** How many parent batches the function takes. */
+  arity: { min: number; max: number };
+  types(inputs: StreamType[], arg: Value | undefined): StreamType | string;
+}
+
+const distinctOf = (records: readonly Value[]): Value[] => {
+  const seen = new Set<string>();
+  const out: Value[] = [];
+  for (const r of records) {
+    const c = canonical(r);
+    if (!seen.has(c)) {
+      seen.add(c);
+      out.push(r);
+    }
+  }
+  return out;
+};
+const sortedCopy = (records: readonly Value[]): Value[] => {
+  const texts = records.map((r) => [canonical(r), r] as const);
+  texts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return texts.map((e) => e[1]);
+};
+const sameTypes = (inputs: StreamType[]): StreamType | string => {
+  for (const t of inputs) if (!(assignable(t, inputs[0]!) && assignable(inputs[0]!, t))) return `needs batches of one type, received ${inputs.map(showType).join(' and ')}`;
+  return inputs.some((t) => t.kind === 'any') ? ANY : inputs[0]!;
+};
+
+const rddFns: Record<string, RddEntry> = {
+  map: {
+    kind: 'rdd', arg: 'map-fn', arity: { min: 1, max: 1 }, doc: 'rdd.map(F) for a map function F',
+    type: (t) => t,
+    types: (ts, arg) => fnType('map', arg as FnRef, ts[0]!),
+    make: (arg) => {
+      const f = resolveFn('map', arg as FnRef);
+      return ([a]) => a!.map((x) => f(x));
+    },
+  },
+  distinct: {
+    kind: 'rdd', arg: 'none', arity: { min: 1, max: 1 }, doc: 'rdd.distinct(): each distinct record once',
+    type: (t) => t, types: (ts) => ts[0]!,
+    make: () => ([a]) => distinctOf(a!),
+  },
+  'take-ordered': {
+    kind: 'rdd', arg: 'positive-int', arity: { min: 1, max: 1 },
+    doc: 'rdd.sparkContext.parallelize(rdd.takeOrdered(N)): the N smallest records in canonical order',
+    type: (t) => t, types: (ts) => ts[0]!,
+    make: (arg) => ([a]) => sortedCopy(a!).slice(0, arg as number),
+  },
+  'sort-with-index': {
+    kind: 'rdd', arg: 'none', arity: { min: 1, max: 1 },
+    doc: 'rdd.sortBy(canonical text).zipWithIndex(): [record, its 0-based rank]',
+    type: (t) => pairOf(t, INT), types: (ts) => pairOf(ts[0]!, INT),
+    make: () => ([a]) => sortedCopy(a!).map((r, i) => [r, i]),
+  },
+  union: {
+    kind: 'rdd', arg: 'none', arity: { min: 1, max: 8 }, doc: 'sc.union(rdds): every record of every batch',
+    type: (t) => t, types: sameTypes,
+    make: () => (batches) => batches.flat(),
+  },
+  intersection: {
+    kind: 'rdd', arg: 'none', arity: { min: 2, max: 2 }, doc: 'rdd1.intersection(rdd2): the distinct records in both',
+    type: (t) => t, types: sameTypes,
+    make: () => ([a, b]) => {
+      const inB = new Set(b!.map(canonical));
+      return distinctOf(a!).filter((r) => inB.has(canonical(r)));
+    },
+  },
+  subtract: {
+    kind: 'rdd', arg: 'none', arity: { min: 2, max: 2 }, doc: 'rdd1.subtract(rdd2): the records of the first (duplicates kept) not in the second',
+    type: (t) => t, types: sameTypes,
+    make: () => ([a, b]) => {
+      const inB = new Set(b!.map(canonical));
+      return a!.filter((r) => !inB.has(canonical(r)));
+    },
+  },
+  join: {
+    kind: 'rdd', arg: 'none', arity: { min: 2, max: 2 }, doc: 'rdd1.join(rdd2): [k, [v, w]] for every pair of values of a key in both',
+    type: (t) => t,
+    types: ([a, b]) => {
+      const pa = needPair(a!);
+      const pb = needPair(b!);
+      if (typeof pa === 'string') return pa;
+      if (typeof pb === 'string') return pb;
+      if (!assignable(pa.key, pb.key) && !assignable(pb.key, pa.key)) return `needs one key type, received ${showType(pa.key)} and ${showType(pb.key)}`;
+      return pairOf(pa.key, pairOf(pa.value, pb.value));
+    },
+    make: () => ([a, b]) => {
+      const right = new Map<string, Value[]>();
+      for (const r of b!) {
+        const [k, w] = pair('join', r);
+        const c = canonical(k);
+        const ws = right.get(c);
+        if (ws === undefined) right.set(c, [w]);
+        else ws.push(w);
+      }
+      const out: Value[] = [];
+      for (const r of a!) {
+        const [k, v] = pair('join', r);
+        for (const w of right.get(canonical(k)) ?? []) out.push([k, [v, w]]);
+      }
+      return out;
+    },
+  },
+};
+
+const partitionFns: Record<string, Entry<PartitionFn>> = {
+  'partition-sum': {
+    kind: 'partition', arg: 'none', doc: 'the partition\'s ints -> [their sum] (0 for an empty partition): Iterator(x.sum)',
+    type: (t) => (need(INT)(t) === true ? INT : (need(INT)(t) as string)),
+    make: () => (p) => [sumValues('partition-sum', p)],
+  },
+  'partition-count': {
+    kind: 'partition', arg: 'none', doc: 'the partition -> [its number of records]: Iterator(x.size)',
+    type: () => INT,
+    make: () => (p) => [p.length],
+  },
+  'partition-max': {
+    kind: 'partition', arg: 'none', doc: 'the partition\'s ints -> [their maximum], or nothing for an empty partition',
+    type: (t) => (need(INT)(t) === true ? INT : (need(INT)(t) as string)),
+    make: () => (p) => (p.length === 0 ? [] : [p.reduce<number>((m, v) => Math.max(m, int('partition-max', v)), Number.MIN_SAFE_INTEGER)]),
+  },
+};
+
+/** Scala's String.toInt (java.lang.Integer.parseInt): an optional sign and decimal digits, within
+ *  32 bits; anything else throws NumberFormatException. */
+function parseIntStrict(s: string): number {
+  if (!/^[+-]?[0-9]+$/.test(s)) throw new FunctionError(`function parse-int: For input string: ${JSON.stringify(s)}`);
+  const n = Number(s);
+  if (n > 2147483647 || n < -2147483648) throw new FunctionError(`function parse-int: ${JSON.stringify(s)} is outside the 32-bit integers`);
+  return n === 0 ? 0 : n;
+}
 
 const registries = {
   map: mapFns,
@@ -360,6 +572,8 @@ const registries = {
   inverse: inverseFns,
   update: updateFns,
   stateMapping: stateMappingFns,
+  rdd: rddFns,
+  partition: partitionFns,
 } as const;
 
 type FnOf = {
@@ -370,6 +584,8 @@ type FnOf = {
   inverse: ReduceFn;
   update: UpdateFn;
   stateMapping: StateMappingFn;
+  rdd: RddFn;
+  partition: PartitionFn;
 };
 
 export function fnName(ref: FnRef): string {
@@ -396,16 +612,46 @@ export function checkFnRef(kind: FunctionKind, ref: FnRef): string | undefined {
       return typeof arg === 'number' && Number.isSafeInteger(arg) && arg > 0 ? undefined : `function ${name} needs a positive integer argument "arg", received ${describeValue(arg)}`;
     case 'string':
       return typeof arg === 'string' ? undefined : `function ${name} needs a string argument "arg", received ${describeValue(arg)}`;
+    case 'map-fn':
+      return isFnRef(arg) ? checkFnRef('map', arg) : `function ${name} needs a map function as its argument "arg", received ${describeValue(arg)}`;
+    case 'map-fn-pair':
+      if (!Array.isArray(arg) || arg.length !== 2 || !arg.every(isFnRef)) return `function ${name} needs two map functions [F, G] as its argument "arg", received ${describeValue(arg)}`;
+      return checkFnRef('map', arg[0] as FnRef) ?? checkFnRef('map', arg[1] as FnRef);
     default:
-      return undefined;
+      return assertNeverArg(entry.arg);
   }
+}
+
+function assertNeverArg(x: never): never {
+  throw new FunctionError(`unknown argument kind ${String(x)}`);
+}
+
+/** A function reference as an argument: a name, or { name, arg } with a number or string arg. */
+function isFnRef(x: Value | undefined): x is FnRef {
+  if (typeof x === 'string') return x.length > 0;
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+  const keys = Object.keys(x);
+  return typeof x.name === 'string' && keys.every((k) => k === 'name' || k === 'arg') && (x.arg === undefined || typeof x.arg === 'number' || typeof x.arg === 'string');
 }
 
 /** The output type of a function applied to a stream of `input`, or an error sentence. */
 export function fnType(kind: FunctionKind, ref: FnRef, input: StreamType): StreamType | string {
   const entry = (registries[kind] as Record<string, Entry<unknown>>)[fnName(ref)];
-  if (entry === undefined) return `unknown ${kind} function "${fnName(ref)}"`;
-  const t = entry.type(input);
+  if (entry === undefined || !Object.hasOwn(registries[kind], fnName(ref))) return `unknown ${kind} function "${fnName(ref)}"`;
+  const t = entry.type(input, fnArg(ref));
+  return typeof t === 'string' ? `function ${fnName(ref)} ${t}` : t;
+}
+
+/** The output type of an RDD function over parents of these types, or an error sentence (wrong
+ *  number of parents included). */
+export function rddFnType(ref: FnRef, inputs: StreamType[]): StreamType | string {
+  const entry = rddFns[fnName(ref)];
+  if (entry === undefined || !Object.hasOwn(rddFns, fnName(ref))) return `unknown rdd function "${fnName(ref)}"`;
+  const { min, max } = entry.arity;
+  if (inputs.length < min || inputs.length > max) {
+    return `function ${fnName(ref)} takes ${min === max ? min : `${min} to ${max}`} batch${max === 1 ? '' : 'es'}, received ${inputs.length}`;
+  }
+  const t = entry.types(inputs, fnArg(ref));
   return typeof t === 'string' ? `function ${fnName(ref)} ${t}` : t;
 }
 

@@ -8,13 +8,28 @@ import * as z from './engine-zod.js';
 
 export const PROGRAM_FORMAT = 'streamcheck-program';
 export const PROGRAM_VERSION = 1;
+/** An initial state holds at most this many records (it travels inside every metadata checkpoint). */
+export const INITIAL_STATE_RECORDS_MAX = 1000;
 
 const id = z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'a name of letters, digits, "_" and "-", starting with a letter'));
 const durationMs = z.number().check(z.int(), z.positive());
-const fnRef = z.union([
+/** A function reference whose argument is a number or a string. */
+const simpleFnRef = z.union([
   z.string().check(z.minLength(1)),
   z.strictObject({ name: z.string().check(z.minLength(1)), arg: z.optional(z.union([z.number(), z.string()])) }),
 ]);
+/** A function reference; its argument may also be one or two function references (pair-of,
+ *  with-derived), one level deep. */
+const fnRef = z.union([
+  z.string().check(z.minLength(1)),
+  z.strictObject({ name: z.string().check(z.minLength(1)), arg: z.optional(z.union([z.number(), z.string(), simpleFnRef, z.array(simpleFnRef)])) }),
+]);
+/** One JSON value of a program's data (an initial state's key or state). */
+const jsonValue = z.json();
+/** Initial state records [key, state] (Spark's initialRDD / StateSpec.initialState). */
+const initialState = z.optional(z.array(z.tuple([jsonValue, jsonValue])).check(z.maxLength(INITIAL_STATE_RECORDS_MAX)));
+/** repartition(N): at most this many partitions. */
+export const REPARTITION_PARTITIONS_MAX = 64;
 
 const common = {
   id,
@@ -48,10 +63,17 @@ export const operationSchema = z.discriminatedUnion('op', [
   z.strictObject({ ...unary, op: z.literal('reduceByKeyAndWindow'), fn: fnRef, inverseFn: z.optional(fnRef), filterFn: z.optional(fnRef), ...windowed }),
   z.strictObject({ ...unary, op: z.literal('countByValueAndWindow'), windowMs: durationMs, slideMs: durationMs }),
   z.strictObject({ ...unary, op: z.literal('groupByKeyAndWindow'), ...windowed }),
-  z.strictObject({ ...unary, op: z.literal('updateStateByKey'), fn: fnRef }),
-  z.strictObject({ ...unary, op: z.literal('mapWithState'), fn: fnRef, timeoutMs: z.optional(durationMs) }),
+  z.strictObject({ ...unary, op: z.literal('updateStateByKey'), fn: fnRef, initialState }),
+  z.strictObject({ ...unary, op: z.literal('mapWithState'), fn: fnRef, timeoutMs: z.optional(durationMs), initialState }),
   z.strictObject({ ...unary, op: z.literal('stateSnapshots') }),
   z.strictObject({ ...unary, op: z.literal('output') }),
+  z.strictObject({ ...unary, op: z.literal('transform'), fn: fnRef }),
+  z.strictObject({ ...binary, op: z.literal('transformWith'), fn: fnRef }),
+  z.strictObject({ ...common, op: z.literal('contextTransform'), from: z.array(id).check(z.minLength(1)), fn: fnRef }),
+  z.strictObject({ ...unary, op: z.literal('glom') }),
+  z.strictObject({ ...unary, op: z.literal('mapPartitions'), fn: fnRef }),
+  z.strictObject({ ...unary, op: z.literal('repartition'), partitions: z.number().check(z.int(), z.positive(), z.lte(REPARTITION_PARTITIONS_MAX)) }),
+  z.strictObject({ ...unary, op: z.literal('slice'), fromAgoMs: z.number().check(z.int(), z.nonnegative()), toAgoMs: z.number().check(z.int(), z.nonnegative()), slideMs: z.optional(durationMs) }),
 ]);
 
 export const inputTypeSchema = z.enum(['string', 'int', 'pair', 'json']);

@@ -7,10 +7,10 @@
 // fail at run time is refused up front.
 
 import type * as z from './engine-zod.js';
-import { INVERSE_OF, checkFnRef, fnName, fnType, type FnRef, type FunctionKind } from './functions.js';
+import { INVERSE_OF, checkFnRef, fnName, fnType, rddFnType, type FnRef, type FunctionKind } from './functions.js';
 import { programSchema, type InputType, type Operation, type Program } from './schema.js';
 import { ANY, INT, STRING, assignable, listOf, optionOf, pairOf, sameType, showType, type StreamType } from './types.js';
-import { describeValue } from './value.js';
+import { canonical, describeValue, type Value } from './value.js';
 
 export class ProgramError extends Error {
   override name = 'ProgramError';
@@ -144,6 +144,21 @@ function checkGraph(program: Program, source: string): ValidProgram {
       if (inverts !== fnName(fnRef)) fail('inverseFn', `${fnName(inv)} is the inverse of ${inverts}, but fn is ${fnName(fnRef)}`);
     };
 
+    /** An initial state: [key, state] records, keys distinct, neither part null (null is Scala's
+     *  None), keys and states of the stream's key type and the function's state type. */
+    const initialStates = (records: readonly (readonly [unknown, unknown])[] | undefined, key: StreamType, state: StreamType) => {
+      if (records === undefined) return;
+      const seen = new Set<string>();
+      records.forEach(([k, s], j) => {
+        if (k === null || s === null) fail(`initialState[${j}]`, `a key or state of null, received ${describeValue([k, s])} (null stands for None and cannot be a state)`);
+        if (!valueFits(k as Value, key)) fail(`initialState[${j}][0]`, `a key of type ${showType(key)}, received ${describeValue(k)}`);
+        if (!valueFits(s as Value, state)) fail(`initialState[${j}][1]`, `a state of type ${showType(state)}, received ${describeValue(s)}`);
+        const c = canonical(k as Value);
+        if (seen.has(c)) fail(`initialState[${j}][0]`, `duplicate key ${describeValue(k)} (an initial state has one record per key)`);
+        seen.add(c);
+      });
+    };
+
     let type: StreamType;
     let parents: string[];
     let slideMs: number;
@@ -265,15 +280,66 @@ function checkGraph(program: Program, source: string): ValidProgram {
       case 'updateStateByKey': {
         const p = stream('from', op.from);
         const { key, value } = pairParts('from', p);
-        type = pairOf(key, fn('fn', 'update', op.fn, value));
+        const stateType = fn('fn', 'update', op.fn, value);
+        initialStates(op.initialState, key, stateType);
+        type = pairOf(key, stateType);
         [parents, slideMs, mustCheckpoint] = [[p.id], p.slideMs, true];
         break;
       }
       case 'mapWithState': {
         const p = stream('from', op.from);
-        const { value } = pairParts('from', p);
+        const { key, value } = pairParts('from', p);
         type = fn('fn', 'stateMapping', op.fn, value);
+        // A mapping function's state type is not declared (mapWithState's states are opaque to the
+        // type language); its run-time checks catch a state it cannot take.
+        initialStates(op.initialState, key, ANY);
         [parents, slideMs, mustCheckpoint] = [[p.id], p.slideMs, true];
+        break;
+      }
+      case 'transform':
+      case 'transformWith':
+      case 'contextTransform': {
+        const names = op.op === 'contextTransform' ? op.from : op.op === 'transformWith' ? [op.from, op.with] : [op.from];
+        const ps = names.map((name, j) => stream(op.op === 'contextTransform' ? `from[${j}]` : j === 0 ? 'from' : 'with', name));
+        const first = ps[0]!;
+        ps.forEach((p, j) => {
+          if (p.slideMs !== first.slideMs) fail(op.op === 'contextTransform' ? `from[${j}]` : 'with', `some of the DStreams have different slide durations: "${p.id}" slides every ${p.slideMs} ms, "${first.id}" every ${first.slideMs} ms`);
+        });
+        const problem = checkFnRef('rdd', op.fn);
+        if (problem !== undefined) fail('fn', problem);
+        const t = rddFnType(op.fn, ps.map((p) => p.type));
+        if (typeof t === 'string') fail('fn', t);
+        type = t as StreamType;
+        [parents, slideMs] = [ps.map((p) => p.id), first.slideMs];
+        break;
+      }
+      case 'glom': {
+        const p = stream('from', op.from);
+        type = listOf(p.type);
+        [parents, slideMs] = [[p.id], p.slideMs];
+        break;
+      }
+      case 'mapPartitions': {
+        const p = stream('from', op.from);
+        type = fn('fn', 'partition', op.fn, p.type);
+        [parents, slideMs] = [[p.id], p.slideMs];
+        break;
+      }
+      case 'repartition': {
+        const p = stream('from', op.from);
+        type = p.type;
+        [parents, slideMs] = [[p.id], p.slideMs];
+        break;
+      }
+      case 'slice': {
+        const p = stream('from', op.from);
+        multipleOf('fromAgoMs', op.fromAgoMs, p.slideMs, `the slide duration of "${p.id}"`);
+        multipleOf('toAgoMs', op.toAgoMs, p.slideMs, `the slide duration of "${p.id}"`);
+        if (op.toAgoMs > op.fromAgoMs) fail('toAgoMs', `${op.toAgoMs} ms is after fromAgoMs (${op.fromAgoMs} ms): a slice runs from the older time to the newer`);
+        const slide = op.slideMs ?? p.slideMs;
+        multipleOf('slideMs', slide, p.slideMs, `the slide duration of "${p.id}"`);
+        type = p.type;
+        [parents, slideMs] = [[p.id], slide];
         break;
       }
       case 'stateSnapshots': {
@@ -303,6 +369,30 @@ function checkGraph(program: Program, source: string): ValidProgram {
 
   if (outputs.length === 0) throw new ProgramError(`${source}: operations: no output operations registered, so nothing to execute (add an operation with "op": "output")`);
   return { program, batchIntervalMs: batch, streams, inputs: program.inputs.map((i) => i.name), outputs };
+}
+
+/** Whether a JSON value is a value of the type (any takes everything; option takes null). */
+function valueFits(v: Value, t: StreamType): boolean {
+  switch (t.kind) {
+    case 'any':
+      return true;
+    case 'int':
+      return typeof v === 'number' && Number.isSafeInteger(v);
+    case 'string':
+      return typeof v === 'string';
+    case 'pair':
+      return Array.isArray(v) && v.length === 2 && valueFits(v[0]!, t.key) && valueFits(v[1]!, t.value);
+    case 'list':
+      return Array.isArray(v) && v.every((x) => valueFits(x, t.of));
+    case 'option':
+      return v === null || valueFits(v, t.of);
+    default:
+      return assertNeverType(t);
+  }
+}
+
+function assertNeverType(t: never): never {
+  throw new ProgramError(`unknown type ${JSON.stringify(t)}`);
 }
 
 function assertNeverOp(op: never): never {

@@ -48,7 +48,7 @@ export function mapWithStateStep(args: MapWithStateStepArgs): MapWithStateBatch 
     const [key, value] = record as [Value, Value];
     const k = canonical(key);
     const before = state.get(k);
-    const result = fn(key, value, before?.state, false);
+    const result = fn(key, value, before?.state, false, timeMs);
     if (result.state === 'remove') {
       state.delete(k);
     } else if (result.state !== 'keep') {
@@ -65,7 +65,7 @@ export function mapWithStateStep(args: MapWithStateStepArgs): MapWithStateBatch 
     const threshold = timeMs - timeoutMs;
     const timingOut = [...state.values()].filter((s) => s.updatedAtMs < threshold).sort((a, b) => compareValues(a.key, b.key));
     for (const s of timingOut) {
-      const result = fn(s.key, undefined, s.state, true);
+      const result = fn(s.key, undefined, s.state, true, timeMs);
       // StateImpl.update/remove `require(!timingOut, ...)`: a timing-out state cannot be changed.
       if (result.state !== 'keep') {
         throw new ModelError(`${what}: Cannot ${result.state === 'remove' ? 'remove' : 'update'} the state that is timing out (key ${describeValue(s.key)})`);

@@ -2,18 +2,22 @@
 // definitions (reference/SEMANTICS.md, checked against Spark's DStream sources) and sharing no code
 // with the engine's operators. A stream's result at T is a function of its parents' results (and,
 // for stateful streams, of its own history), memoised per (stream, time) so the recursion stays
-// polynomial; plain and obviously right rather than fast.
+// polynomial; plain and obviously right rather than fast. Partition-dependent operations (glom,
+// mapPartitions, repartition) read their parents' results as partitions (partitionsAt), derived
+// from the same results by SEMANTICS.md's partitioning rules.
 
 import { resolveFn, type FilterFn, type ReduceFn } from '../../reference/program/functions.js';
 import type { Operation } from '../../reference/program/schema.js';
 import type { StreamInfo, ValidProgram } from '../../reference/program/validate.js';
-import { describeValue, sortCanonical, type Value } from '../../reference/program/value.js';
+import { canonical, describeValue, sortCanonical, type Value } from '../../reference/program/value.js';
 import type { InputLog } from '../../reference/source/input-log.js';
 import { dataCheckpointIntervalMs } from './data-checkpoint-interval.js';
 import { groupByKey } from './group-by-key.js';
 import { inputBatch } from './input-batch.js';
 import { joinByKey } from './join-by-key.js';
-import { mapWithStateStep, type MapWithStateBatch } from './map-with-state-step.js';
+import { mapWithStateStep, type MapWithStateBatch, type StateMap } from './map-with-state-step.js';
+import { contiguousSlices } from './contiguous-slices.js';
+import { sparkRepartition } from './spark-repartition.js';
 import { ModelError } from './model-error.js';
 
 type OpOf<K extends Operation['op']> = Extract<Operation, { op: K }>;
@@ -177,10 +181,73 @@ export class StreamModel {
       }
       case 'output':
         return this.parentAt(op.from, t);
+      case 'transform':
+        // TransformedDStream: the function over the parents' RDDs at t (DStream.transform).
+        return resolveFn('rdd', op.fn)([this.parentAt(op.from, t)]);
+      case 'transformWith':
+        return resolveFn('rdd', op.fn)([this.parentAt(op.from, t), this.parentAt(op.with, t)]);
+      case 'contextTransform':
+        return resolveFn('rdd', op.fn)(op.from.map((p) => this.parentAt(p, t)));
+      case 'glom':
+      case 'mapPartitions':
+      case 'repartition':
+        return this.partitionsAt(op.id, t).flat(1);
+      case 'slice': {
+        // DStream.slice(t - fromAgo, t - toAgo): the parent's RDDs at those times, both ends included.
+        const ps = this.stream(op.from).slideMs;
+        return timesBetween(t - op.fromAgoMs, t - op.toAgoMs, ps).flatMap((u) => this.parentAt(op.from, u));
+      }
       default: {
         const never: never = op;
         throw new ModelError(`unknown operation ${describeValue(never)}`);
       }
+    }
+  }
+
+  /**
+   * The stream's result at t as partitions (SEMANTICS.md "Partitions"): an input's records in
+   * arrival order cut into 2 contiguous slices (TestSuiteBase's numInputPartitions, makeRDD);
+   * map, flatMap, filter, mapValues, flatMapValues work partition by partition; union puts its
+   * parents' partitions one after another; glom makes each partition one record; mapPartitions
+   * applies its function to each partition; repartition redistributes as RDD.coalesce(n, shuffle);
+   * every other stream is its records in canonical order cut into 2 contiguous slices.
+   */
+  private partitionsAt(id: string, t: number): Value[][] {
+    const info = this.stream(id);
+    const op = info.operation;
+    if (op === undefined) return contiguousSlices(this.parentAt(id, t), 2);
+    const perRecord = (f: (x: Value) => Value[]) => this.partitionsAt(op.from as string, t).map((p) => p.flatMap(f));
+    switch (op.op) {
+      case 'map': {
+        const f = resolveFn('map', op.fn);
+        return perRecord((x) => [f(x)]);
+      }
+      case 'flatMap':
+        return perRecord(resolveFn('flatMap', op.fn));
+      case 'filter': {
+        const f = resolveFn('filter', op.fn);
+        return perRecord((x) => (f(x) ? [x] : []));
+      }
+      case 'mapValues': {
+        const f = resolveFn('map', op.fn);
+        return perRecord((x) => pairs([x], `stream "${id}"`).map(([k, v]) => [k, f(v)]));
+      }
+      case 'flatMapValues': {
+        const f = resolveFn('flatMap', op.fn);
+        return perRecord((x) => pairs([x], `stream "${id}"`).flatMap(([k, v]) => f(v).map((w): Value => [k, w])));
+      }
+      case 'union':
+        return op.from.flatMap((p) => this.partitionsAt(p, t));
+      case 'glom':
+        return this.partitionsAt(op.from, t).map((p) => [p]);
+      case 'mapPartitions': {
+        const f = resolveFn('partition', op.fn);
+        return this.partitionsAt(op.from, t).map((p) => f(p));
+      }
+      case 'repartition':
+        return sparkRepartition(this.partitionsAt(op.from, t), op.partitions);
+      default:
+        return contiguousSlices(sortCanonical(this.parentAt(id, t)), 2);
     }
   }
 
@@ -309,7 +376,8 @@ export class StreamModel {
    */
   private updateStateAt(info: StreamInfo, op: OpOf<'updateStateByKey'>, t: number): Map<string, KeyedValue> {
     const fn = resolveFn('update', op.fn);
-    let state = new Map<string, KeyedValue>();
+    // StateDStream with an initialRDD: the first batch cogroups with it as if it were the previous state.
+    let state = new Map<string, KeyedValue>((op.initialState ?? []).map(([key, value]) => [canonical(key as Value), { key: key as Value, value: value as Value }]));
     for (const u of timesBetween(info.slideMs, t, info.slideMs)) {
       const batch = groupByKey(this.parentAt(op.from, u), `stream "${op.id}" at ${u} ms`);
       const keys = new Map<string, Value>();
@@ -317,7 +385,7 @@ export class StreamModel {
       for (const [k, g] of batch) if (!keys.has(k)) keys.set(k, g.key);
       const next = new Map<string, KeyedValue>();
       for (const [k, key] of keys) {
-        const s = fn(batch.get(k)?.values ?? [], state.get(k)?.value);
+        const s = fn(batch.get(k)?.values ?? [], state.get(k)?.value, u);
         if (s !== undefined) next.set(k, { key, value: s });
       }
       state = next;
@@ -336,11 +404,14 @@ export class StreamModel {
     if (memo !== undefined) return memo;
     const fn = resolveFn('stateMapping', op.fn);
     const interval = dataCheckpointIntervalMs(info)!;
-    let batch: MapWithStateBatch = { state: new Map(), emitted: [] };
+    let batch: MapWithStateBatch | undefined;
     for (const u of timesBetween(info.slideMs, t, info.slideMs)) {
+      // No previous state at the first batch: StateSpec.initialState, each key stamped with this
+      // batch's time (MapWithStateRDD.createFromPairRDD(initialState, partitioner, validTime)).
+      const initial: StateMap = new Map((op.initialState ?? []).map(([key, state]) => [canonical(key as Value), { key: key as Value, state: state as Value, updatedAtMs: u }]));
       batch = mapWithStateStep({
         fn,
-        previous: batch.state,
+        previous: batch === undefined ? initial : batch.state,
         data: sortCanonical(this.parentAt(op.from, u)),
         timeMs: u,
         timeoutMs: op.timeoutMs,
@@ -348,8 +419,9 @@ export class StreamModel {
         what: `stream "${op.id}" at ${u} ms`,
       });
     }
-    this.mapWithStateBatches.set(memoKey, batch);
-    return batch;
+    const result = batch ?? { state: new Map(), emitted: [] };
+    this.mapWithStateBatches.set(memoKey, result);
+    return result;
   }
 }
 

@@ -10,7 +10,7 @@
 // Spark compares most outputs as sets; ours are lists in canonical order (sorted by canonical JSON
 // text, a string comparison: 10 sorts before 9), so every expected list below is written that way.
 
-import type { Value } from '../../reference/program/value.js';
+import { sortCanonical, type Value } from '../../reference/program/value.js';
 
 export interface SparkCase {
   /** The Spark test's name, as ScalaTest / JUnit prints it. */
@@ -348,20 +348,97 @@ const basicCases: SparkCase[] = [
   {
     name: 'transform',
     cite: `${B}: test("transform")`,
-    note: 'transform(rdd => rdd.map(_.toString)) is a map with to-string; we have no transform, so the RDD function is expressed as the equivalent DStream operation.',
-    program: program({ in: 'int' }, [{ id: 'm', op: 'map', from: 'in', fn: 'to-string' }], 'm'),
+    note: 'The RDD function rdd.map(_.toString) is rdd function map with map function to-string.',
+    program: program({ in: 'int' }, [{ id: 'm', op: 'transform', from: 'in', fn: { name: 'map', arg: 'to-string' } }], 'm'),
     batches: { in: intInput },
     expected: mapToStringExpected,
   },
   {
     name: 'StreamingContext.transform',
     cite: `${B}: test("StreamingContext.transform")`,
-    note: 'The transform takes the union of the three RDDs; expressed as a union of the three streams.',
-    program: program({ in: 'int' }, unionOfThreeOps, 'u'),
+    note: 'rdds.head.context.union(rdds) is rdd function union over the three streams (op contextTransform).',
+    program: program({ in: 'int' }, [...unionOfThreeOps.slice(0, 2), { id: 'u', op: 'contextTransform', from: ['in', 'plus4', 'plus8'], fn: 'union' }], 'u'),
     batches: { in: [range(1, 4), range(101, 104), range(201, 204)] },
     expected: unionOfThreeExpected,
   },
-  joinCase('transformWith', 'join', { in1: joinInput1, in2: joinInput2 }, joinExpected, `${B}: test("transformWith")`, ' transformWith(rdd1.join(rdd2)) is expressed as a DStream join.'),
+  {
+    name: 'transformWith',
+    cite: `${B}: test("transformWith")`,
+    note: `${constX} The RDD function (rdd1, rdd2) => rdd1.join(rdd2) is rdd function join.`,
+    program: program(
+      { in1: 'string', in2: 'string' },
+      [
+        { id: 'p1', op: 'map', from: 'in1', fn: 'pair-with-one' },
+        { id: 'p2', op: 'map', from: 'in2', fn: 'pair-with-one' },
+        { id: 'j', op: 'transformWith', from: 'p1', with: 'p2', fn: 'join' },
+      ],
+      'j',
+    ),
+    batches: { in1: joinInput1, in2: joinInput2 },
+    expected: joinExpected,
+  },
+  {
+    name: 'glom',
+    cite: `${B}: test("glom")`,
+    note: 'numInputPartitions = 2: each batch of four is cut into two contiguous halves. Outputs are in canonical order, so [11,12] sorts before [9,10].',
+    program: program({ in: 'int' }, [{ id: 'g', op: 'glom', from: 'in' }], 'g'),
+    batches: { in: intInput },
+    expected: [[[1, 2], [3, 4]], [[5, 6], [7, 8]], [[11, 12], [9, 10]]],
+  },
+  {
+    name: 'mapPartitions',
+    cite: `${B}: test("mapPartitions")`,
+    note: 'mapPartitions(x => Iterator(x.sum)) is partition function partition-sum.',
+    program: program({ in: 'int' }, [{ id: 'm', op: 'mapPartitions', from: 'in', fn: 'partition-sum' }], 'm'),
+    batches: { in: intInput },
+    expected: [[3, 7], [11, 15], [19, 23]],
+  },
+  {
+    name: 'repartition (more partitions)',
+    cite: `${B}: test("repartition (more partitions)")`,
+    note: 'Spark asserts 5 partitions per batch (first.size === 5): here mapPartitions(partition-count) then count gives the number of partitions.',
+    program: program({ in: 'int' }, [
+      { id: 'r', op: 'repartition', from: 'in', partitions: 5 },
+      { id: 'sizes', op: 'mapPartitions', from: 'r', fn: 'partition-count' },
+      { id: 'n', op: 'count', from: 'sizes' },
+    ], 'n'),
+    batches: { in: [range(1, 100), range(101, 200), range(201, 300)] },
+    expected: [[5], [5], [5]],
+  },
+  {
+    name: 'repartition (more partitions) - records',
+    cite: `${B}: test("repartition (more partitions)"): first.flatten.toSet.equals((1 to 100).toSet)`,
+    program: program({ in: 'int' }, [{ id: 'r', op: 'repartition', from: 'in', partitions: 5 }], 'r'),
+    batches: { in: [range(1, 100), range(101, 200), range(201, 300)] },
+    expected: [sortCanonical(range(1, 100)), sortCanonical(range(101, 200)), sortCanonical(range(201, 300))],
+  },
+  {
+    name: 'repartition (fewer partitions)',
+    cite: `${B}: test("repartition (fewer partitions)")`,
+    note: 'Spark sets up its input with 5 partitions; ours always has 2 (numInputPartitions), so this checks the 2 output partitions and their records, not the shrinking from 5.',
+    program: program({ in: 'int' }, [
+      { id: 'r', op: 'repartition', from: 'in', partitions: 2 },
+      { id: 'sizes', op: 'mapPartitions', from: 'r', fn: 'partition-count' },
+      { id: 'n', op: 'count', from: 'sizes' },
+    ], 'n'),
+    batches: { in: [range(1, 100), range(101, 200), range(201, 300)] },
+    expected: [[2], [2], [2]],
+  },
+  {
+    name: 'slice',
+    cite: `${B}: test("slice"): getInputFromSlice(0, 1000) == Set(1), getInputFromSlice(1000, 2000) == Set(1, 2)`,
+    note: 'Spark slices the input stream at fixed times after the run; op slice takes the same range relative to each batch time T: [T - 1000, T].',
+    program: program({ in: 'int' }, [{ id: 's', op: 'slice', from: 'in', fromAgoMs: 1000, toAgoMs: 0 }], 's'),
+    batches: { in: [[1], [2], [3], [4]] },
+    expected: [[1], [1, 2], [2, 3], [3, 4]],
+  },
+  {
+    name: 'slice - two seconds back',
+    cite: `${B}: test("slice"): getInputFromSlice(0, 2000) == Set(1, 2), getInputFromSlice(2000, 4000) == Set(2, 3, 4)`,
+    program: program({ in: 'int' }, [{ id: 's', op: 'slice', from: 'in', fromAgoMs: 2000, toAgoMs: 0 }], 's'),
+    batches: { in: [[1], [2], [3], [4]] },
+    expected: [[1], [1, 2], [1, 2, 3], [2, 3, 4]],
+  },
   joinCase(
     'cogroup',
     'cogroup',
@@ -415,20 +492,50 @@ const basicCases: SparkCase[] = [
     cite: `${B}: test("updateStateByKey - object lifecycle")`,
     note:
       'Spark\'s StateObject(counter, expireCounter) is dropped when seen twice in a row without values: registry function session with arg 2, ' +
-      'whose state [events, idleBatches] is output as is (Spark maps to _.counter = events; the registry has no list accessor), so Spark\'s ("a", 3) is ["a", [3, 0]] here. ' +
+      'whose state is [events, idleBatches]; Spark\'s mapValues(_.counter) is mapValues(element 0). ' +
       'Spark\'s null batches (the input stream returns None) are empty batches here: StateDStream then applies updateFunc to every key with no values, the same as for an empty RDD.',
     program: program({ in: 'string' }, [
       { id: 'p', op: 'map', from: 'in', fn: 'pair-with-one' },
       { id: 's', op: 'updateStateByKey', from: 'p', fn: { name: 'session', arg: 2 } },
-    ], 's'),
+      { id: 'c', op: 'mapValues', from: 's', fn: { name: 'element', arg: 0 } },
+    ], 'c'),
     batches: { in: [['a', 'b'], [], ['a', 'c', 'a'], ['c'], [], []] },
+    expected: [kv(['a', 1], ['b', 1]), kv(['a', 1], ['b', 1]), kv(['a', 3], ['c', 1]), kv(['a', 3], ['c', 2]), kv(['c', 2]), []],
+  },
+  {
+    name: 'updateStateByKey - simple with initial value RDD',
+    cite: `${B}: test("updateStateByKey - simple with initial value RDD")`,
+    note: 'initialRDD = makeRDD(Seq(("a", 1), ("c", 2))) is the operation\'s initialState; updateFunc is running-sum.',
+    program: program({ in: 'string' }, [
+      { id: 'p', op: 'map', from: 'in', fn: 'pair-with-one' },
+      { id: 's', op: 'updateStateByKey', from: 'p', fn: 'running-sum', initialState: [['a', 1], ['c', 2]] },
+    ], 's'),
+    batches: { in: [['a'], ['a', 'b'], ['a', 'b', 'c'], ['a', 'b'], ['a'], []] },
     expected: [
-      kv(['a', [1, 0]], ['b', [1, 0]]),
-      kv(['a', [1, 1]], ['b', [1, 1]]),
-      kv(['a', [3, 0]], ['c', [1, 0]]),
-      kv(['a', [3, 1]], ['c', [2, 0]]),
-      kv(['c', [2, 1]]),
-      [],
+      kv(['a', 2], ['c', 2]),
+      kv(['a', 3], ['b', 1], ['c', 2]),
+      kv(['a', 4], ['b', 2], ['c', 3]),
+      kv(['a', 5], ['b', 3], ['c', 3]),
+      kv(['a', 6], ['b', 3], ['c', 3]),
+      kv(['a', 6], ['b', 3], ['c', 3]),
+    ],
+  },
+  {
+    name: 'updateStateByKey - testing time stamps as input',
+    cite: `${B}: test("updateStateByKey - testing time stamps as input")`,
+    note: 'The time-aware updateFunc (time.milliseconds + state when there are values, else the state) is update function add-batch-time; initialRDD Seq(("a", 0L), ("c", 0L)) is the initialState.',
+    program: program({ in: 'string' }, [
+      { id: 'p', op: 'map', from: 'in', fn: 'pair-with-one' },
+      { id: 's', op: 'updateStateByKey', from: 'p', fn: 'add-batch-time', initialState: [['a', 0], ['c', 0]] },
+    ], 's'),
+    batches: { in: [['a'], ['a', 'b'], ['a', 'b', 'c'], ['a', 'b'], ['a'], []] },
+    expected: [
+      kv(['a', 1000], ['c', 0]),
+      kv(['a', 3000], ['b', 2000], ['c', 0]),
+      kv(['a', 6000], ['b', 5000], ['c', 3000]),
+      kv(['a', 10000], ['b', 9000], ['c', 3000]),
+      kv(['a', 15000], ['b', 9000], ['c', 3000]),
+      kv(['a', 15000], ['b', 9000], ['c', 3000]),
     ],
   },
 ];
@@ -463,7 +570,41 @@ const timingOutNote =
   'time out once each, that some snapshot holds a, b and c, and that the last holds only a. Timeouts are processed when the state is ' +
   'checkpointed (default 10 x batch = 10 s): at 10 000 ms, b (last data 2000 ms) and c (1000 ms) are older than 10 000 - 3000 ms and time out; a had data at 10 000 ms.';
 
+/** "initial states, with nothing returned as from mapping function". */
+const initialStates: Value[] = kv(['a', 5], ['b', 10], ['c', -20], ['d', 0]);
+const withInitialState = (extra: object[], from: string): unknown =>
+  program({ in: 'string' }, [
+    { id: 'p', op: 'map', from: 'in', fn: 'pair-with-one' },
+    { id: 'st', op: 'mapWithState', from: 'p', fn: 'silent-sum', initialState: initialStates },
+    ...extra,
+  ], from);
+const silentSumNote = 'Spark\'s mapping function (state.update(value + state), returning None) is registry function silent-sum; StateSpec.initialState(Seq(("a", 5), ("b", 10), ("c", -20), ("d", 0))) is the operation\'s initialState.';
+
 const mapWithStateCases: SparkCase[] = [
+  {
+    name: 'mapWithState - initial states, with nothing returned as from mapping function',
+    cite: `${M}: test("mapWithState - initial states, with nothing returned as from mapping function"), outputData`,
+    note: silentSumNote,
+    program: withInitialState([], 'st'),
+    batches: { in: stateInput },
+    expected: [[], [], [], [], [], [], []],
+  },
+  {
+    name: 'mapWithState - initial states, with nothing returned as from mapping function (state snapshots)',
+    cite: `${M}: test("mapWithState - initial states, with nothing returned as from mapping function"), stateData`,
+    note: silentSumNote,
+    program: withInitialState(snapshots, 'snap'),
+    batches: { in: stateInput },
+    expected: [
+      kv(['a', 5], ['b', 10], ['c', -20], ['d', 0]),
+      kv(['a', 6], ['b', 10], ['c', -20], ['d', 0]),
+      kv(['a', 7], ['b', 11], ['c', -20], ['d', 0]),
+      kv(['a', 8], ['b', 12], ['c', -19], ['d', 0]),
+      kv(['a', 9], ['b', 13], ['c', -19], ['d', 0]),
+      kv(['a', 10], ['b', 13], ['c', -19], ['d', 0]),
+      kv(['a', 10], ['b', 13], ['c', -19], ['d', 0]),
+    ],
+  },
   {
     name: 'mapWithState - basic operations with simple API',
     cite: `${M}: test("mapWithState - basic operations with simple API")`,
