@@ -47,7 +47,7 @@ test('an engine that forgets pending batches is stopped above L1, with its faili
 
 test('the Python SUT of examples/ reaches the level it claims (L5), its metadata files in a subfolder named by globs', async (t) => {
   const db = path.join(tmp, 'py', 's.sqlite');
-  const r = await execa('node', [cli, 'conformance', '--sut', path.join(root, 'examples/python-sut/manifest.json'), '--cases-per-level', '4', '--seed', '77', '--db', db], { cwd: root, reject: false });
+  const r = await execa('node', [cli, 'conformance', '--sut', path.join(root, 'examples/python-sut/manifest.json'), '--cases-per-level', '8', '--seed', '77', '--db', db], { cwd: root, reject: false });
   t.is(r.exitCode, 0, r.stdout + r.stderr);
   t.regex(r.stdout, /conforms to level L5 \(highest claimed: L5\)/);
   t.regex(r.stdout, /L4 storage faults\s+PASS/);
