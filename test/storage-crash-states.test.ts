@@ -172,3 +172,17 @@ test('an I/O error strace injects into a checkpoint fsync lands there, and the e
   t.not(failed.exitCode, 0);
   t.regex(failed.stderr, /EIO|i\/o error/i);
 });
+
+test('a torn write is never one its file\'s fsync already made durable', (t) => {
+  const big = 'y'.repeat(1500);
+  const text = [
+    `1  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c/f')}", O_WRONLY|O_CREAT, 0666) = 3<${hex('/w/c/f')}>`,
+    `1  write(3<${hex('/w/c/f')}>, "${hex(big)}", 1500) = 1500`,
+    `1  fsync(3<${hex('/w/c/f')}>) = 0`,
+    `1  mkdir("${hex('/w/c/d')}", 0777) = 0`,
+  ].join('\n');
+  const trace = parseStrace(text, { roots, cwd: '/w' });
+  const s = crashState(trace, 3, { type: 'torn', sectorBytes: 512, zeroFill: false, fraction: 0.5 });
+  t.is(s.image.files.get('checkpoint/f')!.toString(), big);
+  t.notRegex(s.detail, /torn/);
+});
