@@ -220,6 +220,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
   const id = suiteRow.id;
   const options = parseJson(suiteRow.options_json);
   const manifestFile = manifestFileOf(options, parseJson(suiteRow.manifest_json));
+  const storedLevel = typeof options === 'object' && options !== null && typeof (options as { level?: unknown }).level === 'string' ? (options as { level: string }).level : null;
   // Columns later versions of schema 1 added: shrink candidates are case rows with role 'shrink', and a
   // case may reuse an earlier case's failure-free run, keeping only its time.
   const caseColumns = new Set((db.prepare("SELECT name FROM pragma_table_info('cases')").all() as { name: string }[]).map((c) => c.name));
@@ -304,7 +305,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     message: r.message,
     workDir: r.work_dir,
     faults: (faultsOf.all(r.id) as FaultDbRow[]).map((f) => ({ attempt: f.attempt, kind: f.kind, injected: f.injected === 1, atMs: f.at_ms, fault: parseJson(f.fault_json) })),
-    replayLine: replayCommand(r, manifestFile),
+    replayLine: replayCommand(r, manifestFile, storedLevel),
   }));
 
   const counterexamples = all<CounterexampleRow>(
@@ -361,7 +362,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     anomaly: r.anomaly,
     message: r.message,
     durationMs: r.duration_ms,
-    replayLine: replayCommand(r, manifestFile),
+    replayLine: replayCommand(r, manifestFile, storedLevel),
   }));
   const timePerCaseMs = stats(cases.flatMap((c) => (c.verdict !== null && c.durationMs !== null ? [c.durationMs] : [])));
 

@@ -3,6 +3,7 @@
 
 import * as path from 'node:path';
 import test from 'ava';
+import { replayCommand } from '../reports/replay-command.js';
 import Database from 'better-sqlite3';
 import { dir } from 'tmp-promise';
 import { classifyExit, type KillReason } from '../harness/process/process-exit.js';
@@ -240,4 +241,10 @@ test('a passing suite says PASS, and missing measurements read n/a', async (t) =
   t.regex(md, /\| Finished \| did not finish \|/);
   t.true(renderSummary(r).includes('recovery cost (faulty / failure-free run): n/a (no data)'));
   await d.cleanup();
+});
+
+test('a report\'s replay line carries the level the suite stored, so it replays the same case on any machine', (t) => {
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0:1' }, null, 'L5'), 'streamcheck replay --level L5 --scenario join --seed 7 --path "0:1"');
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, '/m.json', null), 'streamcheck replay --scenario join --seed 7 --path "0" --sut /m.json');
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, null, 'L5; rm -rf /'), 'streamcheck replay --scenario join --seed 7 --path "0"');
 });
