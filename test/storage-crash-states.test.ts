@@ -186,3 +186,17 @@ test('a torn write is never one its file\'s fsync already made durable', (t) => 
   t.is(s.image.files.get('checkpoint/f')!.toString(), big);
   t.notRegex(s.detail, /torn/);
 });
+
+test('without strace, run falls back to the highest level it can run and says which it skipped and how to enable it', async (t) => {
+  const bin = path.join(tmp, 'bin-without-strace');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+  const cli = path.join(root, 'dist/harness/cli/streamcheck.js');
+  const env = { ...process.env, PATH: bin };
+  const r = await execa(process.execPath, [cli, 'run', '--scenarios', 'word-count', '--cases', '2', '--seed', '1', '--db', path.join(tmp, 'nostrace', 's.sqlite')], { cwd: root, env, extendEnv: false, reject: false });
+  t.is(r.exitCode, 0, r.stdout + r.stderr);
+  t.regex(r.stdout, /note: running at level L4, not L5: strace is not installed.*install-debian-packages\.sh/);
+  const explicit = await execa(process.execPath, [cli, 'run', '--level', 'L5', '--cases', '1', '--db', path.join(tmp, 'nostrace2', 's.sqlite')], { cwd: root, env, extendEnv: false, reject: false });
+  t.is(explicit.exitCode, 2, explicit.stdout + explicit.stderr);
+  t.regex(explicit.stderr, /--level L5: strace is not installed/);
+});

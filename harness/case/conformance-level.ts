@@ -10,7 +10,7 @@
 //       nothing from the SUT, so a SUT that cannot name its metadata files is still tested below SIGKILL.
 
 import type { Manifest } from '../protocol/manifest.js';
-import { STRACE_MISSING, straceExecutable } from '../trace/strace-argv.js';
+import { straceExecutable, straceMissing } from '../trace/strace-argv.js';
 
 export const LEVELS = ['L1', 'L2', 'L3', 'L4', 'L5'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -56,7 +56,7 @@ export function highestLevel(manifest: Manifest): Level {
 /** What this machine lacks to run a level (strace for L5), or null: a claimed level that cannot run
  *  here is inconclusive, never passed. */
 export function levelUnavailable(level: Level): string | null {
-  return level === 'L5' && straceExecutable() === null ? STRACE_MISSING : null;
+  return level === 'L5' && straceExecutable() === null ? straceMissing() : null;
 }
 
 /** The highest level a manifest allows that this machine can run (L4 where strace is missing for L5). */

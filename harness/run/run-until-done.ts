@@ -16,7 +16,7 @@ import { afterIoError, ioErrorInjection } from '../faults/io-error-fault.js';
 import type { FileTrace } from '../trace/file-op.js';
 import type { WatchedRoot } from '../trace/parse-strace.js';
 import { readTrace, type TraceResult } from '../trace/read-trace.js';
-import { STRACE_MISSING, straceArgv, straceExecutable, type Injection } from '../trace/strace-argv.js';
+import { straceArgv, straceExecutable, straceMissing, type Injection } from '../trace/strace-argv.js';
 import type { ProcessExit } from '../process/process-exit.js';
 import type { ProcessPool } from '../process/process-pool.js';
 import { SutProcess } from '../process/sut-process.js';
@@ -172,7 +172,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           injected = exit.type === 'killed-by-harness';
           break;
         case 'syscall-kill': {
-          const landed = injection === null ? { landed: false, detail: 'no trace placed it' } : strace === null ? { landed: false, detail: STRACE_MISSING } : syscallKillLanded(exit, trace?.type === 'traced' ? trace.trace : null);
+          const landed = injection === null ? { landed: false, detail: 'no trace placed it' } : strace === null ? { landed: false, detail: straceMissing() } : syscallKillLanded(exit, trace?.type === 'traced' ? trace.trace : null);
           injected = landed.landed;
           detail = landed.detail;
           break;
@@ -183,7 +183,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           detail = 'not injected, so the start ran undisturbed';
           break;
         case 'io-error': {
-          const r = injection === null ? { landed: false, detail: attempt === 1 ? 'no trace placed it' : 'I/O errors are placed in a first start only' } : strace === null ? { landed: false, detail: STRACE_MISSING } : afterIoError(trace?.type === 'traced' ? trace.trace : null, watchedRoots(o.dirs));
+          const r = injection === null ? { landed: false, detail: attempt === 1 ? 'no trace placed it' : 'I/O errors are placed in a first start only' } : strace === null ? { landed: false, detail: straceMissing() } : afterIoError(trace?.type === 'traced' ? trace.trace : null, watchedRoots(o.dirs));
           injected = r.landed;
           detail = r.detail;
           if (r.landed) {

@@ -3,6 +3,7 @@
 // without ambiguity), and optionally a fault injected at the n-th call of one system call of a
 // thread: SIGKILL (a crash exactly there, replayable) or an errno (an I/O error).
 
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -39,8 +40,10 @@ export function straceArgv(command: readonly string[], traceFile: string, inject
 }
 
 let found: string | null | undefined;
+let unusable: string | null = null;
 
-/** The strace executable on PATH, or null (storage-level faults are then skipped, and said so). */
+/** A strace that can trace here, or null: not installed, or unable to trace (a container without
+ *  ptrace). Storage-level faults are then skipped, and said so, never run into false failures. */
 export function straceExecutable(): string | null {
   if (found !== undefined) return found;
   found = null;
@@ -48,7 +51,9 @@ export function straceExecutable(): string | null {
     const candidate = path.join(dir, 'strace');
     try {
       fs.accessSync(candidate, fs.constants.X_OK);
-      found = candidate;
+      const probe = spawnSync(candidate, ['-f', '-qq', '-o', '/dev/null', '--', 'true'], { encoding: 'utf8', timeout: STRACE_PROBE_TIMEOUT_MS });
+      if (probe.status === 0) found = candidate;
+      else unusable = `${candidate} cannot trace here (${(probe.stderr ?? '').trim().split('\n')[0] || `exit ${probe.status}`}; a container needs the ptrace capability)`;
       break;
     } catch {
       // not here
@@ -57,4 +62,15 @@ export function straceExecutable(): string | null {
   return found;
 }
 
-export const STRACE_MISSING = 'strace is not installed, so no file-operation trace, syscall crash point or power-loss state can be made (install it: `apt-get install strace`, or `bash tools/install-debian-packages.sh`)';
+/** Bound on the one trial trace that checks strace works on this machine. */
+export const STRACE_PROBE_TIMEOUT_MS = 10_000;
+
+const INSTALL = 'install it: `apt-get install strace`, or `bash tools/install-debian-packages.sh`';
+
+/** Why there is no usable strace, for the line that says what was skipped. */
+export function straceMissing(): string {
+  straceExecutable();
+  return unusable !== null
+    ? `${unusable}, so no file-operation trace, syscall crash point or power-loss state can be made`
+    : `strace is not installed, so no file-operation trace, syscall crash point or power-loss state can be made (${INSTALL})`;
+}
