@@ -17,14 +17,18 @@ export function renderSummary(r: SuiteReport): string {
   lines.push(`suite ${s.id}, seed ${s.seed}, ${s.sutName}${manifest}, ${s.finishedAt === null ? 'did not finish' : `took ${formatMs(s.durationMs)}`}`);
 
   if (r.byScenario.length > 0) {
-    const width = Math.max(...r.byScenario.slice(0, SCENARIO_LINES_MAX).map((x) => x.scenario.length));
+    // Scenarios that did not all pass come first and are never cut: "and 7 more" must not hide one.
+    const clean = (x: (typeof r.byScenario)[number]) => x.fail === 0 && x.unknown === 0 && x.unfinished === 0;
+    const troubled = r.byScenario.filter((x) => !clean(x));
+    const shown = [...troubled, ...r.byScenario.filter(clean).slice(0, Math.max(0, SCENARIO_LINES_MAX - troubled.length))];
+    const width = Math.max(...shown.map((x) => x.scenario.length));
     lines.push('scenarios:');
-    for (const x of r.byScenario.slice(0, SCENARIO_LINES_MAX)) {
+    for (const x of shown) {
       const unfinished = x.unfinished > 0 ? `, ${x.unfinished} unfinished` : '';
       lines.push(`  ${x.scenario.padEnd(width)}  ${x.cases} ${x.cases === 1 ? 'case' : 'cases'}: ${x.pass} pass, ${x.fail} fail, ${x.unknown} unknown${unfinished}`);
     }
-    const more = r.byScenario.length - SCENARIO_LINES_MAX;
-    if (more > 0) lines.push(`  and ${more} more ${more === 1 ? 'scenario' : 'scenarios'}`);
+    const more = r.byScenario.length - shown.length;
+    if (more > 0) lines.push(`  and ${more} more ${more === 1 ? 'scenario' : 'scenarios'}, all passed`);
   }
 
   const kinds = r.byFaultKind.map((k) => `${k.kind} ${k.faultsRecovered}/${k.faultsInjected} recovered (${k.faultsRecorded} applied)`);

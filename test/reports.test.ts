@@ -248,3 +248,21 @@ test('a report\'s replay line carries the level the suite stored, so it replays 
   t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, '/m.json', null), 'streamcheck replay --scenario join --seed 7 --path "0" --sut /m.json');
   t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, null, 'L5; rm -rf /'), 'streamcheck replay --scenario join --seed 7 --path "0"');
 });
+
+test('the summary never hides a scenario that did not pass behind "and N more"', async (t) => {
+  const d = await dir({ unsafeCleanup: true });
+  const file = path.join(d.path, 'suite.sqlite');
+  const store = Store.open(file);
+  const suite = store.beginSuite({ seed: 5, sutName: 'toy engine', manifest: {}, options: {} });
+  const names = Array.from({ length: 12 }, (_, i) => `scenario-${String(i).padStart(2, '0')}`);
+  const failing = { verdict: 'fail' as const, anomaly: 'lost-batch', firstBatchMs: 100, firstKey: null, message: 'lost', detail: {} };
+  names.forEach((scenario, i) => {
+    const c = store.beginCase({ suiteId: suite, caseIndex: i, scenario, seed: i, path: '0', caseJson: {}, faultPlanJson: {} });
+    store.finishCase(c, i >= 9 ? failing : pass);
+  });
+  store.close();
+  const summary = renderSummary(suiteReport(file));
+  for (const n of names.slice(9)) t.regex(summary, new RegExp(`^  ${n}\\s+1 case: 0 pass, 1 fail`, 'm'));
+  t.regex(summary, /and \d+ more scenarios, all passed/);
+  await d.cleanup();
+});
