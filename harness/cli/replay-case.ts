@@ -15,19 +15,8 @@ import type { RunBounds } from '../run/run-bounds.js';
 import { runCase, type CaseResult } from '../run/run-case.js';
 import { failureLine } from '../run/run-suite.js';
 import type { TimelineEntry } from '../run/timeline.js';
-import { describeFault, type InjectedFault } from '../faults/fault.js';
+import { describeFault, describeInjectedFault } from '../faults/fault.js';
 import { faultProfile, type Level } from '../case/conformance-level.js';
-
-function describeInjectedFault(f: InjectedFault): string {
-  switch (f.kind) {
-    case 'wipe-scratch':
-      return 'scratch directory wiped';
-    case 'corrupt-checkpoint':
-      return `newest metadata checkpoint ${f.how === 'truncate' ? 'truncated' : 'bit-flipped'}`;
-    default:
-      return describeFault(f);
-  }
-}
 
 export interface ReplayOptions {
   sut: LoadedManifest;

@@ -21,6 +21,7 @@ import { writeHtmlIndex } from '../../reports/html/write-html-index.js';
 import { registerSelftest } from './selftest-command.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { describeLanded } from '../conformance/level-evidence.js';
+import { describeFault, describeInjectedFault } from '../faults/fault.js';
 import { highestLevel, highestRunnableLevel, isLevel, levelUnavailable, LEVELS, type Level } from '../case/conformance-level.js';
 
 class UsageError extends Error {}
@@ -289,7 +290,11 @@ async function main(argv: string[]): Promise<number> {
       const reached = levelReached(outcomes);
       process.stdout.write(`\n${sut.manifest.name} conforms to ${reached === null ? 'no level' : `level ${reached}`} (highest claimed: ${highestLevel(sut.manifest)})\n`);
       const failed = outcomes.find((x) => x.outcome === 'fail');
-      if (failed !== undefined && failed.outcome === 'fail') process.stdout.write(`\nfirst failing case (level ${failed.level}):\n${failed.failure.line}\n  replay: ${failed.failure.replayLine}\n`);
+      if (failed !== undefined && failed.outcome === 'fail') {
+        const plan = failed.failure.result.plan;
+        const faults = failed.failure.result.timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [`start ${e.attempt}: ${describeInjectedFault(e.fault)}${e.injected ? '' : ' (did not land)'}${e.detail === undefined ? '' : ` — ${terminalSafe(e.detail)}`}`] : []));
+        process.stdout.write(`\nfirst failing case (level ${failed.level}):\n${failed.failure.line}\n  fault plan: ${plan.faults.map(describeFault).join('; ') || 'none'}\n${faults.map((f) => `    ${f}\n`).join('')}  replay: ${failed.failure.replayLine}\n`);
+      }
       exitCode = reached === highestLevel(sut.manifest) ? 0 : 1;
     });
 

@@ -19,7 +19,8 @@ export const LEVEL_FAULT_KINDS: Readonly<Record<Level, readonly string[]>> = {
 export const LANDED_MIN = 1;
 
 export interface LevelEvidence {
-  faults: { kind: string; applied: number; landed: number }[];
+  /** `why`: what one fault of the kind that did not land said (the reason a level is inconclusive). */
+  faults: { kind: string; applied: number; landed: number; why: string | null }[];
   lint: { kind: string; shape: string; cases: number; example: string }[];
   /** Failure-free runs that should have been traced and were not, with why. */
   untraced: string[];
@@ -28,15 +29,17 @@ export interface LevelEvidence {
 export function levelEvidence(store: Store, suiteId: number): LevelEvidence {
   const faults = store.db
     .prepare(
-      `SELECT f.kind AS kind, count(*) AS applied, sum(f.injected) AS landed FROM faults f JOIN cases c ON c.id = f.case_id
+      `SELECT f.kind AS kind, count(*) AS applied, sum(f.injected) AS landed,
+              max(CASE WHEN f.injected = 0 THEN json_extract(f.fault_json, '$.detail') END) AS why
+       FROM faults f JOIN cases c ON c.id = f.case_id
        WHERE c.suite_id = ? AND c.role = 'case' GROUP BY f.kind ORDER BY f.kind`,
     )
-    .all(suiteId) as { kind: string; applied: number; landed: number }[];
+    .all(suiteId) as LevelEvidence['faults'];
   const lint = store.db
     .prepare(
       `SELECT d.kind AS kind, d.shape AS shape, count(DISTINCT d.case_id) AS cases,
               min(d.op || ' (file change ' || d.seq || coalesce(', batch ' || d.batch_time_ms, '') || '): ' || d.message) AS example
-       FROM durability_findings d JOIN cases c ON c.id = d.case_id WHERE c.suite_id = ? GROUP BY d.shape ORDER BY d.kind, d.shape`,
+       FROM durability_findings d JOIN cases c ON c.id = d.case_id WHERE c.suite_id = ? AND c.role = 'case' GROUP BY d.shape ORDER BY d.kind, d.shape`,
     )
     .all(suiteId) as LevelEvidence['lint'];
   const untraced = (
@@ -48,8 +51,8 @@ export function levelEvidence(store: Store, suiteId: number): LevelEvidence {
 /** Why the level's pass would rest on too little, or null when every kind it adds landed enough. */
 export function inconclusive(level: Level, e: LevelEvidence): string | null {
   const short = LEVEL_FAULT_KINDS[level].flatMap((kind) => {
-    const f = e.faults.find((x) => x.kind === kind) ?? { kind, applied: 0, landed: 0 };
-    return f.landed < LANDED_MIN ? [`${f.landed} of ${f.applied} ${kind} faults landed (at least ${LANDED_MIN} needed)`] : [];
+    const f = e.faults.find((x) => x.kind === kind) ?? { kind, applied: 0, landed: 0, why: null };
+    return f.landed < LANDED_MIN ? [`${f.landed} of ${f.applied} ${kind} faults landed (at least ${LANDED_MIN} needed)${f.why === null ? '' : `; one said: ${f.why}`}`] : [];
   });
   if (e.untraced.length > 0) short.push(`failure-free runs not traced: ${e.untraced.join('; ')}`);
   return short.length === 0 ? null : short.join('; ');

@@ -41,7 +41,7 @@ export async function runConformance(o: ConformanceOptions, onLevel: (l: LevelOu
     if (unsupported !== null) {
       outcome = { level, outcome: 'not-claimed', detail: `not claimed: ${unsupported}` };
     } else if (blocked !== null) {
-      outcome = { level, outcome: 'not-run', detail: `not run: level ${blocked} failed` };
+      outcome = { level, outcome: 'not-run', detail: `not run: level ${blocked} did not pass` };
     } else if (unavailable !== null) {
       // Claimed but not runnable on this machine: inconclusive, never a pass.
       outcome = { level, outcome: 'not-run', detail: `INCONCLUSIVE, skipped: ${unavailable}` };

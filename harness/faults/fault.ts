@@ -94,3 +94,15 @@ export function describeFault(fault: Fault): string {
     }
   }
 }
+
+/** A fault of the timeline, between starts or during one, in words. */
+export function describeInjectedFault(f: InjectedFault): string {
+  switch (f.kind) {
+    case 'wipe-scratch':
+      return 'scratch directory wiped';
+    case 'corrupt-checkpoint':
+      return `newest metadata checkpoint ${f.how === 'truncate' ? 'truncated' : 'bit-flipped'}`;
+    default:
+      return describeFault(f);
+  }
+}

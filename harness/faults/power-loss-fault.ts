@@ -17,12 +17,16 @@ export function untrustworthy(trace: FileTrace, relocated: boolean): string | nu
   return null;
 }
 
-export function applyPowerLoss(trace: FileTrace, f: PowerLoss, roots: readonly WatchedRoot[], relocated: boolean): { injected: boolean; detail: string } {
+/** `applied`: the directories now hold the crash state (the start is not run). `injected`: the
+ *  state took something back that a SIGKILL would have left — only then does a power loss count as
+ *  landed; one that lost nothing is a SIGKILL at that point, and says so. */
+export function applyPowerLoss(trace: FileTrace, f: PowerLoss, roots: readonly WatchedRoot[], relocated: boolean): { applied: boolean; injected: boolean; detail: string } {
   const why = untrustworthy(trace, relocated);
-  if (why !== null) return { injected: false, detail: why };
+  if (why !== null) return { applied: false, injected: false, detail: why };
   const total = changeCount(trace);
   const n = Math.min(f.op, total);
   const s = crashState(trace, n, f.state);
   writeImage(s.image, roots);
-  return { injected: true, detail: `after file change ${n} of ${total}: ${s.applied} of ${s.before} changes on disk; ${s.detail}` };
+  const what = `after file change ${n} of ${total}: ${s.applied} of ${s.before} changes on disk; ${s.detail}`;
+  return { applied: true, injected: s.tookBack, detail: s.tookBack ? what : `${what}: the same as a SIGKILL there, so not counted as a power loss` };
 }

@@ -107,15 +107,15 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       const r =
         attempt === 1 && o.referenceTrace != null
           ? applyPowerLoss(o.referenceTrace, fault, watchedRoots(o.dirs), true)
-          : { injected: false, detail: attempt === 1 ? 'the failure-free run has no file-operation trace' : 'power loss is placed in a first start only' };
-      if (r.injected) {
+          : { applied: false, injected: false, detail: attempt === 1 ? 'the failure-free run has no file-operation trace' : 'power loss is placed in a first start only' };
+      if (r.applied) {
         fs.rmSync(o.dirs.scratchDir, { recursive: true, force: true });
         fs.mkdirSync(o.dirs.scratchDir, { recursive: true });
       }
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected, detail: r.detail });
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: { ...fault, detail: r.detail }, injected: r.injected, atMs: r.injected ? atMs : null });
-      if (r.injected) continue;
+      if (r.applied) continue;
     }
     const injection: Injection | null = fault?.kind === 'syscall-kill' ? syscallKillInjection(fault) : fault?.kind === 'io-error' && attempt === 1 ? ioErrorInjection(fault) : null;
     const strace = straceExecutable();

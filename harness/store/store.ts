@@ -245,7 +245,7 @@ export class Store {
     );
   }
 
-  /** The failure-free run's trace and its lint; a reused run's trace is stored once, then referenced by a row with reused = 1. */
+  /** The failure-free run's trace and its lint; a reused run's operations are stored once (later rows have reused = 1 and no ops), its findings with every case. */
   recordTrace(caseId: number, t: TraceResult, reused: boolean, lint: readonly LintFinding[]): void {
     if (t.type === 'untraced') {
       this.sql('INSERT INTO traces (case_id, status, reason, reused) VALUES (?, ?, ?, ?)').run(caseId, 'untraced', t.reason, reused ? 1 : 0);
@@ -257,7 +257,7 @@ export class Store {
       this.sql('INSERT INTO traces (case_id, status, reused, file_changes, fsyncs, ops_json, incomplete_json, outside_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
         caseId, 'traced', reused ? 1 : 0, ops.filter(isChange).length, ops.filter((op) => op.type === 'fsync' || op.type === 'sync').length, opsJson, JSON.stringify(t.trace.incomplete), JSON.stringify(t.trace.outside),
       );
-      if (reused) return;
+      // Findings for every case, reused run or not, so per-case counts are true.
       const insert = this.sql('INSERT INTO durability_findings (case_id, kind, shape, seq, syscall, op, path, batch_time_ms, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       for (const f of lint) insert.run(caseId, f.kind, lintShape(f), f.seq, f.syscall, f.op, f.path, f.batchTimeMs, f.message);
     })();

@@ -36,6 +36,8 @@ export interface CrashState {
   before: number;
   /** What the state lost or tore, for the timeline: "lost: rename a -> b; torn: write ...". */
   detail: string;
+  /** Whether the state differs from what a SIGKILL at the same point leaves (something lost or torn). */
+  tookBack: boolean;
 }
 
 /** The index in trace.ops just past the n-th change operation (n = 0: before the first). */
@@ -124,7 +126,7 @@ export function crashState(trace: FileTrace, n: number, kind: CrashStateKind): C
     const w = ops[torn.index] as Extract<FileOp, { type: 'write' }>;
     parts.push(`torn: write of ${w.data.length} bytes at ${w.offset} of ${w.path} landed up to byte ${torn.upTo}${torn.zeroFill ? ', the rest zeros' : ''}`);
   }
-  return { image, applied: changes.filter((x) => keep[x.i]).length, before: changes.length, detail: parts.join('; ') || 'nothing lost' };
+  return { image, applied: changes.filter((x) => keep[x.i]).length, before: changes.length, detail: parts.join('; ') || 'nothing lost', tookBack: lost.length > 0 || torn !== null };
 }
 
 function describeShort(op: FileOp): string {
