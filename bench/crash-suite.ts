@@ -15,7 +15,7 @@ import { loadManifest, validateManifest, type LoadedManifest } from '../harness/
 import { DEFAULT_RUN_BOUNDS } from '../harness/run/run-bounds.js';
 import { runSuite } from '../harness/run/run-suite.js';
 import type { Benchmark, BenchContext, BenchResult } from './benchmark.js';
-import { freshDir } from './measure.js';
+import { childrenCpuMs, freshDir } from './measure.js';
 import { profileHarness, type HarnessProfile } from './harness-profile.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -29,13 +29,6 @@ const SUITE_LEVEL = 'L4' as const;
 
 type Design = 'command per run' | 'snapshot per run' | 'snapshot + serve';
 const DESIGNS: readonly Design[] = ['command per run', 'snapshot per run', 'snapshot + serve'];
-
-/** CPU milliseconds of this process's children that have ended and been waited for. */
-function childrenCpuMs(): number {
-  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  // Fields 16 and 17 of proc(5) (cutime, cstime), counted from the state field (3) after ") ".
-  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
-}
 
 /** The reference manifest for a design: the plain command, or the snapshot one (with or without serve). */
 function manifestFor(design: Design): { sut: LoadedManifest; serve: boolean } {

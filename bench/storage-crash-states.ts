@@ -21,7 +21,7 @@ import type { CrashStateKind } from '../harness/trace/crash-state.js';
 import { straceArgv, straceExecutable } from '../harness/trace/strace-argv.js';
 import { scenarioNamed } from '../scenarios/catalog.js';
 import type { Benchmark, BenchContext, BenchResult } from './benchmark.js';
-import { freshDir } from './measure.js';
+import { childrenCpuMs, freshDir } from './measure.js';
 import { summarize } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,11 +40,6 @@ const KINDS: readonly CrashStateKind[] = [
   { type: 'subset', model: 'posix', seed: 7 },
   { type: 'torn', sectorBytes: 512, zeroFill: true, fraction: 0.5 },
 ];
-
-function childrenCpuMs(): number {
-  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
-}
 
 export const storageCrashStates: Benchmark = {
   name: 'storage-crash-states',

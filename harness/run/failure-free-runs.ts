@@ -18,6 +18,7 @@ import { makeRunDirs, type RunDirs } from './run-dirs.js';
 import { runUntilDone, type RunOutcome } from './run-until-done.js';
 import type { TimelineEntry } from './timeline.js';
 import type { TraceResult } from '../trace/read-trace.js';
+import { durabilityLint, type LintFinding } from '../check/durability-lint.js';
 
 export const failureFreeRunsKeptMax = 64;
 
@@ -32,6 +33,8 @@ export interface FailureFreeRun {
   timeline: TimelineEntry[];
   /** Its file-operation trace when it was traced (L5), else null. */
   trace: TraceResult | null;
+  /** The durability lint of that trace, found once for every case that shares the run. */
+  lint: LintFinding[];
 }
 
 export class FailureFreeRuns {
@@ -77,7 +80,9 @@ export class FailureFreeRuns {
     const events: SutEvent[] = timeline.flatMap((e) => (e.type === 'event' ? [e.event] : []));
     const done = events.find((e) => e.event === 'done') as { crashPoints?: unknown } | undefined;
     const crashPoints = typeof done?.crashPoints === 'number' ? done.crashPoints : null;
-    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events), crashPoints, durationMs, timeline, trace };
+    const result = trace as TraceResult | null;
+    const lint = result?.type === 'traced' ? durabilityLint(result.trace) : [];
+    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events), crashPoints, durationMs, timeline, trace: result, lint };
   }
 
   private evict(): void {

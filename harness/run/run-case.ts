@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateProgram } from '../../reference/program/validate.js';
 import { expectedOutputs } from '../../scenarios/model/expected-outputs.js';
-import { durabilityLint, type LintFinding } from '../check/durability-lint.js';
+import type { LintFinding } from '../check/durability-lint.js';
 import { judge } from '../check/judge.js';
 import { observeRun } from '../check/observed-run.js';
 import { statefulOutputs } from '../check/stateful-outputs.js';
@@ -109,7 +109,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   const { run: ff, reused } = await o.failureFree.get(o.sut, c, bounds, stored, o.pool, storage);
   const ffTrace = ff.trace?.type === 'traced' ? ff.trace.trace : null;
   const plan = spec.plan ?? resolveFaultPlan(spec.drawn.plan, { ...ff, trace: ffTrace });
-  const lint = ffTrace === null ? [] : durabilityLint(ffTrace);
+  const lint = ff.lint;
   if (stored !== undefined && storage) {
     stored.store.recordTrace(stored.caseId, ff.trace === null ? { type: 'untraced', reason: 'strace is not installed' } : ff.trace, reused, lint);
   }

@@ -335,8 +335,9 @@ export function parseStrace(text: string, o: ParseOptions): FileTrace {
           break;
         }
         const f = fds.get(fd.fd);
-        if (f === undefined || fd.path === null || label(fd.path) !== f.path) {
-          if (fd.path !== null && label(fd.path) !== null) incomplete.push(`${c.name} to ${label(fd.path)} through a descriptor the trace did not see opened`);
+        const l = fd.path === null ? null : label(fd.path);
+        if (f === undefined || l === null || l !== f.path) {
+          if (l !== null) incomplete.push(`${c.name} to ${l} through a descriptor the trace did not see opened`);
           else if (fd.path !== null) noteOutside(fd.path, 'wrote');
           break;
         }
