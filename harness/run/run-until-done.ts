@@ -79,13 +79,19 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
   };
   // A failure-free run gets one start; a faulty one its first start plus restartsMax restarts.
   const startsMax = o.kind === 'failure-free' ? 1 : 1 + o.bounds.restartsMax;
+  // The directories a trace watches and a crash state rewrites; they exist for the whole run.
+  const roots = watchedRoots(o.dirs);
+  /** Node loss (a wipe, or the power going): only the checkpoint and output directories survive. */
+  const emptyScratch = (): void => {
+    fs.rmSync(o.dirs.scratchDir, { recursive: true, force: true });
+    fs.mkdirSync(o.dirs.scratchDir, { recursive: true });
+  };
   for (let attempt = 1; attempt <= startsMax; attempt++) {
     const remainingMs = o.bounds.caseTimeoutMs - (o.clock() - started);
     if (remainingMs <= 0) return finish({ type: 'gave-up', attempts: attempt - 1, exits, reason: `caseTimeoutMs ${o.bounds.caseTimeoutMs} ms passed before start ${attempt}` });
     const fault = o.faults[attempt - 1];
     if (o.wipeScratchBefore?.includes(attempt) === true) {
-      fs.rmSync(o.dirs.scratchDir, { recursive: true, force: true });
-      fs.mkdirSync(o.dirs.scratchDir, { recursive: true });
+      emptyScratch();
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault: { kind: 'wipe-scratch' }, injected: true });
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'wipe-scratch', fault: { kind: 'wipe-scratch' }, injected: true, atMs });
@@ -106,11 +112,10 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       // and goes with the machine.
       const r =
         attempt === 1 && o.referenceTrace != null
-          ? applyPowerLoss(o.referenceTrace, fault, watchedRoots(o.dirs), true)
+          ? applyPowerLoss(o.referenceTrace, fault, roots, true)
           : { applied: false, injected: false, detail: attempt === 1 ? 'the failure-free run has no file-operation trace' : 'power loss is placed in a first start only' };
       if (r.applied) {
-        fs.rmSync(o.dirs.scratchDir, { recursive: true, force: true });
-        fs.mkdirSync(o.dirs.scratchDir, { recursive: true });
+        emptyScratch();
       }
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected, detail: r.detail });
@@ -157,7 +162,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     let trace: TraceResult | null = null;
     let poweredOff = false;
     if (traceFile !== null) {
-      trace = readTrace(traceFile, { roots: watchedRoots(o.dirs), cwd: fs.realpathSync(o.sut.cwd), injected: injection, ownFiles: [o.dirs.programFile, o.dirs.inputFile].map((f) => fs.realpathSync(f)) });
+      trace = readTrace(traceFile, { roots: roots, cwd: fs.realpathSync(o.sut.cwd), injected: injection, ownFiles: [o.dirs.programFile, o.dirs.inputFile].map((f) => fs.realpathSync(f)) });
       fs.rmSync(traceFile, { force: true });
       o.trace?.onTrace?.(attempt, trace);
     }
@@ -183,13 +188,12 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           detail = 'not injected, so the start ran undisturbed';
           break;
         case 'io-error': {
-          const r = injection === null ? { landed: false, detail: attempt === 1 ? 'no trace placed it' : 'I/O errors are placed in a first start only' } : strace === null ? { landed: false, detail: straceMissing() } : afterIoError(trace?.type === 'traced' ? trace.trace : null, watchedRoots(o.dirs));
+          const r = injection === null ? { landed: false, detail: attempt === 1 ? 'no trace placed it' : 'I/O errors are placed in a first start only' } : strace === null ? { landed: false, detail: straceMissing() } : afterIoError(trace?.type === 'traced' ? trace.trace : null, roots);
           injected = r.landed;
           detail = r.detail;
           if (r.landed) {
             // Power went with the error: scratch is node-local and goes with the machine.
-            fs.rmSync(o.dirs.scratchDir, { recursive: true, force: true });
-            fs.mkdirSync(o.dirs.scratchDir, { recursive: true });
+            emptyScratch();
             poweredOff = true;
           }
           break;
