@@ -16,6 +16,7 @@ import { readTree } from '../harness/trace/fs-image.js';
 import { straceArgv, straceExecutable } from '../harness/trace/strace-argv.js';
 import { durabilityLint } from '../harness/check/durability-lint.js';
 import { metadataFiles } from '../harness/faults/corrupt-checkpoint-fault.js';
+import { tornCut } from '../harness/case/fault-plan-draw.js';
 import type { FileTrace } from '../harness/trace/file-op.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -185,6 +186,45 @@ test('a torn write is never one its file\'s fsync already made durable', (t) => 
   const s = crashState(trace, 3, { type: 'torn', sectorBytes: 512, zeroFill: false, fraction: 0.5 });
   t.is(s.image.files.get('checkpoint/f')!.toString(), big);
   t.notRegex(s.detail, /torn/);
+});
+
+test('power can go between a write and its fsync: a torn state is cut just after the write, and the draw places it at a write', (t) => {
+  const small = 'h'.repeat(100);
+  const big = 'y'.repeat(1500);
+  const text = [
+    `1  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c/s')}", O_WRONLY|O_CREAT, 0666) = 3<${hex('/w/c/s')}>`,
+    `1  write(3<${hex('/w/c/s')}>, "${hex(small)}", 100) = 100`,
+    `1  fsync(3<${hex('/w/c/s')}>) = 0`,
+    `1  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c/f')}", O_WRONLY|O_CREAT, 0666) = 4<${hex('/w/c/f')}>`,
+    `1  write(4<${hex('/w/c/f')}>, "${hex(big)}", 1500) = 1500`,
+    `1  fsync(4<${hex('/w/c/f')}>) = 0`,
+    `1  mkdir("${hex('/w/c/d')}", 0777) = 0`,
+  ].join('\n');
+  const trace = parseStrace(text, { roots, cwd: '/w' });
+  // Changes: 1 create s, 2 write s, 3 create f, 4 write f, 5 mkdir. The spanning write is the 4th.
+  t.is(tornCut(trace, 512, 0), 4);
+  t.is(tornCut(trace, 512, 0.99), 4);
+  t.is(tornCut(trace, 4096, 0), 2, 'no write spans a 4096-byte boundary: any write, the first here');
+  t.is(tornCut(trace, 4096, 0.99), 4);
+  const s = crashState(trace, 4, { type: 'torn', sectorBytes: 512, zeroFill: false, fraction: 0.5 });
+  t.is(s.image.files.get('checkpoint/f')!.length, 1024);
+  t.true(s.tookBack);
+  t.regex(s.detail, /torn: write of 1500 bytes at 0 of checkpoint\/f landed up to byte 1024/);
+});
+
+test('omit-one never leaves out the creation of a file renamed before the cut (that would take nothing back)', (t) => {
+  const text = [
+    `1  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c/.x.tmp')}", O_WRONLY|O_CREAT, 0666) = 3<${hex('/w/c/.x.tmp')}>`,
+    `1  write(3<${hex('/w/c/.x.tmp')}>, "${hex('data')}", 4) = 4`,
+    `1  fsync(3<${hex('/w/c/.x.tmp')}>) = 0`,
+    `1  rename("${hex('/w/c/.x.tmp')}", "${hex('/w/c/x')}") = 0`,
+  ].join('\n');
+  const trace = parseStrace(text, { roots, cwd: '/w' });
+  for (const fraction of [0, 0.3, 0.6, 0.99]) {
+    const s = crashState(trace, 3, { type: 'omit-one', model: 'posix', fraction });
+    t.true(s.tookBack, `fraction ${fraction}: ${s.detail}`);
+    t.false(s.image.files.has('checkpoint/x'), `fraction ${fraction}: the rename is what was left out`);
+  }
 });
 
 test('without strace, run falls back to the highest level it can run and says which it skipped and how to enable it', async (t) => {

@@ -144,9 +144,19 @@ export function resolveFaultPlan(draw: FaultPlanDraw, ff: FailureFreeShape): Fau
         const op = targets[Math.floor(f.fraction * targets.length)]!;
         return { kind: 'io-error', syscall: op.syscall, nth: op.nth, op: op.seq > 0 ? op.seq : null, errno: f.errno };
       }
-      case 'power-loss':
+      case 'power-loss': {
+        if (ff.trace == null) return { kind: 'power-loss', op: 0, state: f.state };
+        // A torn state tears the last write not yet durable at the cut; with a SUT that fsyncs each
+        // file right after writing it, that is only a cut just after a write, one change in many.
+        // So a torn state is cut just after the drawn write (power going between the write and its
+        // fsync), among the writes that span a sector boundary when there are any.
+        if (f.state.type === 'torn') {
+          const cut = tornCut(ff.trace, f.state.sectorBytes, f.fraction);
+          if (cut !== null) return { kind: 'power-loss', op: cut, state: f.state };
+        }
         // 0..changes: power may go before the first change or after the last.
-        return { kind: 'power-loss', op: ff.trace == null ? 0 : Math.floor(f.fraction * (changeCount(ff.trace) + 1)), state: f.state };
+        return { kind: 'power-loss', op: Math.floor(f.fraction * (changeCount(ff.trace) + 1)), state: f.state };
+      }
       default: {
         const never: never = f;
         throw new Error(`unknown drawn fault ${JSON.stringify(never)}`);
@@ -156,4 +166,21 @@ export function resolveFaultPlan(draw: FaultPlanDraw, ff: FailureFreeShape): Fau
   const wipeScratchBefore = draw.wipeScratch.flatMap((wipe, i) => (wipe ? [i + 2] : []));
   const corruptCheckpointBefore = (draw.corruptCheckpoint ?? []).flatMap((c, i) => (c === null ? [] : [{ attempt: i + 2, how: c.how, fraction: c.fraction }]));
   return corruptCheckpointBefore.length > 0 ? { faults, wipeScratchBefore, corruptCheckpointBefore } : { faults, wipeScratchBefore };
+}
+
+/** The cut (1-based index among the trace's changes) just after the write `fraction` of the way
+ *  through the writes that span a `sectorBytes` boundary (a tear can fall inside them), or through
+ *  all writes when none does; null without writes. */
+export function tornCut(trace: FileTrace, sectorBytes: number, fraction: number): number | null {
+  const writes: { n: number; spans: boolean }[] = [];
+  let n = 0;
+  for (const op of trace.ops) {
+    if (!isChange(op)) continue;
+    n += 1;
+    if (op.type === 'write') writes.push({ n, spans: Math.floor(op.offset / sectorBytes) !== Math.floor((op.offset + op.data.length - 1) / sectorBytes) });
+  }
+  const spanning = writes.filter((w) => w.spans);
+  const pool = spanning.length > 0 ? spanning : writes;
+  if (pool.length === 0) return null;
+  return pool[Math.min(pool.length - 1, Math.floor(fraction * pool.length))]!.n;
 }

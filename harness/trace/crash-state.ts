@@ -50,12 +50,25 @@ export function cutAfter(trace: FileTrace, n: number): number {
   return trace.ops.length;
 }
 
+/** The index in trace.ops just past the n-th change operation itself, before any fsync that
+ *  follows it: the instant a write has reached the page cache and nothing has synced it yet. */
+export function cutJustAfter(trace: FileTrace, n: number): number {
+  if (n <= 0) return 0;
+  let seen = 0;
+  for (let i = 0; i < trace.ops.length; i++) {
+    if (isChange(trace.ops[i]!) && ++seen === n) return i + 1;
+  }
+  return trace.ops.length;
+}
+
 export function changeCount(trace: FileTrace): number {
   return trace.ops.filter(isChange).length;
 }
 
 export function crashState(trace: FileTrace, n: number, kind: CrashStateKind): CrashState {
-  const ops = trace.ops.slice(0, cutAfter(trace, n));
+  // A torn write needs the power to go between the write and its fsync; every other state is cut
+  // after the barriers that follow the n-th change (the latest instant before the next change).
+  const ops = trace.ops.slice(0, kind.type === 'torn' ? cutJustAfter(trace, n) : cutAfter(trace, n));
   const changes = ops.map((op, i) => ({ op, i })).filter((x) => isChange(x.op));
   let keep: boolean[];
   let torn: { index: number; upTo: number; zeroFill: boolean } | null = null;
@@ -76,7 +89,11 @@ export function crashState(trace: FileTrace, n: number, kind: CrashStateKind): C
     case 'omit-one': {
       keep = ops.map(() => true);
       const durable = durableOps(ops, kind.model);
-      const lost = changes.filter((x) => !durable[x.i]);
+      // Leaving out the creation of a file that is renamed before the cut changes nothing (the
+      // rename still brings the inode in), so those are not candidates: every omission drawn loses
+      // something the recovery can see.
+      const renamedLater = new Set(ops.flatMap((op) => (op.type === 'rename' ? [op.ino] : [])));
+      const lost = changes.filter((x) => !durable[x.i] && !(x.op.type === 'create' && renamedLater.has(x.op.ino)));
       if (lost.length > 0) keep[lost[Math.min(lost.length - 1, Math.floor(kind.fraction * lost.length))]!.i] = false;
       break;
     }
