@@ -9,7 +9,7 @@ import type { Fault, FaultPlan } from '../faults/fault.js';
 import type { CrashStateKind } from '../trace/crash-state.js';
 import { changeCount } from '../trace/crash-state.js';
 import { isChange, type FileTrace } from '../trace/file-op.js';
-import { PERSISTENCE_MODELS } from '../trace/persistence-model.js';
+import type { PersistenceModel } from '../trace/persistence-model.js';
 import type { FaultProfile } from './conformance-level.js';
 
 export type DrawnFault =
@@ -59,15 +59,20 @@ const fraction = fc.noBias(fc.integer({ min: 0, max: 999 })).map((k) => k / 1000
 // Milder states first, so a shrunk counterexample uses the least surprising crash state that fails:
 // what SIGKILL leaves, then a durable prefix, then only the durable, then one unsynced operation
 // missing, then a seeded subset of the unsynced, then torn writes.
+// The strict model twice as often as ext4's: every fsync on ext4 commits all earlier directory
+// entries, so its states lose little from a SUT that fsyncs files; posix is the contract a SUT
+// must meet on any file system (and shrinks first).
+const model: fc.Arbitrary<PersistenceModel> = fc.oneof({ arbitrary: fc.constant('posix' as const), weight: 2 }, { arbitrary: fc.constant('ext4-ordered' as const), weight: 1 });
+
 const crashStateKind: fc.Arbitrary<CrashStateKind> = fc.oneof(
   // Cross-shrinking lets a failing state shrink to an earlier (milder) kind; the weights spend most
   // draws on the states SIGKILL can never leave.
   { withCrossShrink: true },
   { arbitrary: fc.constant({ type: 'process' as const }), weight: 1 },
-  { arbitrary: fc.record({ type: fc.constant('prefix' as const), model: fc.constantFrom(...PERSISTENCE_MODELS), fraction }), weight: 2 },
-  { arbitrary: fc.record({ type: fc.constant('durable' as const), model: fc.constantFrom(...PERSISTENCE_MODELS) }), weight: 2 },
-  { arbitrary: fc.record({ type: fc.constant('omit-one' as const), model: fc.constantFrom(...PERSISTENCE_MODELS), fraction }), weight: 3 },
-  { arbitrary: fc.record({ type: fc.constant('subset' as const), model: fc.constantFrom(...PERSISTENCE_MODELS), seed: fc.noBias(fc.integer({ min: 1, max: 0x7fffffff })) }), weight: 4 },
+  { arbitrary: fc.record({ type: fc.constant('prefix' as const), model, fraction }), weight: 2 },
+  { arbitrary: fc.record({ type: fc.constant('durable' as const), model }), weight: 2 },
+  { arbitrary: fc.record({ type: fc.constant('omit-one' as const), model, fraction }), weight: 3 },
+  { arbitrary: fc.record({ type: fc.constant('subset' as const), model, seed: fc.noBias(fc.integer({ min: 1, max: 0x7fffffff })) }), weight: 4 },
   { arbitrary: fc.record({ type: fc.constant('torn' as const), sectorBytes: fc.constantFrom(512 as const, 4096 as const), zeroFill: fc.boolean(), fraction }), weight: 2 },
 );
 

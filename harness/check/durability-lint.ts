@@ -6,7 +6,7 @@
 
 import { describeOp, type FileOp, type FileTrace } from '../trace/file-op.js';
 
-export type LintKind = 'rename-unsynced-data' | 'unsynced-directory-entry' | 'in-place-rewrite';
+export type LintKind = 'rename-unsynced-data' | 'unsynced-directory-entry' | 'in-place-rewrite' | 'recovery-read-unsynced';
 
 export interface LintFinding {
   kind: LintKind;

@@ -19,6 +19,7 @@ import { runUntilDone, type RunOutcome } from './run-until-done.js';
 import type { TimelineEntry } from './timeline.js';
 import type { TraceResult } from '../trace/read-trace.js';
 import { durabilityLint, type LintFinding } from '../check/durability-lint.js';
+import { recoveryLint } from './recovery-lint-run.js';
 
 export const failureFreeRunsKeptMax = 64;
 
@@ -82,6 +83,11 @@ export class FailureFreeRuns {
     const crashPoints = typeof done?.crashPoints === 'number' ? done.crashPoints : null;
     const result = trace as TraceResult | null;
     const lint = result?.type === 'traced' ? durabilityLint(result.trace) : [];
+    // The recovery half of the lint: one more traced start, recovering from the middle of this run.
+    if (result?.type === 'traced' && outcome.type === 'completed') {
+      const r = await recoveryLint(sut, c, result.trace, bounds, root);
+      if (r.type === 'linted') lint.push(...r.findings);
+    }
     return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events), crashPoints, durationMs, timeline, trace: result, lint };
   }
 

@@ -16,6 +16,7 @@ import { afterIoError, ioErrorInjection } from '../faults/io-error-fault.js';
 import type { FileTrace } from '../trace/file-op.js';
 import type { WatchedRoot } from '../trace/parse-strace.js';
 import { readTrace, type TraceResult } from '../trace/read-trace.js';
+import { readTree } from '../trace/fs-image.js';
 import { straceArgv, straceExecutable, straceMissing, type Injection } from '../trace/strace-argv.js';
 import type { ProcessExit } from '../process/process-exit.js';
 import type { ProcessPool } from '../process/process-pool.js';
@@ -126,6 +127,9 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const strace = straceExecutable();
     const traced = o.trace !== undefined && strace !== null && (o.trace.every || injection !== null);
     const traceFile = traced ? path.join(o.trace!.dir, `${o.kind}-start-${attempt}.strace`) : null;
+    // What a traced start finds on disk (a restart finds its predecessors' files), so its trace
+    // knows the files it opens without creating them.
+    const initial = traceFile === null ? null : readTree(roots);
     const startAt = o.clock();
     // A start's events go to the store in one transaction when it ends, before its fault and exit rows.
     const eventRows: EventRow[] = [];
@@ -162,7 +166,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     let trace: TraceResult | null = null;
     let poweredOff = false;
     if (traceFile !== null) {
-      trace = readTrace(traceFile, { roots: roots, cwd: fs.realpathSync(o.sut.cwd), injected: injection, ownFiles: [o.dirs.programFile, o.dirs.inputFile].map((f) => fs.realpathSync(f)) });
+      trace = readTrace(traceFile, { roots: roots, cwd: fs.realpathSync(o.sut.cwd), injected: injection, ownFiles: [o.dirs.programFile, o.dirs.inputFile].map((f) => fs.realpathSync(f)), ...(initial === null || 'error' in initial ? {} : { initial }) });
       fs.rmSync(traceFile, { force: true });
       o.trace?.onTrace?.(attempt, trace);
     }
