@@ -17,6 +17,7 @@ import { straceArgv, straceExecutable } from '../harness/trace/strace-argv.js';
 import { durabilityLint } from '../harness/check/durability-lint.js';
 import { metadataFiles } from '../harness/faults/corrupt-checkpoint-fault.js';
 import { tornCut } from '../harness/case/fault-plan-draw.js';
+import { recoveryReadLint } from '../harness/check/recovery-read-lint.js';
 import type { FileTrace } from '../harness/trace/file-op.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -225,6 +226,36 @@ test('omit-one never leaves out the creation of a file renamed before the cut (t
     t.true(s.tookBack, `fraction ${fraction}: ${s.detail}`);
     t.false(s.image.files.has('checkpoint/x'), `fraction ${fraction}: the rename is what was left out`);
   }
+});
+
+test('recovery-read lint: a file recovery reads is a finding when its data or its name was never synced, never when both were', (t) => {
+  const before = (syncData: boolean, syncDir: boolean) =>
+    parseStrace(
+      [
+        `1  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c/.m.tmp')}", O_WRONLY|O_CREAT, 0666) = 3<${hex('/w/c/.m.tmp')}>`,
+        `1  write(3<${hex('/w/c/.m.tmp')}>, "${hex('meta')}", 4) = 4`,
+        ...(syncData ? [`1  fsync(3<${hex('/w/c/.m.tmp')}>) = 0`] : []),
+        `1  rename("${hex('/w/c/.m.tmp')}", "${hex('/w/c/m')}") = 0`,
+        ...(syncDir ? [`1  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c')}", O_RDONLY|O_DIRECTORY) = 4<${hex('/w/c')}>`, `1  fsync(4<${hex('/w/c')}>) = 0`] : []),
+      ].join('\n'),
+      { roots, cwd: '/w' },
+    );
+  const initial = { dirs: [], files: [{ path: 'checkpoint/m', ino: 1, data: Buffer.from('meta') }] };
+  const recovery = parseStrace(`1  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c/m')}", O_RDONLY) = 3<${hex('/w/c/m')}>`, { roots, cwd: '/w', initial });
+  t.deepEqual(recovery.ops.map((o) => o.type), ['read-open']);
+  t.deepEqual(recoveryReadLint(before(true, true), 3, recovery), []);
+  const noData = recoveryReadLint(before(false, true), 3, recovery);
+  t.is(noData.length, 1);
+  t.like(noData[0], { kind: 'recovery-read-unsynced', path: 'checkpoint/m' });
+  t.regex(noData[0]!.message, /only 0 of its 4 bytes/);
+  const noDir = recoveryReadLint(before(true, false), 3, recovery);
+  t.regex(noDir[0]!.message, /its name was never made durable/);
+  // A file the recovery writes before reading it is its own, not the crash's.
+  const own = parseStrace(
+    [`1  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c/m')}", O_WRONLY|O_TRUNC) = 3<${hex('/w/c/m')}>`, `1  write(3<${hex('/w/c/m')}>, "${hex('new!')}", 4) = 4`, `1  openat(AT_FDCWD<${hex('/w')}>, "${hex('/w/c/m')}", O_RDONLY) = 4<${hex('/w/c/m')}>`].join('\n'),
+    { roots, cwd: '/w', initial },
+  );
+  t.deepEqual(recoveryReadLint(before(false, false), 3, own), []);
 });
 
 test('without strace, run falls back to the highest level it can run and says which it skipped and how to enable it', async (t) => {
