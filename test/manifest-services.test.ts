@@ -59,13 +59,17 @@ test('a SUT with services claims at most L4, and draws service kills from L2 on'
       const plan = resolveFaultPlan(draw, { crashPoints: 100, durationMs: 2000 });
       for (const f of plan.faults) {
         if (f.kind !== 'service-kill') continue;
-        if (f.service !== 'postgres' || f.delayMs < 0 || f.delayMs > 2000) return false;
+        if (f.service !== 'postgres' || (f.delayMs !== null && (f.delayMs < 0 || f.delayMs > 2000))) return false;
       }
       return plan.faults.every((f) => f.kind === 'kill-after' || f.kind === 'service-kill');
     }),
   );
-  const kinds = fc.sample(faultPlanDraw(faultProfile('L2', m)), { seed: 1, numRuns: 200 }).flatMap((d) => d.faults.map((f) => f.kind));
-  t.true(kinds.includes('service-kill'));
+  // Kills during starts and between runs (before a restart) are both drawn; never between runs before the first start.
+  const draws = fc.sample(faultPlanDraw(faultProfile('L2', m)), { seed: 1, numRuns: 300 });
+  const kills = draws.flatMap((d) => d.faults.flatMap((f, i) => (f.kind === 'service-kill' ? [{ i, between: f.fraction === null }] : [])));
+  t.true(kills.some((k) => !k.between));
+  t.true(kills.some((k) => k.between));
+  t.false(kills.some((k) => k.between && k.i === 0));
 });
 
 /** A stand-in server: `start` runs a sleeping "server" with a sleeping child in the background and writes its pid. */

@@ -27,8 +27,9 @@ export type DrawnFault =
   | { kind: 'power-loss'; fraction: number; state: CrashStateKind }
   /** An I/O error on the checkpoint-file write or fsync `fraction` of the way through the failure-free run. */
   | { kind: 'io-error'; fraction: number; errno: 'EIO' | 'ENOSPC' }
-  /** A SIGKILL of a service the SUT depends on (its database server) `fraction` of the failure-free run's duration after the start. */
-  | { kind: 'service-kill'; service: string; fraction: number };
+  /** A SIGKILL of a service the SUT depends on (its database server) `fraction` of the failure-free
+   *  run's duration after the start, or (null) just before a restart: between runs. */
+  | { kind: 'service-kill'; service: string; fraction: number | null };
 
 /** The calls a restart's syscall kill counts: the ones every checkpointing SUT makes while it recovers and resumes. */
 export const RECOVERY_SYSCALLS = ['openat', 'write', 'fsync', 'rename', 'unlink'] as const;
@@ -101,7 +102,7 @@ export function faultPlanDraw(p: SutCapabilities): fc.Arbitrary<FaultPlanDraw> {
   for (const service of p.serviceKills) {
     const kill = fraction.map((f) => ({ kind: 'service-kill', service, fraction: f }) as const);
     first.push(kill);
-    later.push(kill);
+    later.push(kill, fc.constant({ kind: 'service-kill', service, fraction: null } as const));
   }
   const restarts = (n: number) => ({ minLength: n, maxLength: n });
   const corruption: fc.Arbitrary<DrawnCorruption> = fc.option(fc.record({ how: fc.constantFrom('truncate' as const, 'bitflip' as const), fraction }), { freq: 2 });
@@ -153,7 +154,7 @@ export function resolveFaultPlan(draw: FaultPlanDraw, ff: FailureFreeShape): Fau
         return { kind: 'io-error', syscall: op.syscall, nth: op.nth, op: op.seq > 0 ? op.seq : null, errno: f.errno };
       }
       case 'service-kill':
-        return { kind: 'service-kill', service: f.service, delayMs: Math.round(f.fraction * ff.durationMs) };
+        return { kind: 'service-kill', service: f.service, delayMs: f.fraction === null ? null : Math.round(f.fraction * ff.durationMs) };
       case 'power-loss':
         // 0..changes: power may go before the first change or after the last.
         return { kind: 'power-loss', op: ff.trace == null ? 0 : Math.floor(f.fraction * (changeCount(ff.trace) + 1)), state: f.state };

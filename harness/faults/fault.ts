@@ -23,8 +23,9 @@ export type Fault =
   | { kind: 'io-error'; syscall: string | null; nth: number | null; op: number | null; errno: 'EIO' | 'ENOSPC' }
   // ---- services (issue 15 item 5) ----
   /** The harness SIGKILLs the manifest's service `service` (its server and every process below it)
-   *  delayMs after the start began, then restarts it (harness/faults/service-kill-fault.ts). */
-  | { kind: 'service-kill'; service: string; delayMs: number };
+   *  delayMs after the start began — or, with a null delay, just before the start (between runs) —
+   *  then restarts it (harness/faults/service-kill-fault.ts). */
+  | { kind: 'service-kill'; service: string; delayMs: number | null };
 
 /** A fault between two starts rather than during one. */
 export type BetweenStartsFault =
@@ -95,7 +96,7 @@ export function describeFault(fault: Fault): string {
     case 'io-error':
       return fault.syscall === null ? `${fault.errno} on a checkpoint file (unplaced: no trace)` : `${fault.errno} from ${fault.syscall} #${fault.nth} of its thread (file operation ${fault.op} of the failure-free run), then power loss`;
     case 'service-kill':
-      return `SIGKILL of service "${fault.service}" after ${fault.delayMs} ms, then restarted`;
+      return `SIGKILL of service "${fault.service}" ${fault.delayMs === null ? 'before the start (between runs)' : `after ${fault.delayMs} ms`}, then restarted`;
     default: {
       const never: never = fault;
       throw new Error(`unknown fault ${JSON.stringify(never)}`);

@@ -13,7 +13,7 @@ import type { FaultPlan } from '../faults/fault.js';
 import { applyPowerLoss } from '../faults/power-loss-fault.js';
 import { syscallKillInjection, syscallKillLanded } from '../faults/syscall-kill-fault.js';
 import { afterIoError, ioErrorInjection } from '../faults/io-error-fault.js';
-import { armServiceKill } from '../faults/service-kill-fault.js';
+import { armServiceKill, killServiceBefore, type ServiceKillOutcome } from '../faults/service-kill-fault.js';
 import type { ServiceSet } from '../process/service-set.js';
 import type { FileTrace } from '../trace/file-op.js';
 import type { WatchedRoot } from '../trace/parse-strace.js';
@@ -131,6 +131,8 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const strace = straceExecutable();
     const traced = o.trace !== undefined && strace !== null && (o.trace.every || injection !== null);
     const traceFile = traced ? path.join(o.trace!.dir, `${o.kind}-start-${attempt}.strace`) : null;
+    // A service killed between runs is back up before the start.
+    const serviceKilledBefore: ServiceKillOutcome | null = fault?.kind === 'service-kill' && fault.delayMs === null ? await killServiceBefore(o.services, fault.service) : null;
     const startAt = o.clock();
     // A start's events go to the store in one transaction when it ends, before its fault and exit rows.
     const eventRows: EventRow[] = [];
@@ -159,12 +161,12 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           : o.pool.start({ ...request, restart: o.kind === 'faulty' && attempt > 1 });
     let killedAtMs: number | null = null;
     const disarm = fault?.kind === 'kill-after' ? armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs)) : () => {};
-    const serviceKill = fault?.kind === 'service-kill' ? armServiceKill(proc, o.services, fault.service, fault.delayMs) : null;
+    const serviceKill = fault?.kind === 'service-kill' && fault.delayMs !== null ? armServiceKill(proc, o.services, fault.service, fault.delayMs) : null;
     const exit = await proc.wait();
     disarm();
     serviceKill?.disarm();
     // The next start waits for a killed service to be back up.
-    const serviceKilled = serviceKill === null ? null : await serviceKill.outcome();
+    const serviceKilled = serviceKill === null ? serviceKilledBefore : await serviceKill.outcome();
     o.store?.store.recordEvents(eventRows);
     exits.push(exit);
     const endAt = o.clock();
