@@ -8,6 +8,8 @@
 //       states built from a file-operation trace (strace), plus everything of L3, and L4's corruptions
 //       when the manifest declares storageFaults. L5 does not need L4's declaration: a trace needs
 //       nothing from the SUT, so a SUT that cannot name its metadata files is still tested below SIGKILL.
+//       A SUT with services (a database server) cannot claim it: its state is in the service's storage.
+//   From L2 on, a manifest's services are also SIGKILLed and restarted (service-kill).
 
 import type { Manifest } from '../protocol/manifest.js';
 import { straceExecutable, straceMissing } from '../trace/strace-argv.js';
@@ -25,6 +27,8 @@ export interface FaultProfile {
   /** SIGKILLs at file operations (strace) and power-loss crash states from traces. */
   syscallCrashes: boolean;
   powerLoss: boolean;
+  /** Services whose server the service-kill fault SIGKILLs (from L2, for a manifest with services). */
+  serviceKills: readonly string[];
 }
 
 /** Why a manifest cannot be tested at a level, or null when it can. */
@@ -40,6 +44,9 @@ export function levelUnsupported(manifest: Manifest, level: Level): string | nul
     case 'L4':
       return levelUnsupported(manifest, 'L3') ?? (manifest.storageFaults === undefined ? 'its manifest has no "storageFaults" (which files are metadata checkpoints)' : null);
     case 'L5':
+      // Power-loss states are built from the checkpoint and output directories' file operations; a
+      // service keeps its own storage, which no trace of the SUT sees and a power loss would also hit.
+      if (manifest.services !== undefined) return `its state lives in services (${manifest.services.map((s) => s.name).join(', ')}) whose storage the power-loss states of the SUT's directories cannot model`;
       return levelUnsupported(manifest, 'L3');
     default: {
       const never: never = level;
@@ -68,7 +75,8 @@ export function highestRunnableLevel(manifest: Manifest): Level {
 export function faultProfile(level: Level, manifest?: Manifest): FaultProfile {
   const n = LEVELS.indexOf(level) + 1;
   const storageFaults = n === 4 || (n >= 5 && manifest?.storageFaults !== undefined);
-  return { level, timedKills: n >= 2, crashPoints: n >= 3, recoveryCrashes: n >= 3, scratchWipes: n >= 3, storageFaults, syscallCrashes: n >= 5, powerLoss: n >= 5 };
+  const serviceKills = n >= 2 ? (manifest?.services ?? []).map((s) => s.name) : [];
+  return { level, timedKills: n >= 2, crashPoints: n >= 3, recoveryCrashes: n >= 3, scratchWipes: n >= 3, storageFaults, syscallCrashes: n >= 5, powerLoss: n >= 5, serviceKills };
 }
 
 export function isLevel(text: string): text is Level {

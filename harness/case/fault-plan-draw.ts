@@ -26,7 +26,10 @@ export type DrawnFault =
   /** Power loss after the file operation `fraction` of the way through the failure-free run. */
   | { kind: 'power-loss'; fraction: number; state: CrashStateKind }
   /** An I/O error on the checkpoint-file write or fsync `fraction` of the way through the failure-free run. */
-  | { kind: 'io-error'; fraction: number; errno: 'EIO' | 'ENOSPC' };
+  | { kind: 'io-error'; fraction: number; errno: 'EIO' | 'ENOSPC' }
+  /** A SIGKILL of a service the SUT depends on (its database server) `fraction` of the failure-free
+   *  run's duration after the start, or (null) just before a restart: between runs. */
+  | { kind: 'service-kill'; service: string; fraction: number | null };
 
 /** The calls a restart's syscall kill counts: the ones every checkpointing SUT makes while it recovers and resumes. */
 export const RECOVERY_SYSCALLS = ['openat', 'write', 'fsync', 'rename', 'unlink'] as const;
@@ -100,6 +103,12 @@ export function faultPlanDraw(p: SutCapabilities): fc.Arbitrary<FaultPlanDraw> {
     if (!storageFirst) first.push(fraction.map((f) => ({ kind: 'kill-after', fraction: f }) as const));
     later.push(fraction.map((f) => ({ kind: 'kill-after', fraction: f }) as const));
   }
+  // Services (a database server) die at instants of their own, first starts and restarts alike.
+  for (const service of p.serviceKills) {
+    const kill = fraction.map((f) => ({ kind: 'service-kill', service, fraction: f }) as const);
+    first.push(kill);
+    later.push(kill, fc.constant({ kind: 'service-kill', service, fraction: null } as const));
+  }
   const restarts = (n: number) => ({ minLength: n, maxLength: n });
   const corruption: fc.Arbitrary<DrawnCorruption> = fc.option(fc.record({ how: fc.constantFrom('truncate' as const, 'bitflip' as const), fraction }), { freq: 2 });
   return fc.tuple(fc.oneof(...first), fc.array(fc.oneof(...later), { maxLength: FAULTS_MAX - 1 })).chain(([head, tail]) =>
@@ -149,6 +158,8 @@ export function resolveFaultPlan(draw: FaultPlanDraw, ff: FailureFreeShape): Fau
         const op = targets[Math.floor(f.fraction * targets.length)]!;
         return { kind: 'io-error', syscall: op.syscall, nth: op.nth, op: op.seq > 0 ? op.seq : null, errno: f.errno };
       }
+      case 'service-kill':
+        return { kind: 'service-kill', service: f.service, delayMs: f.fraction === null ? null : Math.round(f.fraction * ff.durationMs) };
       case 'power-loss': {
         if (ff.trace == null) return { kind: 'power-loss', op: 0, state: f.state };
         // A torn state tears the last write not yet durable at the cut; with a SUT that fsyncs each

@@ -10,6 +10,7 @@ import { scenarioNamed } from '../../scenarios/catalog.js';
 import { caseArbitrary, type DrawnCase } from '../case/case-arbitrary.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import { processPoolFor } from '../process/process-pool.js';
+import { ServiceSet } from '../process/service-set.js';
 import { FailureFreeRuns } from '../run/failure-free-runs.js';
 import type { RunBounds } from '../run/run-bounds.js';
 import { runCase, type CaseResult } from '../run/run-case.js';
@@ -51,11 +52,14 @@ export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; 
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-replay-'));
   const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
   const pool = o.serve ? processPoolFor(o.sut, 1) : undefined;
+  let services: ServiceSet | null = null;
   try {
-    const result = await runCase({ seed: o.seed, path: o.path, drawn }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes });
+    services = await ServiceSet.start(o.sut.manifest, o.sut.cwd);
+    const result = await runCase({ seed: o.seed, path: o.path, drawn }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined });
     return { drawn, result };
   } finally {
     await pool?.close();
+    await services?.stop();
     failureFree.cleanup();
     fs.rmSync(workRoot, { recursive: true, force: true });
   }

@@ -215,7 +215,7 @@ async function main(argv: string[]): Promise<number> {
       } else if (levelUnavailable(opts.level) !== null) {
         throw new UsageError(`--level ${opts.level}: ${levelUnavailable(opts.level)}`);
       }
-      process.stdout.write(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases, ${opts.workers} workers, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
+      process.stdout.write(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases, ${sut.manifest.services === undefined ? `${opts.workers} workers` : `1 worker (the SUT has services: ${sut.manifest.services.map((x) => x.name).join(', ')}, started for the suite)`}, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const progress = progressPrinter(opts.cases);
       let result: SuiteResult;
       try {

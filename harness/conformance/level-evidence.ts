@@ -48,9 +48,15 @@ export function levelEvidence(store: Store, suiteId: number): LevelEvidence {
   return { faults, lint, untraced };
 }
 
+/** The kinds a level's verdict rests on: its own, and from L2 on, for a SUT with services (a database
+ *  server), service-kill at every level, since each level's suite kills them too. */
+export function levelFaultKinds(level: Level, hasServices = false): readonly string[] {
+  return hasServices && level !== 'L1' ? [...LEVEL_FAULT_KINDS[level], 'service-kill'] : LEVEL_FAULT_KINDS[level];
+}
+
 /** Why the level's pass would rest on too little, or null when every kind it adds landed enough. */
-export function inconclusive(level: Level, e: LevelEvidence): string | null {
-  const short = LEVEL_FAULT_KINDS[level].flatMap((kind) => {
+export function inconclusive(level: Level, e: LevelEvidence, hasServices = false): string | null {
+  const short = levelFaultKinds(level, hasServices).flatMap((kind) => {
     const f = e.faults.find((x) => x.kind === kind) ?? { kind, applied: 0, landed: 0, why: null };
     return f.landed < LANDED_MIN ? [`${f.landed} of ${f.applied} ${kind} faults landed (at least ${LANDED_MIN} needed)${f.why === null ? '' : `; one said: ${f.why}`}`] : [];
   });

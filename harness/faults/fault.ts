@@ -20,7 +20,12 @@ export type Fault =
   /** strace fails the nth call of `syscall` (a write or fsync of a checkpoint file: the op-th file
    *  change of the failure-free run) with an errno; then the machine loses power, leaving only what
    *  was durable (posix). Null syscall: no trace to place it. */
-  | { kind: 'io-error'; syscall: string | null; nth: number | null; op: number | null; errno: 'EIO' | 'ENOSPC' };
+  | { kind: 'io-error'; syscall: string | null; nth: number | null; op: number | null; errno: 'EIO' | 'ENOSPC' }
+  // ---- services (issue 15 item 5) ----
+  /** The harness SIGKILLs the manifest's service `service` (its server and every process below it)
+   *  delayMs after the start began — or, with a null delay, just before the start (between runs) —
+   *  then restarts it (harness/faults/service-kill-fault.ts). */
+  | { kind: 'service-kill'; service: string; delayMs: number | null };
 
 /** A fault between two starts rather than during one. */
 export type BetweenStartsFault =
@@ -47,6 +52,8 @@ export function mechanismOf(fault: Fault): CrashMechanism {
     case 'syscall-kill':
     case 'power-loss':
     case 'io-error':
+    // A SUT whose database dies under it loses its connection as abruptly as a SIGKILL loses its process.
+    case 'service-kill':
       return 'sigkill';
     default: {
       const never: never = fault;
@@ -88,6 +95,8 @@ export function describeFault(fault: Fault): string {
       return `power loss after file operation ${fault.op}, ${describeCrashState(fault.state)}`;
     case 'io-error':
       return fault.syscall === null ? `${fault.errno} on a checkpoint file (unplaced: no trace)` : `${fault.errno} from ${fault.syscall} #${fault.nth} of its thread (file operation ${fault.op} of the failure-free run), then power loss`;
+    case 'service-kill':
+      return `SIGKILL of service "${fault.service}" ${fault.delayMs === null ? 'before the start (between runs)' : `after ${fault.delayMs} ms`}, then restarted`;
     default: {
       const never: never = fault;
       throw new Error(`unknown fault ${JSON.stringify(never)}`);

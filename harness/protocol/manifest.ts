@@ -18,6 +18,37 @@ export const outputGuaranteeSchema = z
   .enum(['exactly-once', 'at-least-once-identical'])
   .describe('exactly-once: each (output, batch time) is committed once over all runs; at-least-once-identical: re-commits are allowed but must be byte-identical');
 
+// ---- services (issue 15 item 5): processes the SUT depends on, started by the harness around a suite ----
+/** A service name: lower case, so that its environment variable (STREAMCHECK_SERVICE_<NAME>) is unambiguous. */
+export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+/** Services one manifest may declare at most. */
+export const SERVICES_MAX = 4;
+const argvSchema = z.array(z.string().min(1)).min(1);
+
+export const serviceSchema = z
+  .object({
+    name: z.string().regex(SERVICE_NAME).describe('A short lower-case name (letters, digits, -): the SUT finds the service directory in STREAMCHECK_SERVICE_<NAME> (upper case, - as _)'),
+    start: argvSchema.describe('argv that starts the service in STREAMCHECK_SERVICE_DIR (and restarts it after a kill); exits 0 once it is up; never run through a shell'),
+    stop: argvSchema.describe('argv that stops the service (it may already be down); never run through a shell'),
+    ready: argvSchema.optional().describe('argv polled after start until it exits 0: the service accepts work'),
+    pidFile: z.string().min(1).describe("The file, relative to the service directory, whose first line is the server's process id: the service-kill fault SIGKILLs it and every process below it"),
+  })
+  .strict();
+export type ServiceSpec = z.infer<typeof serviceSchema>;
+
+export const servicesSchema = z
+  .array(serviceSchema)
+  .min(1)
+  .max(SERVICES_MAX)
+  .refine((s) => new Set(s.map((x) => x.name)).size === s.length, { message: 'service names must be unique' })
+  .describe('Services the SUT depends on (PROTOCOL.md §11): started before a suite, stopped after it, and SIGKILLed and restarted by the service-kill fault');
+
+/** The environment variable naming a service's directory: STREAMCHECK_SERVICE_<NAME>. */
+export function serviceDirVariable(name: string): string {
+  return `STREAMCHECK_SERVICE_${name.toUpperCase().replaceAll('-', '_')}`;
+}
+// ---- end of services ----
+
 export const manifestSchema = z
   .object({
     name: z.string().min(1).describe('A short name used in reports'),
@@ -47,6 +78,7 @@ export const manifestSchema = z
       .optional()
       .describe('Optional serve mode (PROTOCOL.md §9): a process that runs one request per stdin line and stays up after runs that end with 0, so the harness starts processes only where one died'),
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional().describe('Extra environment variables for the command (never STREAMCHECK_* protocol variables)'),
+    services: servicesSchema.optional(),
   })
   .strict();
 

@@ -12,6 +12,7 @@ import { observeRun, type ObservedRun } from '../check/observed-run.js';
 import type { SutEvent } from '../protocol/event-line.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import type { ProcessPool } from '../process/process-pool.js';
+import type { ServiceSet } from '../process/service-set.js';
 import type { Store } from '../store/store.js';
 import type { RunBounds } from './run-bounds.js';
 import { makeRunDirs, type RunDirs } from './run-dirs.js';
@@ -51,7 +52,7 @@ export class FailureFreeRuns {
   }
 
   /** The failure-free run of this case, and whether it was reused. */
-  async get(sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }, pool?: ProcessPool, traced = false): Promise<{ run: FailureFreeRun; reused: boolean }> {
+  async get(sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }, pool?: ProcessPool, traced = false, services?: ServiceSet): Promise<{ run: FailureFreeRun; reused: boolean }> {
     const key = FailureFreeRuns.key(sut, c, traced);
     const known = this.runs.get(key);
     if (known !== undefined) {
@@ -59,14 +60,14 @@ export class FailureFreeRuns {
       this.runs.set(key, known); // most recently used last
       return { run: await known, reused: true };
     }
-    const pending = this.run(key, sut, c, bounds, store, pool, traced);
+    const pending = this.run(key, sut, c, bounds, store, pool, traced, services);
     this.runs.set(key, pending);
     pending.catch(() => this.runs.delete(key));
     this.evict();
     return { run: await pending, reused: false };
   }
 
-  private async run(key: string, sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }, pool?: ProcessPool, traced = false): Promise<FailureFreeRun> {
+  private async run(key: string, sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, store?: { store: Store; caseId: number }, pool?: ProcessPool, traced = false, services?: ServiceSet): Promise<FailureFreeRun> {
     const root = path.join(this.root, key);
     fs.rmSync(root, { recursive: true, force: true });
     const dirs = makeRunDirs(root, 'failure-free', c);
@@ -74,7 +75,7 @@ export class FailureFreeRuns {
     const t0 = performance.now();
     const clock = () => Math.round(performance.now() - t0);
     let trace: TraceResult | null = null;
-    const outcome = await runUntilDone({ sut, scenarioCase: c, dirs, kind: 'failure-free', faults: [], bounds, clock, timeline, store, pool, ...(traced ? { trace: { dir: root, every: true, onTrace: (_: number, t: TraceResult) => (trace = t) } } : {}) });
+    const outcome = await runUntilDone({ sut, scenarioCase: c, dirs, kind: 'failure-free', faults: [], bounds, clock, timeline, store, pool, services, ...(traced ? { trace: { dir: root, every: true, onTrace: (_: number, t: TraceResult) => (trace = t) } } : {}) });
     // The run's own duration (from its request, for a served run): kill-after delays are drawn as
     // fractions of it, so waiting for a process to start must not be part of it.
     const durationMs = outcome.exits.reduce((sum, e) => sum + e.durationMs, 0);

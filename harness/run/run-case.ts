@@ -18,6 +18,7 @@ import type { DrawnCase } from '../case/case-arbitrary.js';
 import type { SutEvent } from '../protocol/event-line.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import type { ProcessPool } from '../process/process-pool.js';
+import type { ServiceSet } from '../process/service-set.js';
 import type { Store } from '../store/store.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
 import { DEFAULT_RUN_BOUNDS, type RunBounds } from './run-bounds.js';
@@ -58,6 +59,8 @@ export interface RunCaseOptions {
   keepWorkDir?: 'never' | 'unless-pass' | 'always';
   /** Storage crash states (L5): trace the failure-free run, build power-loss states from it, lint it. */
   storage?: boolean;
+  /** The manifest's running services (PROTOCOL.md §11), for its runs and the service-kill fault. */
+  services?: ServiceSet | undefined;
 }
 
 export interface CaseResult {
@@ -106,7 +109,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   const stored = o.store !== undefined && caseId !== null ? { store: o.store, caseId } : undefined;
 
   const storage = o.storage === true;
-  const { run: ff, reused } = await o.failureFree.get(o.sut, c, bounds, stored, o.pool, storage);
+  const { run: ff, reused } = await o.failureFree.get(o.sut, c, bounds, stored, o.pool, storage, o.services);
   const ffTrace = ff.trace?.type === 'traced' ? ff.trace.trace : null;
   const plan = spec.plan ?? resolveFaultPlan(spec.drawn.plan, { ...ff, trace: ffTrace });
   const lint = ff.lint;
@@ -127,6 +130,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     timeline,
     store: stored,
     pool: o.pool,
+    services: o.services,
     dirs,
     kind: 'faulty',
     faults: plan.faults,
@@ -171,7 +175,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       detail: verdict,
     });
   }
-  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error')).length;
+  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error' || e.fault.kind === 'service-kill')).length;
   return {
     verdict,
     plan,

@@ -14,6 +14,7 @@ import { faultProfile, highestRunnableLevel, levelUnavailable, levelUnsupported,
 import type { LoadedManifest } from '../protocol/manifest.js';
 import { Store } from '../store/store.js';
 import { processPoolFor, type ProcessPoolStats } from '../process/process-pool.js';
+import { ServiceSet } from '../process/service-set.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
 import { fastTempRoot } from './fast-temp-root.js';
 import type { RunBounds } from './run-bounds.js';
@@ -87,7 +88,11 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
   const store = Store.open(o.dbFile);
   const workRoot = fs.mkdtempSync(path.join(fastTempRoot(), 'streamcheck-suite-'));
   const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
-  const pool = o.serve ? processPoolFor(o.sut, o.workers) : undefined;
+  // A service-kill in one case would strike every other case's runs on the same server: a SUT with
+  // services runs one case at a time.
+  const workers = o.sut.manifest.services === undefined ? o.workers : 1;
+  const pool = o.serve ? processPoolFor(o.sut, workers) : undefined;
+  let services: ServiceSet | null = null;
   // Cases that do not pass keep their directories beside the database, for inspection.
   const casesDir = `${o.dbFile.replace(/\.(sqlite|db)$/, '')}-cases`;
   fs.mkdirSync(casesDir, { recursive: true });
@@ -105,6 +110,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
     }
+    services = await ServiceSet.start(o.sut.manifest, o.sut.cwd);
     onEvent({ type: 'started', suiteId, total: o.cases, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped });
 
     const level = o.level ?? highestRunnableLevel(o.sut.manifest);
@@ -119,7 +125,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     let casesRun = 0;
     let stoppedByBudget = false;
     const t0 = Date.now();
-    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level, bounds: o.bounds, store, suiteId, pool, storage: caps.powerLoss || caps.syscallCrashes };
+    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level, bounds: o.bounds, store, suiteId, pool, storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined };
 
     const runOne = async (index: number): Promise<void> => {
       const scenario: Scenario = scenarios[index % scenarios.length]!;
@@ -160,12 +166,13 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
         await runOne(todo[i]!);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, o.workers) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
     if (stoppedByBudget) onEvent({ type: 'budget-exhausted', started: next });
     else store.finishSuite(suiteId);
     return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, processes: pool === undefined ? null : { ...pool.stats } };
   } finally {
     await pool?.close();
+    await services?.stop();
     failureFree.cleanup();
     fs.rmSync(workRoot, { recursive: true, force: true });
     if (fs.existsSync(casesDir) && fs.readdirSync(casesDir).length === 0) fs.rmSync(casesDir, { recursive: true, force: true });

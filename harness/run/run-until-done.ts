@@ -13,6 +13,8 @@ import type { FaultPlan } from '../faults/fault.js';
 import { applyPowerLoss } from '../faults/power-loss-fault.js';
 import { syscallKillInjection, syscallKillLanded } from '../faults/syscall-kill-fault.js';
 import { afterIoError, ioErrorInjection } from '../faults/io-error-fault.js';
+import { armServiceKill, killServiceBefore, type ServiceKillOutcome } from '../faults/service-kill-fault.js';
+import type { ServiceSet } from '../process/service-set.js';
 import type { FileTrace } from '../trace/file-op.js';
 import type { WatchedRoot } from '../trace/parse-strace.js';
 import { readTrace, type TraceResult } from '../trace/read-trace.js';
@@ -51,6 +53,9 @@ export interface RunUntilDoneOptions {
   trace?: { dir: string; every: boolean; onTrace?: (attempt: number, t: TraceResult) => void };
   /** The failure-free run's trace, from which a first-start power loss is built without running. */
   referenceTrace?: FileTrace | null;
+  /** The manifest's running services (PROTOCOL.md §11): their directories go into every start's
+   *  environment, and the service-kill fault SIGKILLs and restarts them. */
+  services?: ServiceSet | undefined;
 }
 
 /** The watched roots of a run's directories, as strace prints them (real paths). */
@@ -130,12 +135,14 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     // What a traced start finds on disk (a restart finds its predecessors' files), so its trace
     // knows the files it opens without creating them.
     const initial = traceFile === null ? null : readTree(roots);
+    // A service killed between runs is back up before the start.
+    const serviceKilledBefore: ServiceKillOutcome | null = fault?.kind === 'service-kill' && fault.delayMs === null ? await killServiceBefore(o.services, fault.service) : null;
     const startAt = o.clock();
     // A start's events go to the store in one transaction when it ends, before its fault and exit rows.
     const eventRows: EventRow[] = [];
     o.timeline.push({ type: 'start', atMs: startAt, run: o.kind, attempt });
     const request: RunRequest = {
-      env: { ...o.sut.manifest.env, ...protocolEnv(o.dirs, o.scenarioCase), ...(fault?.kind === 'crash-point' ? crashPointEnv(fault.n) : {}) },
+      env: { ...o.sut.manifest.env, ...o.services?.env(), ...protocolEnv(o.dirs, o.scenarioCase), ...(fault?.kind === 'crash-point' ? crashPointEnv(fault.n) : {}) },
       runTimeoutMs: Math.min(o.bounds.runTimeoutMs, remainingMs),
       onLine: (line, atMs) => {
         const at = startAt + atMs;
@@ -158,8 +165,12 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           : o.pool.start({ ...request, restart: o.kind === 'faulty' && attempt > 1 });
     let killedAtMs: number | null = null;
     const disarm = fault?.kind === 'kill-after' ? armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs)) : () => {};
+    const serviceKill = fault?.kind === 'service-kill' && fault.delayMs !== null ? armServiceKill(proc, o.services, fault.service, fault.delayMs) : null;
     const exit = await proc.wait();
     disarm();
+    serviceKill?.disarm();
+    // The next start waits for a killed service to be back up.
+    const serviceKilled = serviceKill === null ? serviceKilledBefore : await serviceKill.outcome();
     o.store?.store.recordEvents(eventRows);
     exits.push(exit);
     const endAt = o.clock();
@@ -179,6 +190,11 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           break;
         case 'kill-after':
           injected = exit.type === 'killed-by-harness';
+          break;
+        case 'service-kill':
+          injected = serviceKilled?.injected === true;
+          detail = serviceKilled?.detail;
+          if (serviceKilled?.atMs != null) killedAtMs = startAt + serviceKilled.atMs;
           break;
         case 'syscall-kill': {
           const landed = injection === null ? { landed: false, detail: 'no trace placed it' } : strace === null ? { landed: false, detail: straceMissing() } : syscallKillLanded(exit, trace?.type === 'traced' ? trace.trace : null);
