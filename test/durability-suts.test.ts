@@ -264,7 +264,7 @@ for (const s of L5_SUITES) {
     if (spawnSync('strace', ['-V']).status !== 0) return t.log('SKIPPED: strace is not installed (bash tools/install-debian-packages.sh)'), t.pass();
     const db = path.join(tmp, `l5-${s.variant}`, 's.sqlite');
     const manifest = path.join(fixtures, `${s.variant}.manifest.json`);
-    const r = await execa('node', [cli, 'run', '--sut', manifest, '--level', 'L5', '--scenarios', s.scenarios, '--cases', String(s.cases), '--seed', String(s.seed), '--workers', '2', '--shrink-budget', '15s', '--db', db], { cwd: root, reject: false });
+    const r = await execa('node', [cli, 'run', '--sut', manifest, '--level', 'L5', '--scenarios', s.scenarios, '--cases', String(s.cases), '--seed', String(s.seed), '--workers', '2', '--shrink-budget', '15s', '--run-timeout', '3m', '--case-timeout', '6m', '--db', db], { cwd: root, reject: false });
     t.is(r.exitCode, 1, r.stdout + r.stderr);
     const fail = /^FAIL scenario=(\S+) seed=(\d+) path=(\S+): ([a-z-]+)/m.exec(r.stdout);
     t.truthy(fail, r.stdout);
