@@ -13,7 +13,7 @@ import type { SutEvent } from '../protocol/event-line.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import type { ProcessPool } from '../process/process-pool.js';
 import type { Store } from '../store/store.js';
-import type { RunBounds } from './run-bounds.js';
+import { outputBoundsOf, type RunBounds } from './run-bounds.js';
 import { makeRunDirs, type RunDirs } from './run-dirs.js';
 import { runUntilDone, type RunOutcome } from './run-until-done.js';
 import type { TimelineEntry } from './timeline.js';
@@ -82,7 +82,7 @@ export class FailureFreeRuns {
     const crashPoints = typeof done?.crashPoints === 'number' ? done.crashPoints : null;
     const result = trace as TraceResult | null;
     const lint = result?.type === 'traced' ? durabilityLint(result.trace) : [];
-    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events), crashPoints, durationMs, timeline, trace: result, lint };
+    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events, outputBoundsOf(bounds).outputFileMaxBytes), crashPoints, durationMs, timeline, trace: result, lint };
   }
 
   private evict(): void {

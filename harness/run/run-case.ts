@@ -20,7 +20,7 @@ import type { LoadedManifest } from '../protocol/manifest.js';
 import type { ProcessPool } from '../process/process-pool.js';
 import type { Store } from '../store/store.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
-import { DEFAULT_RUN_BOUNDS, type RunBounds } from './run-bounds.js';
+import { DEFAULT_RUN_BOUNDS, outputBoundsOf, type RunBounds } from './run-bounds.js';
 import { makeRunDirs } from './run-dirs.js';
 import { runUntilDone } from './run-until-done.js';
 import type { TimelineEntry } from './timeline.js';
@@ -141,7 +141,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     guarantee: o.sut.manifest.outputGuarantee,
     expected: () => expectedOutputs(validateProgram(c.program), c.input),
     failureFree: { outcome: ff.outcome, observed: ff.observed },
-    faulty: { outcome, observed: observeRun(dirs.outputDir, events) },
+    faulty: { outcome, observed: observeRun(dirs.outputDir, events, outputBoundsOf(bounds).outputFileMaxBytes) },
     statefulOutputs: statefulOutputs(c.program),
   });
 

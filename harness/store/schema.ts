@@ -15,6 +15,14 @@ CREATE TABLE IF NOT EXISTS suites (
   options_json TEXT NOT NULL
 );
 
+-- One writer per suite: the process running (or resuming) it. A lease whose holder is gone is taken over.
+CREATE TABLE IF NOT EXISTS suite_leases (
+  suite_id INTEGER PRIMARY KEY REFERENCES suites(id),
+  holder_pid INTEGER NOT NULL,
+  holder_host TEXT NOT NULL,
+  taken_at TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS cases (
   id INTEGER PRIMARY KEY,
   suite_id INTEGER REFERENCES suites(id),
