@@ -86,6 +86,15 @@ export function renderMarkdown(r: SuiteReport): string {
     );
   }
 
+  if (r.outside.writes > 0) {
+    out.push(`## Writes outside the SUT's directories (${r.outside.writes})`, '');
+    out.push(
+      table(['Case', 'Path', 'How it was seen'], r.outside.examples.map((w) => [w.caseIndex === null ? '(suite)' : String(w.caseIndex), code(cut(w.path)), cell(w.how)])),
+      "A SUT writes only its checkpoint, output and scratch directories (PROTOCOL.md §2). With a file-operation trace (L5) every such call is seen; without one, only entries beside the run directories and new entries in the SUT's cwd.",
+      '',
+    );
+  }
+
   out.push('## Runs and process exits', '');
   const notes = [
     ...(r.casesReusingFailureFree === null || r.casesReusingFailureFree === 0 ? [] : [`${r.casesReusingFailureFree} cases reused the failure-free run of an earlier case with the same program and input, so there are fewer failure-free runs than cases.`]),

@@ -166,6 +166,8 @@ export interface SuiteReport {
   cases: CaseLine[];
   /** Stdout lines of the SUT that were not events (PROTOCOL.md §5), and stops at an output bound: how many, and the first few. */
   garbage: { lines: number; examples: GarbageLine[] };
+  /** Writes the SUT made outside its directories (table outside_writes; none in databases from before it). */
+  outside: { writes: number; examples: { caseIndex: number | null; path: string; how: string }[] };
 }
 
 export interface GarbageLine {
@@ -392,6 +394,17 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     return { caseIndex: r.case_index, line: field('line'), reason: field('reason') };
   });
 
+  const hasOutside = one<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'outside_writes'").n > 0;
+  const outside = hasOutside
+    ? {
+        writes: count('SELECT count(*) AS n FROM outside_writes WHERE suite_id = ?'),
+        examples: all<{ case_index: number | null; path: string; how: string }>(
+          `SELECT c.case_index, w.path, w.how FROM outside_writes w LEFT JOIN cases c ON c.id = w.case_id WHERE w.suite_id = ? ORDER BY w.id LIMIT ${GARBAGE_EXAMPLES_MAX}`,
+          id,
+        ).map((r) => ({ caseIndex: r.case_index, path: r.path, how: r.how })),
+      }
+    : { writes: 0, examples: [] };
+
   const suiteDuration = one<{ ms: number | null }>(
     `SELECT CASE WHEN finished_at IS NULL THEN NULL ELSE round((julianday(finished_at) - julianday(started_at)) * 86400000) END AS ms FROM suites WHERE id = ?`,
     id,
@@ -421,6 +434,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     failures: problems.filter((p) => p.verdict === 'fail'),
     unknowns: problems.filter((p) => p.verdict === 'unknown'),
     garbage: { lines: garbageCount, examples: garbageExamples },
+    outside,
     counterexamples,
     recoveryCost,
     timePerCaseMs,

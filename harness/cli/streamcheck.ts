@@ -252,6 +252,9 @@ async function main(argv: string[]): Promise<number> {
         progress.stop();
       }
       printFailures(result, (opts.level ?? highestRunnableLevel(sut.manifest)) as Level);
+      if (result.outside.count > 0) {
+        say(`\nwarning: the SUT wrote ${result.outside.count} time(s) outside its checkpoint, output and scratch directories (table outside_writes):\n${result.outside.listed.map((w) => `  ${w.path}: ${w.how}\n`).join('')}`);
+      }
       if (result.survivors.count > 0) {
         say(`\nwarning: ${result.survivors.count} process(es) started by the SUT left their process group (setsid) and outlived their case; the harness killed them:\n${result.survivors.listed.map((p) => `  pid ${p.pid}: ${p.command}\n`).join('')}`);
       }
@@ -315,6 +318,10 @@ async function main(argv: string[]): Promise<number> {
             say(`     durability lint: ${e.lint.length} finding(s) in the failure-free runs' traces\n`);
             for (const f of e.lint.slice(0, LINT_SHOWN_MAX)) say(`       ${f.kind} ${terminalSafe(f.shape.slice(f.kind.length + 1))} (${f.cases} case(s)): ${terminalSafe(f.example)}\n`);
             if (e.lint.length > LINT_SHOWN_MAX) say(`       and ${e.lint.length - LINT_SHOWN_MAX} more (table durability_findings)\n`);
+          }
+          if (e.outside.length > 0) {
+            say(`     writes outside the SUT's directories: ${e.outside.length}${e.outside.length >= 20 ? '+' : ''} (table outside_writes)\n`);
+            for (const w of e.outside.slice(0, LINT_SHOWN_MAX)) say(`       ${terminalSafe(w.path)}: ${w.how}\n`);
           }
         },
       );

@@ -22,6 +22,7 @@ import type { Store } from '../store/store.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
 import { DEFAULT_RUN_BOUNDS, outputBoundsOf, type RunBounds } from './run-bounds.js';
 import { makeRunDirs } from './run-dirs.js';
+import { strayEntries, type OutsideWrite } from './outside-writes.js';
 import { runUntilDone } from './run-until-done.js';
 import type { TimelineEntry } from './timeline.js';
 
@@ -76,6 +77,8 @@ export interface CaseResult {
   faultyMs: number;
   /** The durability lint of the failure-free run's trace (L5), [] otherwise. */
   lint: LintFinding[];
+  /** Writes outside the SUT's directories: from the failure-free run's trace, and entries beside the run directories. */
+  outside: OutsideWrite[];
 }
 
 export function replayLine(spec: { scenario: string; seed: number; path: string }, manifestFile?: string, level?: string): string {
@@ -145,6 +148,13 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     statefulOutputs: statefulOutputs(c.program),
   });
 
+  const outside: OutsideWrite[] = [
+    ...(reused || ffTrace === null ? [] : ffTrace.outside.map((w) => ({ path: w.slice(w.indexOf(' ') + 1), how: `traced: ${w.slice(0, w.indexOf(' '))}` }))),
+    ...strayEntries(work),
+    ...(reused ? [] : strayEntries(path.dirname(path.dirname(ff.dirs.checkpointDir)))),
+  ];
+  if (stored !== undefined && outside.length > 0) stored.store.recordOutsideWrites(o.suiteId ?? null, stored.caseId, outside);
+
   const keep = o.keepWorkDir ?? 'unless-pass';
   const kept = keep === 'always' || (keep === 'unless-pass' && verdict.verdict !== 'pass');
   let keptDir: string | null = null;
@@ -184,5 +194,6 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     failureFreeMs: ff.durationMs,
     faultyMs,
     lint,
+    outside,
   };
 }

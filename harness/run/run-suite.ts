@@ -16,6 +16,7 @@ import { Store } from '../store/store.js';
 import { processPoolFor, type ProcessPoolStats } from '../process/process-pool.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
 import { survivorSweep, type Survivor } from '../process/process-group.js';
+import { CwdWatch, type OutsideWrite } from './outside-writes.js';
 import { makeSuiteWorkRoot, removeSuiteWorkRoot, sweepDeadWorkRoots } from './suite-work-root.js';
 import type { RunBounds } from './run-bounds.js';
 import { runCase, type CaseResult } from './run-case.js';
@@ -78,6 +79,8 @@ export interface SuiteResult {
   /** Processes a SUT started that outlived their process group (setsid) and were killed after their case:
    *  how many, and the first SURVIVORS_LISTED_MAX of them. */
   survivors: { count: number; listed: Survivor[] };
+  /** Writes outside the SUT's directories (harness/run/outside-writes.ts), the first SURVIVORS_LISTED_MAX of them; all are in SQLite. */
+  outside: { count: number; listed: OutsideWrite[] };
 }
 
 /** Survivors kept in a suite's result (the count is complete; the list is for the message). */
@@ -108,6 +111,10 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
   let leased: number | null = null;
   const survivors: Survivor[] = [];
   let survivorCount = 0;
+  const outside: OutsideWrite[] = [];
+  let outsideCount = 0;
+  // The SUT runs in its manifest's cwd (where its command lives); what appears there is reported.
+  const cwdWatch = new CwdWatch(o.sut.cwd, [path.dirname(path.resolve(o.dbFile)), path.resolve(casesDir)]);
   fs.mkdirSync(casesDir, { recursive: true });
   try {
     const { scenarios, skipped } = supportedScenarios(o.sut.manifest.operations, o.scenarios);
@@ -153,6 +160,12 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       const left = survivorSweep();
       survivorCount += left.length;
       survivors.push(...left.slice(0, Math.max(0, SURVIVORS_LISTED_MAX - survivors.length)));
+      const inCwd = cwdWatch.newEntries();
+      if (inCwd.length > 0) store.recordOutsideWrites(suiteId, null, inCwd);
+      for (const w of [...result.outside, ...inCwd]) {
+        outsideCount += 1;
+        if (outside.length < SURVIVORS_LISTED_MAX) outside.push(w);
+      }
       casesRun += 1;
       counts[result.verdict.verdict] += 1;
       crashesInjected += result.crashesInjected;
@@ -190,7 +203,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     await Promise.all(Array.from({ length: Math.max(1, o.workers) }, worker));
     if (stoppedByBudget) onEvent({ type: 'budget-exhausted', started: next });
     else store.finishSuite(suiteId);
-    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, processes: pool === undefined ? null : { ...pool.stats }, survivors: { count: survivorCount, listed: survivors } };
+    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, processes: pool === undefined ? null : { ...pool.stats }, survivors: { count: survivorCount, listed: survivors }, outside: { count: outsideCount, listed: outside } };
   } finally {
     await pool?.close();
     failureFree.cleanup();

@@ -166,6 +166,16 @@ CREATE TABLE IF NOT EXISTS traces (
   outside_json TEXT
 );
 
+-- Writes a SUT made outside its directories (harness/run/outside-writes.ts): from its trace, or seen
+-- beside its run directories or in its cwd; case_id is NULL for what was seen in the cwd.
+CREATE TABLE IF NOT EXISTS outside_writes (
+  id INTEGER PRIMARY KEY,
+  suite_id INTEGER REFERENCES suites(id),
+  case_id INTEGER REFERENCES cases(id),
+  path TEXT NOT NULL,
+  how TEXT NOT NULL
+);
+
 -- Durability lint of a traced failure-free run (harness/check/durability-lint.ts): one row per finding.
 CREATE TABLE IF NOT EXISTS durability_findings (
   id INTEGER PRIMARY KEY,

@@ -162,6 +162,13 @@ export class Store {
     this.db.close();
   }
 
+  recordOutsideWrites(suiteId: number | null, caseId: number | null, writes: readonly { path: string; how: string }[]): void {
+    const insert = this.db.transaction(() => {
+      for (const w of writes) this.sql('INSERT INTO outside_writes (suite_id, case_id, path, how) VALUES (?, ?, ?, ?)').run(suiteId, caseId, w.path, w.how);
+    });
+    insert();
+  }
+
   /** Makes this process the suite's only writer; refuses (StoreError, one line) while another live process holds it. */
   takeSuiteLease(suiteId: number): void {
     const host = os.hostname();
@@ -229,6 +236,7 @@ export class Store {
         this.sql('DELETE FROM counterexamples WHERE case_id = ?').run(id);
         this.sql('DELETE FROM traces WHERE case_id = ?').run(id);
         this.sql('DELETE FROM durability_findings WHERE case_id = ?').run(id);
+        this.sql('DELETE FROM outside_writes WHERE case_id = ?').run(id);
         this.sql('UPDATE cases SET parent_case_id = NULL WHERE parent_case_id = ?').run(id);
         this.sql('DELETE FROM cases WHERE id = ?').run(id);
       }
