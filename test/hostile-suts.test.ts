@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { readBoundedLines } from '../harness/process/bounded-lines.js';
+import { SutProcess } from '../harness/process/sut-process.js';
 import { DEFAULT_OUTPUT_BOUNDS, type OutputBounds } from '../harness/process/output-bounds.js';
 import { liveGroupCount, survivorSweep, SUT_MARKER_VARIABLE } from '../harness/process/process-group.js';
 import { loadManifest, ManifestError } from '../harness/protocol/manifest.js';
@@ -170,6 +171,24 @@ test.serial('bullet 2: a child holding stdout open does not turn a finished run 
   d.close();
   t.true(exits.every((e) => e.type === 'clean' && e.duration_ms < BOUNDS.runTimeoutMs / 2), JSON.stringify(exits));
   nothingLeft(t, db, 2);
+});
+
+test.serial('bullet 2: a setsid child holding stdout open is cut after stdoutDrainMs; the lines before the exit are kept', async (t) => {
+  const lines: string[] = [];
+  const p = SutProcess.spawn({
+    command: ['sh', '-c', 'setsid sleep 60 & echo \'{"event":"hello"}\''],
+    cwd: tmp,
+    env: {},
+    runTimeoutMs: 30_000,
+    outputBounds: { ...DEFAULT_OUTPUT_BOUNDS, stdoutDrainMs: 300 },
+    onLine: (l) => lines.push(l.kind === 'event' ? l.event.event : 'garbage'),
+  });
+  const exit = await p.wait();
+  t.is(exit.type, 'clean');
+  t.true(exit.durationMs < 10_000, `${exit.durationMs} ms`);
+  t.deepEqual(lines, ['hello']);
+  t.true(survivorSweep().some((s) => s.command.includes('sleep 60')));
+  t.deepEqual(markedProcesses(), []);
 });
 
 test.serial('bullet 2: a child that calls setsid is killed after its case and reported as a survivor', async (t) => {

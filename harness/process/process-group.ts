@@ -84,12 +84,14 @@ export function killGroup(pid: number): void {
   }
 }
 
-/** Remembers a group until forgetGroup; the first call installs the exit hook that kills them. */
-export function trackGroup(pid: number, marker = `${process.pid}:untracked`): void {
+/** Remembers a group (and its marker) until endGroup; the first call installs the exit hook that kills them. */
+function trackGroup(pid: number, marker: string): void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => {
       for (const group of liveGroups.keys()) killGroup(group);
+      // Every group is dead now: whatever still carries one of their markers left its group.
+      liveGroups.clear();
       survivorSweep();
     });
   }

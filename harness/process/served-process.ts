@@ -13,7 +13,7 @@ import { DEFAULT_OUTPUT_BOUNDS, OutputBudget, type OutputBounds, type OutputBrea
 import { classifyExit, type KillReason, type ProcessExit } from './process-exit.js';
 import { endGroup, killGroup, spawnGroupLeader } from './process-group.js';
 import { processEnded, type ProcessEnd } from './process-ended.js';
-import { drained } from './sut-process.js';
+import { drained } from './stdout-drained.js';
 import type { RunRequest, SutRun } from './sut-run.js';
 
 export interface ServeOptions {

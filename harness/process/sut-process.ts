@@ -1,7 +1,8 @@
 // One SUT process: spawned by execa from an argv array (never a shell) in its own process group, so
 // that a kill takes its children too. A small state machine, running -> exited: kill() is accepted
 // only while running, and the exit is classified once. Every group still alive when the harness
-// exits is killed, so no SUT process outlives its case or the harness.
+// exits is killed, so no SUT process outlives its case or the harness. Its stdout is read within the
+// start's OutputBounds; past one the start is killed and the exit says which bound (overLimit).
 
 import type { ResultPromise } from 'execa';
 import { parseEventLine, type ParsedLine } from '../protocol/event-line.js';
@@ -10,6 +11,7 @@ import { DEFAULT_OUTPUT_BOUNDS, OutputBudget, type OutputBounds, type OutputBrea
 import { classifyExit, type KillReason, type ProcessExit } from './process-exit.js';
 import { endGroup, killGroup, spawnGroupLeader } from './process-group.js';
 import { processEnded, type ProcessEnd } from './process-ended.js';
+import { drained } from './stdout-drained.js';
 import type { SutRun } from './sut-run.js';
 
 export interface SpawnOptions {
@@ -114,17 +116,5 @@ export class SutProcess implements SutRun {
     const exit = classifyExit({ command: this.options.command, ...end, durationMs: this.elapsedMs(), stderrTail }, killReason, this.budget.breach?.detail ?? null);
     this.state = { kind: 'exited', exit };
     return exit;
-  }
-}
-
-/** Waits for stdout to close, at most drainMs, then cuts it (a setsid child may hold it open forever). */
-export async function drained(linesDone: Promise<void>, drainMs: number, cut: () => void): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), drainMs)));
-  const r = await Promise.race([linesDone, late]);
-  clearTimeout(timer);
-  if (r === 'late') {
-    cut();
-    await linesDone;
   }
 }
