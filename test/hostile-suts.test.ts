@@ -72,8 +72,8 @@ function markedProcesses(harnessPid = process.pid): number[] {
 
 const workRoots = (): string[] => fs.readdirSync(workTmp).filter((n) => n.startsWith('streamcheck-suite-'));
 
-async function suiteWith(script: string, o: { cases?: number; output?: Partial<OutputBounds>; level?: 'L1' | 'L2' } = {}): Promise<{ result: SuiteResult; db: string; dir: string }> {
-  const { dir, file } = fixtureManifest(script, script);
+async function suiteWith(script: string, o: { cases?: number; output?: Partial<OutputBounds>; level?: 'L1' | 'L2'; serve?: boolean } = {}): Promise<{ result: SuiteResult; db: string; dir: string }> {
+  const { dir, file } = fixtureManifest(script, script, o.serve === true ? { serve: { command: ['sh', path.join(fixtures, script), '--serve'] } } : {});
   const db = path.join(dir, 'suite.sqlite');
   const result = await runSuite({
     sut: loadManifest(file),
@@ -87,7 +87,7 @@ async function suiteWith(script: string, o: { cases?: number; output?: Partial<O
     bounds: { ...BOUNDS, output: { ...DEFAULT_OUTPUT_BOUNDS, ...o.output } },
     shrink: false,
     shrinkBudgetMs: 0,
-    serve: false,
+    serve: o.serve === true,
     level: o.level ?? 'L1',
   });
   return { result, db, dir };
@@ -141,6 +141,13 @@ test.serial('bullet 1: a 3 MB stdout line is output-too-large naming stdoutLineM
   t.is(result.counts.fail, 2);
   for (const a of anomalies(db)) t.regex(a, /^output-too-large: .*stdoutLineMaxBytes/);
   t.true(fs.statSync(db).size + (fs.statSync(`${db}-wal`, { throwIfNoEntry: false })?.size ?? 0) < 5_000_000, 'the database holds the line');
+  nothingLeft(t, db, 2);
+});
+
+test.serial('bullet 1: a serving SUT\'s 3 MB line is output-too-large too, and its processes are gone after the suite', async (t) => {
+  const { result, db } = await suiteWith('huge-stdout-line.sh', { serve: true });
+  t.is(result.counts.fail, 2);
+  for (const a of anomalies(db)) t.regex(a, /^output-too-large: .*stdoutLineMaxBytes/);
   nothingLeft(t, db, 2);
 });
 
