@@ -183,7 +183,8 @@ test.serial('bullet 2: a child holding stdout open does not turn a finished run 
 test.serial('bullet 2: a setsid child holding stdout open is cut after stdoutDrainMs; the lines before the exit are kept', async (t) => {
   const lines: string[] = [];
   const p = SutProcess.spawn({
-    command: ['sh', '-c', 'setsid sleep 60 & echo \'{"event":"hello"}\''],
+    // The pause lets the child call setsid before its shell exits (a group kill would take it first).
+    command: ['sh', '-c', 'setsid sleep 60 & sleep 0.5; echo \'{"event":"hello"}\''],
     cwd: tmp,
     env: {},
     runTimeoutMs: 30_000,
