@@ -13,11 +13,12 @@ import { checkpointInterval } from './checkpoint-interval.js';
 import { checkpointOverhead } from './checkpoint-overhead.js';
 import { crashSuite } from './crash-suite.js';
 import { engineThroughput } from './engine-throughput.js';
+import { loadSuite } from './load-suite.js';
 import { recoveryCost } from './recovery-cost.js';
 import { storageCrashStates } from './storage-crash-states.js';
 import { measure } from './measure.js';
 
-const BENCHMARKS: Benchmark[] = [engineThroughput, checkpointOverhead, recoveryCost, checkpointInterval, crashSuite, storageCrashStates];
+const BENCHMARKS: Benchmark[] = [engineThroughput, checkpointOverhead, recoveryCost, checkpointInterval, crashSuite, storageCrashStates, loadSuite];
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results');
 
 /** A fixed pure-JavaScript workload (allocate pairs, count strings in a Map), so figures from a

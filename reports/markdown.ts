@@ -3,6 +3,7 @@
 // It only renders a SuiteReport; every figure comes from the store, and a missing one reads "n/a".
 
 import { formatMs, formatRatio, NA } from './format.js';
+import { terminalSafe } from './terminal-safe.js';
 import type { CaseProblem, SuiteReport, VerdictCounts } from './suite-report.js';
 import { verdictLine } from './verdict-line.js';
 
@@ -14,7 +15,7 @@ const VALUE_CHARS_MAX = 200;
 export function renderMarkdown(r: SuiteReport): string {
   const out: string[] = [];
   const s = r.suite;
-  out.push(`# streamcheck suite ${s.id}: ${s.sutName}`, '', `**${verdictLine(r)}**`, '');
+  out.push(`# streamcheck suite ${s.id}: ${cell(s.sutName)}`, '', `**${verdictLine(r)}**`, '');
   out.push(
     table(
       ['Suite', ''],
@@ -71,6 +72,27 @@ export function renderMarkdown(r: SuiteReport): string {
     for (const x of r.counterexamples) {
       out.push(`- case ${x.caseIndex}, ${cell(x.scenario)}, seed ${x.seed}, path ${code(x.path)}:`, '', fence(x.replayLine, 'sh', '  '), '');
     }
+  }
+
+  if (r.garbage.lines > 0) {
+    out.push(`## Stdout lines that were not events (${r.garbage.lines})`, '');
+    out.push(
+      table(
+        ['Case', 'Why', 'Line (cut)'],
+        r.garbage.examples.map((g) => [String(g.caseIndex), cell(cut(g.reason)), g.line === '' ? NA : code(cut(g.line))]),
+      ),
+      `A SUT's stdout carries only JSON-line events (PROTOCOL.md §5); these lines were kept on the timeline and ignored.${r.garbage.lines > r.garbage.examples.length ? ` The first ${r.garbage.examples.length} are shown; all are in the events table (kind 'garbage').` : ''}`,
+      '',
+    );
+  }
+
+  if (r.outside.writes > 0) {
+    out.push(`## Writes outside the SUT's directories (${r.outside.writes})`, '');
+    out.push(
+      table(['Case', 'Path', 'How it was seen'], r.outside.examples.map((w) => [w.caseIndex === null ? '(suite)' : String(w.caseIndex), code(cut(w.path)), cell(w.how)])),
+      "A SUT writes only its checkpoint, output and scratch directories (PROTOCOL.md §2). With a file-operation trace (L5) every such call is seen; without one, only entries beside the run directories and new entries in the SUT's cwd.",
+      '',
+    );
   }
 
   out.push('## Runs and process exits', '');
@@ -147,21 +169,27 @@ function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-/** Text inside a table cell or a heading: one line, no column breaks. */
-function cell(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+/** One line (SUT text may carry newlines that would end a heading or a table row), no column breaks. */
+function oneLine(text: string): string {
+  return terminalSafe(text.replace(/\s*[\r\n\u2028\u2029]\s*/g, ' '));
 }
 
-/** Inline code that survives backticks and pipes in the value. */
+/** Text inside a table cell or a heading: one line, and every Markdown or HTML character escaped (a SUT's
+ *  `<script>` or `[link](...)` shows as text). */
+function cell(text: string): string {
+  return oneLine(text).replace(/[\\`*_[\]<>#!&~{}()|]/g, '\\$&');
+}
+
+/** Inline code that survives backticks and pipes in the value (code spans show HTML as text). */
 function code(text: string): string {
   const ticks = '`'.repeat(longestRun(text, '`') + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${cell(text)}${pad}${ticks}`;
+  return `${ticks}${pad}${oneLine(text).replace(/\|/g, '\\|')}${pad}${ticks}`;
 }
 
 function fence(text: string, lang: string, indent = ''): string {
   const ticks = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
-  return [`${ticks}${lang}`, ...text.split('\n'), ticks].map((l) => indent + l).join('\n');
+  return [`${ticks}${lang}`, ...terminalSafe(text, true).split('\n'), ticks].map((l) => indent + l).join('\n');
 }
 
 function longestRun(text: string, ch: string): number {

@@ -164,7 +164,21 @@ export interface SuiteReport {
   /** Wall time from a case's start to its verdict, over finished cases. */
   timePerCaseMs: Stats;
   cases: CaseLine[];
+  /** Stdout lines of the SUT that were not events (PROTOCOL.md §5), and stops at an output bound: how many, and the first few. */
+  garbage: { lines: number; examples: GarbageLine[] };
+  /** Writes the SUT made outside its directories (table outside_writes; none in databases from before it). */
+  outside: { writes: number; examples: { caseIndex: number | null; path: string; how: string }[] };
 }
+
+export interface GarbageLine {
+  caseIndex: number;
+  /** The line as stored (cut to its first characters), SUT text: escape it wherever it is shown. */
+  line: string;
+  reason: string;
+}
+
+/** Garbage lines a report quotes; the count covers them all. */
+const GARBAGE_EXAMPLES_MAX = 5;
 
 export class ReportError extends Error {
   override name = 'ReportError';
@@ -370,6 +384,27 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
   const casesReusingFailureFree = caseColumns.has('failure_free_reused') ? count(`SELECT count(*) AS n FROM cases c WHERE ${IN_SUITE} AND c.failure_free_reused = 1`) : null;
   const shrinkCandidates = hasRole ? count("SELECT count(*) AS n FROM cases c WHERE c.suite_id = ? AND c.role = 'shrink'") : null;
 
+  const garbageCount = count(`SELECT count(*) AS n FROM events e JOIN runs r ON r.id = e.run_id JOIN cases c ON c.id = r.case_id WHERE ${IN_SUITE} AND e.kind = 'garbage'`);
+  const garbageExamples = all<{ case_index: number; json: string }>(
+    `SELECT c.case_index, e.json FROM events e JOIN runs r ON r.id = e.run_id JOIN cases c ON c.id = r.case_id WHERE ${IN_SUITE} AND e.kind = 'garbage' ORDER BY e.id LIMIT ${GARBAGE_EXAMPLES_MAX}`,
+    id,
+  ).map((r): GarbageLine => {
+    const j = parseJson(r.json);
+    const field = (k: string): string => (isRecord(j) && typeof j[k] === 'string' ? (j[k] as string) : '');
+    return { caseIndex: r.case_index, line: field('line'), reason: field('reason') };
+  });
+
+  const hasOutside = one<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'outside_writes'").n > 0;
+  const outside = hasOutside
+    ? {
+        writes: count('SELECT count(*) AS n FROM outside_writes WHERE suite_id = ?'),
+        examples: all<{ case_index: number | null; path: string; how: string }>(
+          `SELECT c.case_index, w.path, w.how FROM outside_writes w LEFT JOIN cases c ON c.id = w.case_id WHERE w.suite_id = ? ORDER BY w.id LIMIT ${GARBAGE_EXAMPLES_MAX}`,
+          id,
+        ).map((r) => ({ caseIndex: r.case_index, path: r.path, how: r.how })),
+      }
+    : { writes: 0, examples: [] };
+
   const suiteDuration = one<{ ms: number | null }>(
     `SELECT CASE WHEN finished_at IS NULL THEN NULL ELSE round((julianday(finished_at) - julianday(started_at)) * 86400000) END AS ms FROM suites WHERE id = ?`,
     id,
@@ -398,6 +433,8 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     exits,
     failures: problems.filter((p) => p.verdict === 'fail'),
     unknowns: problems.filter((p) => p.verdict === 'unknown'),
+    garbage: { lines: garbageCount, examples: garbageExamples },
+    outside,
     counterexamples,
     recoveryCost,
     timePerCaseMs,

@@ -37,6 +37,8 @@ export function renderSummary(r: SuiteReport): string {
   lines.push(`runs that gave up: ${r.runs.map((x) => `${x.kind} ${x.gaveUp} of ${x.runs}`).join(', ')}`);
   lines.push(`recovery cost (faulty / failure-free run): ${formatStats(r.recoveryCost.ratio, formatRatio)}`);
   lines.push(`time per case: ${formatStats(r.timePerCaseMs, formatMs)}`);
+  if (r.outside.writes > 0) lines.push(`writes outside the SUT's directories: ${r.outside.writes} (see the Markdown report)`);
+  if (r.garbage.lines > 0) lines.push(`stdout lines that were not events: ${r.garbage.lines} (see the Markdown report)`);
 
   const problems = [...r.failures, ...r.unknowns];
   if (problems.length > 0) {

@@ -21,7 +21,9 @@ export type AnomalyKind =
   /** No final state file, or an unreadable one. */
   | 'missing-final-state'
   /** The SUT never exited 0 within its bounds. */
-  | 'did-not-finish';
+  | 'did-not-finish'
+  /** A start went past an output bound (stdout line, stdout bytes, events, an output file's size): named with its size. */
+  | 'output-too-large';
 
 export interface Anomaly {
   kind: AnomalyKind;

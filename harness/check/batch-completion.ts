@@ -13,7 +13,7 @@ export const batchCompletion: Checker = {
   check(ctx: CheckContext): Anomaly | null {
     const run = ctx.faulty.observed;
     const bad = run.malformed[0];
-    if (bad !== undefined) return { kind: 'malformed-output', checker: NAME, output: null, batchTimeMs: null, key: null, message: `${bad.file}: ${bad.reason}` };
+    if (bad !== undefined) return { kind: bad.tooLargeBytes !== undefined ? 'output-too-large' : 'malformed-output', checker: NAME, output: null, batchTimeMs: null, key: null, message: `${bad.file}: ${bad.reason}` };
     const expected = ctx.expected();
     const expectedKeys = new Set(expected.map((o) => outputKey(o.output, o.batchTimeMs)));
     const anomalies: Anomaly[] = [];

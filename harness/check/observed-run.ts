@@ -8,6 +8,7 @@ import { FINAL_STATE_PATH, parsedFinalStateFileSchema, type FinalStateFile } fro
 import { outputFileBytes, parsedOutputFileSchema } from '../protocol/output-file.js';
 import type { SutEvent } from '../protocol/event-line.js';
 import type { Value } from '../../reference/program/value.js';
+import { DEFAULT_OUTPUT_BOUNDS } from '../process/output-bounds.js';
 
 export interface CommittedOutput {
   output: string;
@@ -18,6 +19,8 @@ export interface CommittedOutput {
 export interface MalformedFile {
   file: string;
   reason: string;
+  /** The file was larger than outputFileMaxBytes and was not read: its size in bytes. */
+  tooLargeBytes?: number;
 }
 
 export interface ObservedRun {
@@ -34,7 +37,16 @@ export const outputKey = (output: string, batchTimeMs: number): string => `${out
 /** Temporary files a SUT may leave while committing atomically. */
 const isTemporary = (name: string): boolean => name.startsWith('.') || name.endsWith('.tmp');
 
-export function observeRun(outputDir: string, events: SutEvent[]): ObservedRun {
+/** Reads a file of at most maxBytes, or says how large it is (a SUT's 1 GB file must not become a string). */
+function readBounded(file: string, maxBytes: number): { text: string } | { tooLargeBytes: number } {
+  const size = fs.statSync(file).size;
+  if (size > maxBytes) return { tooLargeBytes: size };
+  return { text: fs.readFileSync(file, 'utf8') };
+}
+
+const tooLarge = (file: string, bytes: number, maxBytes: number): MalformedFile => ({ file, reason: `output-too-large: ${bytes} bytes, more than outputFileMaxBytes ${maxBytes}`, tooLargeBytes: bytes });
+
+export function observeRun(outputDir: string, events: SutEvent[], outputFileMaxBytes = DEFAULT_OUTPUT_BOUNDS.outputFileMaxBytes): ObservedRun {
   const outputs = new Map<string, CommittedOutput>();
   const malformed: MalformedFile[] = [];
   for (const entry of fs.readdirSync(outputDir, { withFileTypes: true })) {
@@ -52,7 +64,12 @@ export function observeRun(outputDir: string, events: SutEvent[]): ObservedRun {
         malformed.push({ file, reason: 'the name is not <batch time>.json' });
         continue;
       }
-      const bytes = fs.readFileSync(path.join(outputDir, rel, f), 'utf8');
+      const read = readBounded(path.join(outputDir, rel, f), outputFileMaxBytes);
+      if ('tooLargeBytes' in read) {
+        malformed.push(tooLarge(file, read.tooLargeBytes, outputFileMaxBytes));
+        continue;
+      }
+      const bytes = read.text;
       let json: unknown;
       try {
         json = JSON.parse(bytes);
@@ -77,14 +94,18 @@ export function observeRun(outputDir: string, events: SutEvent[]): ObservedRun {
       outputs.set(outputKey(o.output, o.batchTimeMs), { output: o.output, batchTimeMs: o.batchTimeMs, records: o.records });
     }
   }
-  return { outputs, malformed, finalState: readFinalState(outputDir), events };
+  const finalState = readFinalState(outputDir, outputFileMaxBytes);
+  if (finalState.type === 'malformed' && finalState.tooLargeBytes !== undefined) malformed.push(tooLarge(FINAL_STATE_PATH, finalState.tooLargeBytes, outputFileMaxBytes));
+  return { outputs, malformed, finalState, events };
 }
 
-function readFinalState(outputDir: string): ObservedRun['finalState'] {
+function readFinalState(outputDir: string, maxBytes: number): ObservedRun['finalState'] & { tooLargeBytes?: number } {
   const file = path.join(outputDir, FINAL_STATE_PATH);
   if (!fs.existsSync(file)) return { type: 'missing' };
   try {
-    const parsed = parsedFinalStateFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const read = readBounded(file, maxBytes);
+    if ('tooLargeBytes' in read) return { type: 'malformed', reason: `${read.tooLargeBytes} bytes, more than outputFileMaxBytes ${maxBytes}`, tooLargeBytes: read.tooLargeBytes };
+    const parsed = parsedFinalStateFileSchema.safeParse(JSON.parse(read.text));
     if (!parsed.success) return { type: 'malformed', reason: `${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}` };
     return { type: 'present', state: parsed.data };
   } catch (error) {

@@ -8,6 +8,9 @@ export const runCompletion: Checker = {
   name: 'run-completion',
   check(ctx) {
     for (const [which, run] of [['failure-free', ctx.failureFree], ['faulty', ctx.faulty]] as const) {
+      if (run.outcome.type === 'gave-up' && run.outcome.overLimit !== undefined) {
+        return { kind: 'output-too-large', checker: 'run-completion', output: null, batchTimeMs: null, key: null, message: `the ${which} run was stopped: ${run.outcome.reason}` };
+      }
       if (run.outcome.type === 'gave-up') {
         const last = run.outcome.exits.at(-1);
         return {

@@ -8,9 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { terminalSafe } from '../../reports/terminal-safe.js';
 import cliProgress from 'cli-progress';
 import { loadManifest, ManifestError, type LoadedManifest } from '../protocol/manifest.js';
 import { DEFAULT_RUN_BOUNDS, type RunBounds } from '../run/run-bounds.js';
+import { DEFAULT_OUTPUT_BOUNDS } from '../process/output-bounds.js';
+import { containmentMode } from '../process/process-group.js';
+import { StoreError } from '../store/store.js';
+import { capWorkers } from './workers-cap.js';
 import { runSuite, type SuiteEvent, type SuiteResult, type StoredSuiteOptions } from '../run/run-suite.js';
 import { Store } from '../store/store.js';
 import { scenarioNames } from '../../scenarios/catalog.js';
@@ -26,11 +31,17 @@ import { highestLevel, highestRunnableLevel, isLevel, levelUnavailable, LEVELS, 
 
 class UsageError extends Error {}
 
+/** The progress bar hides the cursor; every exit shows it again (Ctrl-C included). */
+let cursorHidden = false;
+/** The database a command is writing, named in errors SQLite gives without a path ("database or disk is full"). */
+let currentDbFile: string | null = null;
+
 /** Lint findings printed per level; the rest are in SQLite. */
 const LINT_SHOWN_MAX = 8;
 
-/** SUT-controlled text (paths) without control characters, so it cannot move the cursor or retitle the terminal. */
-const terminalSafe = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** Everything the CLI prints goes through terminalSafe: SUT-controlled text (its name, stderr, paths, messages)
+ *  cannot move the cursor, clear the screen or retitle the terminal. */
+const say = (text: string): boolean => process.stdout.write(terminalSafe(text, true));
 
 /** The HTML report's file beside the Markdown report's: report.md -> report.html (never the same file). */
 function htmlBeside(markdownFile: string): string {
@@ -81,11 +92,17 @@ function scenarioList(text: string): string[] {
   return names;
 }
 
-function bounds(o: { runTimeout?: number; caseTimeout?: number; restartsMax?: number }): RunBounds {
+function bounds(o: { runTimeout?: number; caseTimeout?: number; restartsMax?: number; stdoutLineMaxBytes?: number; eventsPerStartMax?: number; outputFileMaxBytes?: number }): RunBounds {
   return {
     runTimeoutMs: o.runTimeout ?? DEFAULT_RUN_BOUNDS.runTimeoutMs,
     caseTimeoutMs: o.caseTimeout ?? DEFAULT_RUN_BOUNDS.caseTimeoutMs,
     restartsMax: o.restartsMax ?? DEFAULT_RUN_BOUNDS.restartsMax,
+    output: {
+      ...DEFAULT_OUTPUT_BOUNDS,
+      ...(o.stdoutLineMaxBytes === undefined ? {} : { stdoutLineMaxBytes: o.stdoutLineMaxBytes }),
+      ...(o.eventsPerStartMax === undefined ? {} : { eventsPerStartMax: o.eventsPerStartMax }),
+      ...(o.outputFileMaxBytes === undefined ? {} : { outputFileMaxBytes: o.outputFileMaxBytes }),
+    },
   };
 }
 
@@ -95,9 +112,10 @@ function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; sto
   const bar = tty ? new cliProgress.SingleBar({ format: 'cases {bar} {value}/{total} | pass {pass} fail {fail} unknown {unknown} | crashes {crashes} | {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   const tally = { pass: 0, fail: 0, unknown: 0, crashes: 0 };
   let finished = 0;
-  const say = (line: string) => {
+  if (bar !== undefined) cursorHidden = true;
+  const line = (text: string) => {
     if (bar !== undefined) bar.stop();
-    process.stdout.write(`${line}\n`);
+    say(`${text}\n`);
     if (bar !== undefined) bar.start(total, finished, tally);
   };
   return {
@@ -105,8 +123,10 @@ function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; sto
       switch (e.type) {
         case 'started':
           finished = e.alreadyDone;
-          for (const s of e.skipped) say(`skipping scenario ${s.name}: the SUT does not implement ${s.missing.join(', ')}`);
-          if (e.alreadyDone > 0) say(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
+          for (const s of e.skipped) line(`skipping scenario ${s.name}: the SUT does not implement ${s.missing.join(', ')}`);
+          if (e.alreadyDone > 0) line(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
+          if (e.swept.workRoots.length > 0) line(`removed ${e.swept.workRoots.length} work root(s) of streamcheck processes that no longer run: ${e.swept.workRoots.join(', ')}`);
+          if (e.swept.processes.length > 0) line(`killed ${e.swept.processes.length} SUT process(es) left by streamcheck processes that no longer run: ${e.swept.processes.map((p) => `${p.pid} ${p.command}`).join('; ')}`);
           bar?.start(total, finished, tally);
           break;
         case 'case-finished':
@@ -115,16 +135,16 @@ function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; sto
           tally.crashes += e.result.crashesInjected;
           if (bar !== undefined) bar.update(finished, tally);
           else if (finished % 25 === 0 || finished === total) process.stderr.write(`${finished}/${total} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown}\n`);
-          if (e.result.verdict.verdict === 'unknown') say(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
+          if (e.result.verdict.verdict === 'unknown') line(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
           break;
         case 'shrinking':
-          say(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed; shrinking...`);
+          line(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed; shrinking...`);
           break;
         case 'shrunk':
-          say(`  shrunk after ${e.shrink.candidates} candidates${e.shrink.interrupted ? ' (stopped at the shrink budget)' : ''}: path ${e.shrink.path}`);
+          line(`  shrunk after ${e.shrink.candidates} candidates${e.shrink.interrupted ? ' (stopped at the shrink budget)' : ''}: path ${e.shrink.path}`);
           break;
         case 'budget-exhausted':
-          say(`time budget used up after starting ${e.started} cases; resume with --resume`);
+          line(`time budget used up after starting ${e.started} cases; resume with --resume`);
           break;
         default: {
           const never: never = e;
@@ -142,7 +162,7 @@ const failureTimelineMax = 60;
 function printFailures(result: SuiteResult, level: Level): void {
   for (const f of result.failures) {
     const details = describeReplay({ scenario: f.scenario, seed: f.seed, path: f.path, level }, f.drawn, f.result, failureTimelineMax, true);
-    process.stdout.write(`\n${details.split('\n').map((l, i) => (i === 0 ? l : `  ${l}`)).join('\n')}\n`);
+    say(`\n${details.split('\n').map((l, i) => (i === 0 ? l : `  ${l}`)).join('\n')}\n`);
   }
 }
 
@@ -169,6 +189,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--run-timeout <duration>', 'bound on one start of the SUT', durationMs('--run-timeout'))
     .option('--case-timeout <duration>', 'bound on a case\'s faulty run, all restarts together', durationMs('--case-timeout'))
     .option('--restarts-max <n>', 'restarts after the first start before a case gives up', nonNegativeInt('--restarts-max'))
+    .option('--stdout-line-max-bytes <n>', `longest stdout line of a SUT before its case is output-too-large (default ${DEFAULT_OUTPUT_BOUNDS.stdoutLineMaxBytes})`, positiveInt('--stdout-line-max-bytes'))
+    .option('--events-per-start-max <n>', `stdout lines one start may print (default ${DEFAULT_OUTPUT_BOUNDS.eventsPerStartMax})`, positiveInt('--events-per-start-max'))
+    .option('--output-file-max-bytes <n>', `largest output file read (default ${DEFAULT_OUTPUT_BOUNDS.outputFileMaxBytes})`, positiveInt('--output-file-max-bytes'))
     .option('--level <level>', 'conformance level of the faults to inject, L1..L5 (default: the highest the SUT allows that this machine can run)', levelArg)
     .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
     .option('--report <file>', 'write the Markdown report here (default: beside the database), and the HTML report beside it')
@@ -182,6 +205,7 @@ async function main(argv: string[]): Promise<number> {
         if (o.db === undefined) throw new UsageError('--resume needs --db <file>: the database of the suite to continue');
         if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db} to resume`);
         dbFile = path.resolve(o.db);
+        currentDbFile = dbFile;
         const store = Store.open(dbFile);
         const suite = store.suite(o.resume === true ? undefined : o.resume);
         store.close();
@@ -207,15 +231,19 @@ async function main(argv: string[]): Promise<number> {
         };
       }
       fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+      currentDbFile = dbFile;
       const sut = manifestAt(manifestFile);
+      const capped = capWorkers(opts.workers);
+      if (capped.warning !== null) process.stderr.write(`${capped.warning}\n`);
+      opts.workers = capped.workers;
       if (opts.level === undefined) {
         opts.level = highestRunnableLevel(sut.manifest);
         const claimed = highestLevel(sut.manifest);
-        if (claimed !== opts.level) process.stdout.write(`note: running at level ${opts.level}, not ${claimed}: ${levelUnavailable(claimed)}\n`);
+        if (claimed !== opts.level) say(`note: running at level ${opts.level}, not ${claimed}: ${levelUnavailable(claimed)}\n`);
       } else if (levelUnavailable(opts.level) !== null) {
         throw new UsageError(`--level ${opts.level}: ${levelUnavailable(opts.level)}`);
       }
-      process.stdout.write(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases, ${sut.manifest.services === undefined ? `${opts.workers} workers` : `1 worker (the SUT has services: ${sut.manifest.services.map((x) => x.name).join(', ')}, started for the suite)`}, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
+      say(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases, ${sut.manifest.services === undefined ? `${opts.workers} workers` : `1 worker (the SUT has services: ${sut.manifest.services.map((x) => x.name).join(', ')}, started for the suite)`}, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\ncontainment: ${containmentMode()}\n`);
       const progress = progressPrinter(opts.cases);
       let result: SuiteResult;
       try {
@@ -224,10 +252,16 @@ async function main(argv: string[]): Promise<number> {
         progress.stop();
       }
       printFailures(result, (opts.level ?? highestRunnableLevel(sut.manifest)) as Level);
+      if (result.outside.count > 0) {
+        say(`\nwarning: the SUT wrote ${result.outside.count} time(s) outside its checkpoint, output and scratch directories (table outside_writes):\n${result.outside.listed.map((w) => `  ${w.path}: ${w.how}\n`).join('')}`);
+      }
+      if (result.survivors.count > 0) {
+        say(`\nwarning: ${result.survivors.count} process(es) started by the SUT left their process group (setsid) and outlived their case; the harness killed them:\n${result.survivors.listed.map((p) => `  pid ${p.pid}: ${p.command}\n`).join('')}`);
+      }
       const reportFile = path.resolve(o.report ?? path.join(path.dirname(dbFile), 'report.md'));
       const htmlFile = o.report === undefined ? undefined : htmlBeside(reportFile);
       const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit), htmlFile);
-      process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
+      say(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
       exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !result.stoppedByBudget ? 0 : 1;
     });
 
@@ -251,7 +285,7 @@ async function main(argv: string[]): Promise<number> {
       const sut = manifestAt(manifestFile);
       const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean };
       const { drawn, result } = await replayCase(options);
-      process.stdout.write(`${describeReplay(options, drawn, result)}\n`);
+      say(`${describeReplay(options, drawn, result)}\n`);
       exitCode = result.verdict.verdict === 'pass' ? 0 : result.verdict.verdict === 'fail' ? 1 : 3;
     });
 
@@ -272,28 +306,32 @@ async function main(argv: string[]): Promise<number> {
       const dbFile = path.resolve(o.db ?? path.join(root, 'results', `conformance-${stamp()}`, 'streamcheck.sqlite'));
       fs.mkdirSync(path.dirname(dbFile), { recursive: true });
       const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
-      process.stdout.write(`streamcheck conformance: ${sut.manifest.name}, seed ${seed}, ${o.casesPerLevel} cases per level\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
+      say(`streamcheck conformance: ${sut.manifest.name}, seed ${seed}, ${o.casesPerLevel} cases per level\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const outcomes = await runConformance(
         { sut, manifestFile, dbFile, casesPerLevel: o.casesPerLevel, seed, workers: o.workers, levelBudgetMs: o.levelBudget, shrinkBudgetMs: o.shrinkBudget, bounds: bounds({}), scenarios: o.scenarios ?? [] },
         (l) => {
-          process.stdout.write(`${describeLevel(l)}\n`);
+          say(`${describeLevel(l)}\n`);
           const e = 'evidence' in l ? l.evidence : undefined;
           if (e === undefined) return;
-          process.stdout.write(`     ${describeLanded(e)}\n`);
+          say(`     ${describeLanded(e)}\n`);
           if (e.lint.length > 0) {
-            process.stdout.write(`     durability lint: ${e.lint.length} finding(s) in the failure-free runs' traces\n`);
-            for (const f of e.lint.slice(0, LINT_SHOWN_MAX)) process.stdout.write(`       ${f.kind} ${terminalSafe(f.shape.slice(f.kind.length + 1))} (${f.cases} case(s)): ${terminalSafe(f.example)}\n`);
-            if (e.lint.length > LINT_SHOWN_MAX) process.stdout.write(`       and ${e.lint.length - LINT_SHOWN_MAX} more (table durability_findings)\n`);
+            say(`     durability lint: ${e.lint.length} finding(s) in the failure-free runs' traces\n`);
+            for (const f of e.lint.slice(0, LINT_SHOWN_MAX)) say(`       ${f.kind} ${terminalSafe(f.shape.slice(f.kind.length + 1))} (${f.cases} case(s)): ${terminalSafe(f.example)}\n`);
+            if (e.lint.length > LINT_SHOWN_MAX) say(`       and ${e.lint.length - LINT_SHOWN_MAX} more (table durability_findings)\n`);
+          }
+          if (e.outside.length > 0) {
+            say(`     writes outside the SUT's directories: ${e.outside.length}${e.outside.length >= 20 ? '+' : ''} (table outside_writes)\n`);
+            for (const w of e.outside.slice(0, LINT_SHOWN_MAX)) say(`       ${terminalSafe(w.path)}: ${w.how}\n`);
           }
         },
       );
       const reached = levelReached(outcomes);
-      process.stdout.write(`\n${sut.manifest.name} conforms to ${reached === null ? 'no level' : `level ${reached}`} (highest claimed: ${highestLevel(sut.manifest)})\n`);
+      say(`\n${sut.manifest.name} conforms to ${reached === null ? 'no level' : `level ${reached}`} (highest claimed: ${highestLevel(sut.manifest)})\n`);
       const failed = outcomes.find((x) => x.outcome === 'fail');
       if (failed !== undefined && failed.outcome === 'fail') {
         const plan = failed.failure.result.plan;
         const faults = failed.failure.result.timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [`start ${e.attempt}: ${describeInjectedFault(e.fault)}${e.injected ? '' : ' (did not land)'}${e.detail === undefined ? '' : ` — ${terminalSafe(e.detail)}`}`] : []));
-        process.stdout.write(`\nfirst failing case (level ${failed.level}):\n${failed.failure.line}\n  fault plan: ${plan.faults.map(describeFault).join('; ') || 'none'}\n${faults.map((f) => `    ${f}\n`).join('')}  replay: ${failed.failure.replayLine}\n`);
+        say(`\nfirst failing case (level ${failed.level}):\n${failed.failure.line}\n  fault plan: ${plan.faults.map(describeFault).join('; ') || 'none'}\n${faults.map((f) => `    ${f}\n`).join('')}  replay: ${failed.failure.replayLine}\n`);
       }
       exitCode = reached === highestLevel(sut.manifest) ? 0 : 1;
     });
@@ -313,14 +351,14 @@ async function main(argv: string[]): Promise<number> {
       if (o.htmlIndex !== undefined) {
         if (!fs.statSync(o.htmlIndex, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--html-index: no folder ${o.htmlIndex}`);
         const { indexFile, pages } = writeHtmlIndex(path.resolve(o.htmlIndex));
-        process.stdout.write(`${pages.length} suite ${pages.length === 1 ? 'page' : 'pages'} written\nhtml index: ${path.relative(process.cwd(), indexFile)}\n`);
+        say(`${pages.length} suite ${pages.length === 1 ? 'page' : 'pages'} written\nhtml index: ${path.relative(process.cwd(), indexFile)}\n`);
         if (o.db === undefined) return;
       }
       if (o.db === undefined) throw new UsageError('--db <file> is required (or --html-index <results-dir>)');
       if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db}`);
       const html = o.html === undefined ? undefined : fs.statSync(o.html, { throwIfNoEntry: false })?.isDirectory() || o.html.endsWith(path.sep) ? path.resolve(o.html, 'report.html') : path.resolve(o.html);
       const summary = writeSuiteReport(path.resolve(o.db), o.suite, o.out === undefined ? undefined : path.resolve(o.out), o.junit === undefined ? undefined : path.resolve(o.junit), html);
-      process.stdout.write(`${summary}\n${html === undefined ? '' : `html report: ${path.relative(process.cwd(), html)}\n`}`);
+      say(`${summary}\n${html === undefined ? '' : `html report: ${path.relative(process.cwd(), html)}\n`}`);
     });
 
   try {
@@ -335,17 +373,26 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-process.on('SIGINT', () => {
-  process.stderr.write('\nstreamcheck: interrupted; finished cases are in the database (continue with --resume)\n');
-  process.exit(130);
+process.on('exit', () => {
+  if (cursorHidden && process.stderr.isTTY === true) process.stderr.write('\u001b[?25h');
 });
-process.on('SIGTERM', () => process.exit(143));
+// A signal ends the process through process.exit, so the exit hooks run: SUT process groups and
+// survivors are killed, the suite's work root is removed, the cursor comes back.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`\nstreamcheck: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}; finished cases are in the database (continue with --resume)\n`);
+    process.exit(code);
+  });
+}
 
 main(process.argv).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError;
-    process.stderr.write(`streamcheck: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError || error instanceof StoreError;
+    const message = error instanceof Error ? error.message : String(error);
+    // SQLite names no file ("database or disk is full"); the operator needs to know which.
+    const sqlite = currentDbFile !== null && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_');
+    process.stderr.write(`streamcheck: error: ${terminalSafe(sqlite ? `${message}: ${currentDbFile}` : message)}\n`);
     if (!usage && error instanceof Error && error.stack !== undefined && process.env.STREAMCHECK_DEBUG === '1') process.stderr.write(`${error.stack}\n`);
     process.exit(usage ? 2 : 1);
   },

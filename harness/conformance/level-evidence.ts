@@ -24,6 +24,8 @@ export interface LevelEvidence {
   lint: { kind: string; shape: string; cases: number; example: string }[];
   /** Failure-free runs that should have been traced and were not, with why. */
   untraced: string[];
+  /** Writes outside the SUT's directories (table outside_writes): a finding, not a verdict. */
+  outside: { path: string; how: string }[];
 }
 
 export function levelEvidence(store: Store, suiteId: number): LevelEvidence {
@@ -45,7 +47,10 @@ export function levelEvidence(store: Store, suiteId: number): LevelEvidence {
   const untraced = (
     store.db.prepare(`SELECT DISTINCT t.reason AS reason FROM traces t JOIN cases c ON c.id = t.case_id WHERE c.suite_id = ? AND t.status = 'untraced'`).all(suiteId) as { reason: string }[]
   ).map((r) => r.reason);
-  return { faults, lint, untraced };
+  const outside = store.db
+    .prepare(`SELECT DISTINCT w.path AS path, w.how AS how FROM outside_writes w WHERE w.suite_id = ? ORDER BY w.id LIMIT 20`)
+    .all(suiteId) as LevelEvidence['outside'];
+  return { faults, lint, untraced, outside };
 }
 
 /** The kinds a level's verdict rests on: its own, and from L2 on, for a SUT with services (a database

@@ -15,6 +15,8 @@ interface ExitFields {
   stderrTail: string;
   /** Set when the process could not be started at all (for example ENOENT). */
   spawnError: string | null;
+  /** Set when the harness killed the start for going past an output bound (OutputBounds): which, and what it saw. */
+  overLimit: string | null;
 }
 
 export type ProcessExit =
@@ -24,15 +26,15 @@ export type ProcessExit =
   | (ExitFields & { type: 'timeout' })
   | (ExitFields & { type: 'killed-by-harness' });
 
-/** Why the harness killed the process, if it did. */
-export type KillReason = 'fault' | 'timeout';
+/** Why the harness killed the process, if it did: a planned fault, its run bound, or an output bound (limit). */
+export type KillReason = 'fault' | 'timeout' | 'limit';
 
-export function classifyExit(fields: Omit<ExitFields, 'timedOut' | 'killedByHarness'>, killReason: KillReason | null): ProcessExit {
-  const f = { ...fields, timedOut: killReason === 'timeout', killedByHarness: killReason === 'fault' };
+export function classifyExit(fields: Omit<ExitFields, 'timedOut' | 'killedByHarness' | 'overLimit'>, killReason: KillReason | null, overLimit: string | null = null): ProcessExit {
+  const f = { ...fields, timedOut: killReason === 'timeout', killedByHarness: killReason === 'fault' || killReason === 'limit', overLimit: killReason === 'limit' ? overLimit : null };
   // Our own kill wins over what the kernel reports: SIGKILL from a fault and a self-inflicted SIGKILL
   // look alike from the outside, but only one of them is a planned fault.
   if (killReason === 'timeout') return { ...f, type: 'timeout' };
-  if (killReason === 'fault') return { ...f, type: 'killed-by-harness' };
+  if (killReason === 'fault' || killReason === 'limit') return { ...f, type: 'killed-by-harness' };
   if (f.signal !== null) return { ...f, type: 'signal', signal: f.signal };
   if (f.exitCode === 0 && f.spawnError === null) return { ...f, type: 'clean', exitCode: 0 };
   return { ...f, type: 'nonzero-exit' };
@@ -53,7 +55,7 @@ export function describeExit(e: ProcessExit): string {
     case 'timeout':
       return `${cmd} was killed after its bound of ${e.durationMs} ms (runTimeoutMs)`;
     case 'killed-by-harness':
-      return `${cmd} was killed by the harness (planned fault) after ${e.durationMs} ms`;
+      return e.overLimit !== null ? `${cmd} was killed by the harness after ${e.durationMs} ms: ${e.overLimit}` : `${cmd} was killed by the harness (planned fault) after ${e.durationMs} ms`;
     default: {
       const never: never = e;
       throw new Error(`unknown exit ${JSON.stringify(never)}`);

@@ -6,11 +6,14 @@
 // process (classified as the death of a one-run process would be). A small state machine:
 // idle -> busy -> idle | dead, and idle -> dead when it is closed or dies between runs.
 
-import * as readline from 'node:readline';
 import type { ResultPromise } from 'execa';
 import { parseEventLine } from '../protocol/event-line.js';
+import { readBoundedLines } from './bounded-lines.js';
+import { DEFAULT_OUTPUT_BOUNDS, OutputBudget, type OutputBounds, type OutputBreach } from './output-bounds.js';
 import { classifyExit, type KillReason, type ProcessExit } from './process-exit.js';
 import { endGroup, killGroup, spawnGroupLeader } from './process-group.js';
+import { processEnded, type ProcessEnd } from './process-ended.js';
+import { drained } from './stdout-drained.js';
 import type { RunRequest, SutRun } from './sut-run.js';
 
 export interface ServeOptions {
@@ -19,13 +22,8 @@ export interface ServeOptions {
   cwd: string;
   /** Added to the harness's environment (the manifest's env). */
   env: Record<string, string>;
-  stderrTailMaxBytes?: number;
-}
-
-interface ProcessEnd {
-  exitCode: number | null;
-  signal: string | null;
-  spawnError: string | null;
+  /** The process's own bounds (its stdout line length, its stderr tail, its drain); a run's counts use the run's. */
+  outputBounds?: OutputBounds;
 }
 
 export class ServedProcess {
@@ -34,7 +32,7 @@ export class ServedProcess {
   private runsStarted = 0;
   private ready = false;
   private stderrTail = '';
-  private readonly stderrMax: number;
+  private readonly bounds: OutputBounds;
   readonly pid: number | undefined;
   /** Resolves when the process has exited and its last run (if any) has ended. */
   readonly ended: Promise<void>;
@@ -43,7 +41,7 @@ export class ServedProcess {
 
   private constructor(private readonly subprocess: ResultPromise, readonly options: ServeOptions) {
     this.pid = subprocess.pid;
-    this.stderrMax = options.stderrTailMaxBytes ?? 4096;
+    this.bounds = options.outputBounds ?? DEFAULT_OUTPUT_BOUNDS;
     this.ended = this.supervise();
   }
 
@@ -90,7 +88,7 @@ export class ServedProcess {
 
   exitFor(run: ServedRun, end: ProcessEnd | 'run-end', killReason: KillReason | null): ProcessExit {
     const fields = end === 'run-end' ? { exitCode: 0, signal: null, spawnError: null } : end;
-    return classifyExit({ command: this.options.command, ...fields, durationMs: run.elapsedMs(), stderrTail: this.stderrTail }, killReason);
+    return classifyExit({ command: this.options.command, ...fields, durationMs: run.elapsedMs(), stderrTail: this.stderrTail }, killReason, run.breach?.detail ?? null);
   }
 
   private finishRun(run: ServedRun, how: ProcessEnd | 'run-end'): void {
@@ -101,40 +99,49 @@ export class ServedProcess {
   }
 
   private async supervise(): Promise<void> {
+    const max = this.bounds.stderrTailMaxBytes;
     this.subprocess.stderr?.setEncoding('utf8');
     this.subprocess.stderr?.on('data', (chunk: string) => {
-      this.stderrTail = (this.stderrTail + chunk).slice(-this.stderrMax);
+      this.stderrTail = (this.stderrTail + chunk.slice(-max)).slice(-max);
     });
-    const linesDone = new Promise<void>((resolve) => {
-      if (this.subprocess.stdout === null) return resolve();
-      const lines = readline.createInterface({ input: this.subprocess.stdout, crlfDelay: Infinity });
-      lines.on('line', (line) => {
-        if (!this.ready) {
-          // Anything before the ready line belongs to no run.
-          const parsed = parseEventLine(line);
-          if (parsed.kind === 'event' && parsed.event.event === 'ready') {
-            this.ready = true;
-            if (this.current !== null) this.send(this.current);
-          }
-          return;
-        }
-        const run = this.current;
-        if (run === null || line.trim() === '') return;
+    const onLine = (line: string, bytes: number): void => {
+      if (!this.ready) {
+        // Anything before the ready line belongs to no run.
         const parsed = parseEventLine(line);
-        if (parsed.kind === 'event' && parsed.event.event === 'run-end' && parsed.event.run === run.id) {
-          // A run the harness has killed ends with the process's death, as a one-run process's would.
-          if (!run.killed) this.finishRun(run, 'run-end');
-          return;
+        if (parsed.kind === 'event' && parsed.event.event === 'ready') {
+          this.ready = true;
+          if (this.current !== null) this.send(this.current);
         }
-        run.deliver(parsed);
-      });
-      lines.on('close', () => resolve());
-    });
-    const result = await this.subprocess;
+        return;
+      }
+      const run = this.current;
+      if (run === null || !run.count(bytes) || line.trim() === '') return;
+      const parsed = parseEventLine(line);
+      if (parsed.kind === 'event' && parsed.event.event === 'run-end' && parsed.event.run === run.id) {
+        // A run the harness has killed ends with the process's death, as a one-run process's would.
+        if (!run.killed) this.finishRun(run, 'run-end');
+        return;
+      }
+      run.deliver(parsed);
+    };
+    const linesDone =
+      this.subprocess.stdout === null
+        ? Promise.resolve()
+        : readBoundedLines(this.subprocess.stdout, this.bounds.stdoutLineMaxBytes, {
+            onLine,
+            onTooLong: (seen) => {
+              if (this.current !== null) this.current.lineTooLong(seen);
+              else this.kill();
+            },
+          });
+    // The process's end is its exit, not the close of its stdout (a child may hold that open).
+    const end = await processEnded(this.subprocess);
     if (this.pid !== undefined) endGroup(this.pid);
-    await linesDone;
-    const spawnError = this.pid === undefined || (result.failed && result.exitCode === undefined && result.signal === undefined) ? (result.originalMessage ?? result.message ?? 'spawn failed') : null;
-    this.end = { exitCode: result.exitCode ?? null, signal: result.signal ?? null, spawnError };
+    await drained(linesDone, this.bounds.stdoutDrainMs, () => {
+      this.subprocess.stdout?.destroy();
+      this.subprocess.stderr?.destroy();
+    });
+    this.end = end;
     if (this.current !== null) this.finishRun(this.current, this.end);
   }
 }
@@ -148,8 +155,10 @@ class ServedRun implements SutRun {
   private resolveExit!: (e: ProcessExit) => void;
   private readonly exited = new Promise<ProcessExit>((resolve) => (this.resolveExit = resolve));
   private readonly timer: NodeJS.Timeout;
+  private readonly budget: OutputBudget;
 
   constructor(private readonly proc: ServedProcess, readonly id: number, private readonly request: RunRequest) {
+    this.budget = new OutputBudget(request.outputBounds ?? DEFAULT_OUTPUT_BOUNDS);
     this.timer = setTimeout(() => {
       if (this.exit === null && this.killReason === null) this.kill('timeout');
     }, request.runTimeoutMs);
@@ -157,6 +166,26 @@ class ServedRun implements SutRun {
 
   get status(): 'running' | 'exited' {
     return this.exit === null ? 'running' : 'exited';
+  }
+
+  /** The output bound this run went past (its process was killed for it), or null. */
+  get breach(): OutputBreach | null {
+    return this.budget.breach;
+  }
+
+  /** Counts a stdout line against the run's bounds; false once a bound is passed (the line is dropped). */
+  count(bytes: number): boolean {
+    if (this.budget.breach !== null) return false;
+    if (this.budget.count(bytes) !== null) this.overLimit();
+    return this.budget.breach === null;
+  }
+
+  lineTooLong(seenBytes: number): void {
+    if (this.budget.lineTooLong(seenBytes) !== null) this.overLimit();
+  }
+
+  private overLimit(): void {
+    if (this.exit === null && this.killReason === null) this.kill('limit');
   }
 
   get killed(): boolean {

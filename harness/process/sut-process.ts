@@ -1,13 +1,17 @@
 // One SUT process: spawned by execa from an argv array (never a shell) in its own process group, so
 // that a kill takes its children too. A small state machine, running -> exited: kill() is accepted
 // only while running, and the exit is classified once. Every group still alive when the harness
-// exits is killed, so no SUT process outlives its case or the harness.
+// exits is killed, so no SUT process outlives its case or the harness. Its stdout is read within the
+// start's OutputBounds; past one the start is killed and the exit says which bound (overLimit).
 
-import * as readline from 'node:readline';
 import type { ResultPromise } from 'execa';
 import { parseEventLine, type ParsedLine } from '../protocol/event-line.js';
+import { readBoundedLines } from './bounded-lines.js';
+import { DEFAULT_OUTPUT_BOUNDS, OutputBudget, type OutputBounds, type OutputBreach } from './output-bounds.js';
 import { classifyExit, type KillReason, type ProcessExit } from './process-exit.js';
 import { endGroup, killGroup, spawnGroupLeader } from './process-group.js';
+import { processEnded, type ProcessEnd } from './process-ended.js';
+import { drained } from './stdout-drained.js';
 import type { SutRun } from './sut-run.js';
 
 export interface SpawnOptions {
@@ -20,7 +24,8 @@ export interface SpawnOptions {
   runTimeoutMs: number;
   /** Called for every stdout line, in order, with the time since spawn. */
   onLine?: (line: ParsedLine, atMs: number) => void;
-  stderrTailMaxBytes?: number;
+  /** What the start may write (default DEFAULT_OUTPUT_BOUNDS); past a bound it is killed, see breach. */
+  outputBounds?: OutputBounds;
 }
 
 type State = { kind: 'running'; killReason: KillReason | null } | { kind: 'exited'; exit: ProcessExit };
@@ -31,10 +36,17 @@ export class SutProcess implements SutRun {
   readonly started = Promise.resolve();
   private readonly exited: Promise<ProcessExit>;
   readonly pid: number | undefined;
+  private readonly budget: OutputBudget;
 
   private constructor(private readonly subprocess: ResultPromise, private readonly options: SpawnOptions) {
     this.pid = subprocess.pid;
+    this.budget = new OutputBudget(options.outputBounds ?? DEFAULT_OUTPUT_BOUNDS);
     this.exited = this.supervise();
+  }
+
+  /** The output bound this start went past (it was killed for it), or null. */
+  get breach(): OutputBreach | null {
+    return this.budget.breach;
   }
 
   static spawn(options: SpawnOptions): SutProcess {
@@ -63,44 +75,45 @@ export class SutProcess implements SutRun {
     return this.exited;
   }
 
+  private overLimit(breach: OutputBreach | null): void {
+    if (breach !== null && this.state.kind === 'running' && this.state.killReason === null) this.kill('limit');
+  }
+
   private async supervise(): Promise<ProcessExit> {
     const { runTimeoutMs } = this.options;
+    const bounds = this.budget.bounds;
     const timer = setTimeout(() => {
       if (this.state.kind === 'running' && this.state.killReason === null) this.kill('timeout');
     }, runTimeoutMs);
-    const stderrMax = this.options.stderrTailMaxBytes ?? 4096;
     let stderrTail = '';
     this.subprocess.stderr?.setEncoding('utf8');
     this.subprocess.stderr?.on('data', (chunk: string) => {
-      stderrTail = (stderrTail + chunk).slice(-stderrMax);
+      stderrTail = (stderrTail + chunk.slice(-bounds.stderrTailMaxBytes)).slice(-bounds.stderrTailMaxBytes);
     });
-    const linesDone = new Promise<void>((resolve) => {
-      if (this.subprocess.stdout === null) return resolve();
-      const rl = readline.createInterface({ input: this.subprocess.stdout, crlfDelay: Infinity });
-      rl.on('line', (line) => {
-        if (line.trim() === '') return;
-        this.options.onLine?.(parseEventLine(line), this.elapsedMs());
-      });
-      rl.on('close', () => resolve());
-    });
-    const result = await this.subprocess;
+    const linesDone =
+      this.subprocess.stdout === null
+        ? Promise.resolve()
+        : readBoundedLines(this.subprocess.stdout, bounds.stdoutLineMaxBytes, {
+            onLine: (line, bytes) => {
+              if (this.budget.breach !== null) return;
+              this.overLimit(this.budget.count(bytes));
+              if (this.budget.breach !== null || line.trim() === '') return;
+              this.options.onLine?.(parseEventLine(line), this.elapsedMs());
+            },
+            onTooLong: (seen) => this.overLimit(this.budget.lineTooLong(seen)),
+          });
+    // The run ends when the process ends, not when its stdout closes: a child that keeps stdout open
+    // must not turn a finished start into a timeout.
+    const end: ProcessEnd = await processEnded(this.subprocess);
     clearTimeout(timer);
     // The leader is gone; anything it left behind in its group goes with it.
     if (this.pid !== undefined) endGroup(this.pid);
-    await linesDone;
+    await drained(linesDone, bounds.stdoutDrainMs, () => {
+      this.subprocess.stdout?.destroy();
+      this.subprocess.stderr?.destroy();
+    });
     const killReason = this.state.kind === 'running' ? this.state.killReason : null;
-    const spawnError = this.pid === undefined || (result.failed && result.exitCode === undefined && result.signal === undefined) ? (result.originalMessage ?? result.message ?? 'spawn failed') : null;
-    const exit = classifyExit(
-      {
-        command: this.options.command,
-        exitCode: result.exitCode ?? null,
-        signal: result.signal ?? null,
-        durationMs: Math.round(result.durationMs),
-        stderrTail,
-        spawnError,
-      },
-      killReason,
-    );
+    const exit = classifyExit({ command: this.options.command, ...end, durationMs: this.elapsedMs(), stderrTail }, killReason, this.budget.breach?.detail ?? null);
     this.state = { kind: 'exited', exit };
     return exit;
   }

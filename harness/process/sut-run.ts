@@ -2,6 +2,7 @@
 // is one request to a serving process (ServedProcess, PROTOCOL.md §9): it can be killed, and it ends
 // once, with a classified exit.
 
+import type { OutputBounds, OutputBreach } from './output-bounds.js';
 import type { KillReason, ProcessExit } from './process-exit.js';
 import type { ParsedLine } from '../protocol/event-line.js';
 
@@ -15,6 +16,8 @@ export interface SutRun {
   kill(reason: KillReason): void;
   /** Resolves once with the classified exit, after every stdout line of the run has been delivered. */
   wait(): Promise<ProcessExit>;
+  /** The output bound the run went past (the harness killed it for that), or null. */
+  readonly breach: OutputBreach | null;
 }
 
 /** What a run needs besides the command. */
@@ -25,4 +28,6 @@ export interface RunRequest {
   runTimeoutMs: number;
   /** Called for every stdout line of the run, in order, with the time since the run started. */
   onLine?: (line: ParsedLine, atMs: number) => void;
+  /** What the run may write (default DEFAULT_OUTPUT_BOUNDS). */
+  outputBounds?: OutputBounds;
 }

@@ -6,9 +6,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { describeValue } from '../../reference/program/value.js';
+import { manifestRunnableProblem } from './manifest-runnable.js';
 import { OPERATION_NAMES } from './operation-names.js';
 
 export const PROTOCOL_VERSION = 1;
+
+const compiles = (pattern: string): boolean => {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export const crashMechanismSchema = z
   .enum(['crash-points', 'sigkill'])
@@ -61,7 +71,12 @@ export const manifestSchema = z
     events: z.boolean().optional().describe('true if the SUT prints JSON-line progress events on stdout'),
     storageFaults: z
       .object({
-        metadataFilePattern: z.string().min(1).optional().describe('A regular expression matching the names of metadata checkpoint files directly in the checkpoint directory'),
+        metadataFilePattern: z
+          .string()
+          .min(1)
+          .refine(compiles, { message: 'not a valid regular expression' })
+          .optional()
+          .describe('A regular expression matching the names of metadata checkpoint files directly in the checkpoint directory'),
         metadataFiles: z
           .array(z.string().min(1))
           .min(1)
@@ -118,5 +133,8 @@ export function loadManifest(file: string): LoadedManifest {
   } catch (error) {
     throw new ManifestError(`cannot read the manifest ${file}: ${(error as Error).message}`, { cause: error });
   }
-  return { ...validateManifest(json, file, path.dirname(path.resolve(file))), file: path.resolve(file) };
+  const loaded = { ...validateManifest(json, file, path.dirname(path.resolve(file))), file: path.resolve(file) };
+  const problem = manifestRunnableProblem(loaded);
+  if (problem !== null) throw new ManifestError(`${file}: ${problem}`);
+  return loaded;
 }

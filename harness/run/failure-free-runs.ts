@@ -14,7 +14,7 @@ import type { LoadedManifest } from '../protocol/manifest.js';
 import type { ProcessPool } from '../process/process-pool.js';
 import type { ServiceSet } from '../process/service-set.js';
 import type { Store } from '../store/store.js';
-import type { RunBounds } from './run-bounds.js';
+import { outputBoundsOf, type RunBounds } from './run-bounds.js';
 import { makeRunDirs, type RunDirs } from './run-dirs.js';
 import { runUntilDone, type RunOutcome } from './run-until-done.js';
 import type { TimelineEntry } from './timeline.js';
@@ -89,7 +89,7 @@ export class FailureFreeRuns {
       const r = await recoveryLint(sut, c, result.trace, bounds, root);
       if (r.type === 'linted') lint.push(...r.findings);
     }
-    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events), crashPoints, durationMs, timeline, trace: result, lint };
+    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events, outputBoundsOf(bounds).outputFileMaxBytes), crashPoints, durationMs, timeline, trace: result, lint };
   }
 
   private evict(): void {

@@ -21,8 +21,9 @@ import type { ProcessPool } from '../process/process-pool.js';
 import type { ServiceSet } from '../process/service-set.js';
 import type { Store } from '../store/store.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
-import { DEFAULT_RUN_BOUNDS, type RunBounds } from './run-bounds.js';
+import { DEFAULT_RUN_BOUNDS, outputBoundsOf, type RunBounds } from './run-bounds.js';
 import { makeRunDirs } from './run-dirs.js';
+import { strayEntries, type OutsideWrite } from './outside-writes.js';
 import { runUntilDone } from './run-until-done.js';
 import type { TimelineEntry } from './timeline.js';
 
@@ -79,6 +80,8 @@ export interface CaseResult {
   faultyMs: number;
   /** The durability lint of the failure-free run's trace (L5), [] otherwise. */
   lint: LintFinding[];
+  /** Writes outside the SUT's directories: from the failure-free run's trace, and entries beside the run directories. */
+  outside: OutsideWrite[];
 }
 
 export function replayLine(spec: { scenario: string; seed: number; path: string }, manifestFile?: string, level?: string): string {
@@ -145,9 +148,16 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     guarantee: o.sut.manifest.outputGuarantee,
     expected: () => expectedOutputs(validateProgram(c.program), c.input),
     failureFree: { outcome: ff.outcome, observed: ff.observed },
-    faulty: { outcome, observed: observeRun(dirs.outputDir, events) },
+    faulty: { outcome, observed: observeRun(dirs.outputDir, events, outputBoundsOf(bounds).outputFileMaxBytes) },
     statefulOutputs: statefulOutputs(c.program),
   });
+
+  const outside: OutsideWrite[] = [
+    ...(reused || ffTrace === null ? [] : ffTrace.outside.map((w) => ({ path: w.slice(w.indexOf(' ') + 1), how: `traced: ${w.slice(0, w.indexOf(' '))}` }))),
+    ...strayEntries(work),
+    ...(reused ? [] : strayEntries(path.dirname(path.dirname(ff.dirs.checkpointDir)))),
+  ];
+  if (stored !== undefined && outside.length > 0) stored.store.recordOutsideWrites(o.suiteId ?? null, stored.caseId, outside);
 
   const keep = o.keepWorkDir ?? 'unless-pass';
   const kept = keep === 'always' || (keep === 'unless-pass' && verdict.verdict !== 'pass');
@@ -188,5 +198,6 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     failureFreeMs: ff.durationMs,
     faultyMs,
     lint,
+    outside,
   };
 }

@@ -16,7 +16,9 @@ import { Store } from '../store/store.js';
 import { processPoolFor, type ProcessPoolStats } from '../process/process-pool.js';
 import { ServiceSet } from '../process/service-set.js';
 import { FailureFreeRuns } from './failure-free-runs.js';
-import { fastTempRoot } from './fast-temp-root.js';
+import { survivorSweep, type Survivor } from '../process/process-group.js';
+import { CwdWatch, type OutsideWrite } from './outside-writes.js';
+import { makeSuiteWorkRoot, removeSuiteWorkRoot, sweepDeadWorkRoots } from './suite-work-root.js';
 import type { RunBounds } from './run-bounds.js';
 import { runCase, type CaseResult } from './run-case.js';
 import { shrinkCase, type ShrinkResult } from './shrink-case.js';
@@ -47,7 +49,7 @@ export interface SuiteOptions {
 export type StoredSuiteOptions = Omit<SuiteOptions, 'sut' | 'dbFile'>;
 
 export type SuiteEvent =
-  | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; missing: string[] }[] }
+  | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; missing: string[] }[]; swept: { workRoots: string[]; processes: Survivor[] } }
   | { type: 'case-finished'; index: number; scenario: string; seed: number; result: CaseResult }
   | { type: 'shrinking'; index: number; scenario: string; seed: number }
   | { type: 'shrunk'; index: number; scenario: string; seed: number; shrink: ShrinkResult }
@@ -75,7 +77,15 @@ export interface SuiteResult {
   stoppedByBudget: boolean;
   /** Serving-process figures, or null when every start spawned the command. */
   processes: ProcessPoolStats | null;
+  /** Processes a SUT started that outlived their process group (setsid) and were killed after their case:
+   *  how many, and the first SURVIVORS_LISTED_MAX of them. */
+  survivors: { count: number; listed: Survivor[] };
+  /** Writes outside the SUT's directories (harness/run/outside-writes.ts), the first SURVIVORS_LISTED_MAX of them; all are in SQLite. */
+  outside: { count: number; listed: OutsideWrite[] };
 }
+
+/** Survivors kept in a suite's result (the count is complete; the list is for the message). */
+const SURVIVORS_LISTED_MAX = 20;
 
 /** One line that names a failure and replays it: scenario, seed and path first. */
 export function failureLine(scenario: string, seed: number, p: string, r: CaseResult): string {
@@ -86,7 +96,15 @@ export function failureLine(scenario: string, seed: number, p: string, r: CaseRe
 
 export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void = () => {}, resumeSuiteId?: number): Promise<SuiteResult> {
   const store = Store.open(o.dbFile);
-  const workRoot = fs.mkdtempSync(path.join(fastTempRoot(), 'streamcheck-suite-'));
+  // What dead harnesses left (a SIGKILL gives no chance to clean up): their work roots and SUT processes.
+  const swept = { workRoots: sweepDeadWorkRoots(), processes: survivorSweep() };
+  let workRoot: string;
+  try {
+    workRoot = makeSuiteWorkRoot();
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
   // A service-kill in one case would strike every other case's runs on the same server: a SUT with
   // services runs one case at a time.
@@ -95,6 +113,13 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
   let services: ServiceSet | null = null;
   // Cases that do not pass keep their directories beside the database, for inspection.
   const casesDir = `${o.dbFile.replace(/\.(sqlite|db)$/, '')}-cases`;
+  let leased: number | null = null;
+  const survivors: Survivor[] = [];
+  let survivorCount = 0;
+  const outside: OutsideWrite[] = [];
+  let outsideCount = 0;
+  // The SUT runs in its manifest's cwd (where its command lives); what appears there is reported.
+  const cwdWatch = new CwdWatch(o.sut.cwd, [path.dirname(path.resolve(o.dbFile)), path.resolve(casesDir)]);
   fs.mkdirSync(casesDir, { recursive: true });
   try {
     const { scenarios, skipped } = supportedScenarios(o.sut.manifest.operations, o.scenarios);
@@ -103,15 +128,20 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     let done = new Set<number>();
     if (resumeSuiteId !== undefined) {
       suiteId = resumeSuiteId;
+      // One writer per suite: a second resume (or a resume while the suite runs) stops here with one line.
+      store.takeSuiteLease(suiteId);
+      leased = suiteId;
       store.dropUnfinishedCases(suiteId);
       done = store.finishedCaseIndexes(suiteId);
       store.reopenSuite(suiteId);
     } else {
       const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
+      store.takeSuiteLease(suiteId);
+      leased = suiteId;
     }
     services = await ServiceSet.start(o.sut.manifest, o.sut.cwd);
-    onEvent({ type: 'started', suiteId, total: o.cases, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped });
+    onEvent({ type: 'started', suiteId, total: o.cases, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped, swept });
 
     const level = o.level ?? highestRunnableLevel(o.sut.manifest);
     const unsupported = levelUnsupported(o.sut.manifest, level) ?? levelUnavailable(level);
@@ -132,6 +162,16 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       const seed = caseSeed(o.seed, index);
       const drawn = fc.sample(caseArbitrary(scenario, caps), { seed, numRuns: 1 })[0]!;
       const result = await runCase({ seed, path: '0', drawn }, { ...common, caseIndex: index });
+      // Whatever the case's SUT processes left outside their groups dies here, and is reported.
+      const left = survivorSweep();
+      survivorCount += left.length;
+      survivors.push(...left.slice(0, Math.max(0, SURVIVORS_LISTED_MAX - survivors.length)));
+      const inCwd = cwdWatch.newEntries();
+      if (inCwd.length > 0) store.recordOutsideWrites(suiteId, null, inCwd);
+      for (const w of [...result.outside, ...inCwd]) {
+        outsideCount += 1;
+        if (outside.length < SURVIVORS_LISTED_MAX) outside.push(w);
+      }
       casesRun += 1;
       counts[result.verdict.verdict] += 1;
       crashesInjected += result.crashesInjected;
@@ -169,12 +209,13 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
     if (stoppedByBudget) onEvent({ type: 'budget-exhausted', started: next });
     else store.finishSuite(suiteId);
-    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, processes: pool === undefined ? null : { ...pool.stats } };
+    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, processes: pool === undefined ? null : { ...pool.stats }, survivors: { count: survivorCount, listed: survivors }, outside: { count: outsideCount, listed: outside } };
   } finally {
     await pool?.close();
     await services?.stop();
     failureFree.cleanup();
-    fs.rmSync(workRoot, { recursive: true, force: true });
+    removeSuiteWorkRoot(workRoot);
+    if (leased !== null) store.releaseSuiteLease(leased);
     if (fs.existsSync(casesDir) && fs.readdirSync(casesDir).length === 0) fs.rmSync(casesDir, { recursive: true, force: true });
     store.close();
   }

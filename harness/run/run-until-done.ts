@@ -26,7 +26,7 @@ import { SutProcess } from '../process/sut-process.js';
 import type { RunRequest, SutRun } from '../process/sut-run.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import type { EventRow, RunKind, Store } from '../store/store.js';
-import type { RunBounds } from './run-bounds.js';
+import { outputBoundsOf, type RunBounds } from './run-bounds.js';
 import { protocolEnv, type RunDirs } from './run-dirs.js';
 import type { TimelineEntry } from './timeline.js';
 
@@ -68,7 +68,11 @@ export function watchedRoots(dirs: RunDirs): WatchedRoot[] {
 
 export type RunOutcome =
   | { type: 'completed'; attempts: number; exits: ProcessExit[] }
-  | { type: 'gave-up'; attempts: number; exits: ProcessExit[]; reason: string };
+  /** overLimit: the start went past an output bound (the case's verdict is output-too-large). */
+  | { type: 'gave-up'; attempts: number; exits: ProcessExit[]; reason: string; overLimit?: string };
+
+/** Garbage stdout lines are stored cut to this many characters (the line's length is kept beside it). */
+export const GARBAGE_LINE_STORED_MAX_CHARS = 2_000;
 
 export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> {
   for (const f of o.faults) {
@@ -144,14 +148,16 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const request: RunRequest = {
       env: { ...o.sut.manifest.env, ...o.services?.env(), ...protocolEnv(o.dirs, o.scenarioCase), ...(fault?.kind === 'crash-point' ? crashPointEnv(fault.n) : {}) },
       runTimeoutMs: Math.min(o.bounds.runTimeoutMs, remainingMs),
+      outputBounds: outputBoundsOf(o.bounds),
       onLine: (line, atMs) => {
         const at = startAt + atMs;
         if (line.kind === 'event') {
           o.timeline.push({ type: 'event', atMs: at, run: o.kind, attempt, event: line.event });
           if (runId !== undefined) eventRows.push({ runId, attempt, atMs: at, kind: 'event', name: line.event.event, json: line.event });
         } else {
-          o.timeline.push({ type: 'garbage', atMs: at, run: o.kind, attempt, line: line.line, reason: line.reason });
-          if (runId !== undefined) eventRows.push({ runId, attempt, atMs: at, kind: 'garbage', name: null, json: { line: line.line, reason: line.reason } });
+          const stored = line.line.length > GARBAGE_LINE_STORED_MAX_CHARS ? `${line.line.slice(0, GARBAGE_LINE_STORED_MAX_CHARS)}…` : line.line;
+          o.timeline.push({ type: 'garbage', atMs: at, run: o.kind, attempt, line: stored, reason: line.reason });
+          if (runId !== undefined) eventRows.push({ runId, attempt, atMs: at, kind: 'garbage', name: null, json: { line: stored, length: line.line.length, reason: line.reason } });
         }
       },
     };
@@ -189,7 +195,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           injected = crashPointInjected(exit);
           break;
         case 'kill-after':
-          injected = exit.type === 'killed-by-harness';
+          injected = exit.type === 'killed-by-harness' && exit.overLimit === null;
           break;
         case 'service-kill':
           injected = serviceKilled?.injected === true;
@@ -231,6 +237,11 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     }
     o.timeline.push({ type: 'exit', atMs: endAt, run: o.kind, attempt, exit });
     if (runId !== undefined) o.store!.store.recordExit(runId, attempt, exit);
+    // Past an output bound, the start is stopped and the case judged on that: restarting would only repeat it.
+    if (exit.overLimit !== null) {
+      if (runId !== undefined) o.store!.store.recordEvents([{ runId, attempt, atMs: endAt, kind: 'garbage', name: null, json: { line: '', length: 0, reason: `output-too-large: ${exit.overLimit}` } }]);
+      return finish({ type: 'gave-up', attempts: attempt, exits, reason: `start ${attempt}: ${exit.overLimit}`, overLimit: exit.overLimit });
+    }
     // A start that ended in a power loss did not complete, however it exited: the next start recovers.
     if (exit.type === 'clean' && !poweredOff) return finish({ type: 'completed', attempts: attempt, exits });
     // A bad program or input (2), or a checkpoint directory the SUT refuses (3, PROTOCOL.md §3), will

@@ -15,6 +15,14 @@ CREATE TABLE IF NOT EXISTS suites (
   options_json TEXT NOT NULL
 );
 
+-- One writer per suite: the process running (or resuming) it. A lease whose holder is gone is taken over.
+CREATE TABLE IF NOT EXISTS suite_leases (
+  suite_id INTEGER PRIMARY KEY REFERENCES suites(id),
+  holder_pid INTEGER NOT NULL,
+  holder_host TEXT NOT NULL,
+  taken_at TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS cases (
   id INTEGER PRIMARY KEY,
   suite_id INTEGER REFERENCES suites(id),
@@ -156,6 +164,16 @@ CREATE TABLE IF NOT EXISTS traces (
   ops_json TEXT,
   incomplete_json TEXT,
   outside_json TEXT
+);
+
+-- Writes a SUT made outside its directories (harness/run/outside-writes.ts): from its trace, or seen
+-- beside its run directories or in its cwd; case_id is NULL for what was seen in the cwd.
+CREATE TABLE IF NOT EXISTS outside_writes (
+  id INTEGER PRIMARY KEY,
+  suite_id INTEGER REFERENCES suites(id),
+  case_id INTEGER REFERENCES cases(id),
+  path TEXT NOT NULL,
+  how TEXT NOT NULL
 );
 
 -- Durability lint of a traced failure-free run (harness/check/durability-lint.ts): one row per finding.

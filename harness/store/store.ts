@@ -1,6 +1,8 @@
 // Writes a suite's history to SQLite (better-sqlite3, WAL) as it happens: one method per fact, each
 // one statement, so a crash of the harness loses at most the fact being written.
 
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import Database from 'better-sqlite3';
 import type { ProcessExit } from '../process/process-exit.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
@@ -81,6 +83,35 @@ export class StoreError extends Error {
 
 const now = (): string => new Date().toISOString();
 
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** A non-empty file that is not SQLite at all is refused before better-sqlite3 touches it. */
+function refuseForeignFile(file: string): void {
+  if (file === ':memory:') return;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return; // a new file
+  }
+  try {
+    const head = Buffer.alloc(16);
+    const n = fs.readSync(fd, head, 0, 16, 0);
+    if (n > 0 && head.toString('latin1', 0, n) !== SQLITE_HEADER.slice(0, n)) throw new StoreError(`${file}: not a SQLite database (its first bytes are not "SQLite format 3"); give --db a new file or a streamcheck database`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export class Store {
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -96,9 +127,22 @@ export class Store {
     return statement;
   }
 
-  /** Opens (creating if needed) a database file, or ':memory:'. */
+  /** Opens (creating if needed) a database file, or ':memory:'; refuses a file that is not a streamcheck database
+   *  before changing anything in it (another application's SQLite file keeps its tables and journal mode). */
   static open(file: string): Store {
-    const db = new Database(file);
+    refuseForeignFile(file);
+    let db: Database.Database;
+    try {
+      db = new Database(file);
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+      if (tables.length > 0 && !tables.includes('suites')) {
+        db.close();
+        throw new StoreError(`${file}: not a streamcheck database (it has tables ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); give --db a new file or a streamcheck database`);
+      }
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(`${file}: cannot open as a database: ${(error as Error).message}`, { cause: error });
+    }
     db.pragma('journal_mode = WAL');
     // WAL with synchronous NORMAL: a commit is in the WAL file (and so survives the harness being
     // killed) without an fsync per row; only a power loss or kernel crash can lose the newest rows.
@@ -116,6 +160,30 @@ export class Store {
 
   close(): void {
     this.db.close();
+  }
+
+  recordOutsideWrites(suiteId: number | null, caseId: number | null, writes: readonly { path: string; how: string }[]): void {
+    const insert = this.db.transaction(() => {
+      for (const w of writes) this.sql('INSERT INTO outside_writes (suite_id, case_id, path, how) VALUES (?, ?, ?, ?)').run(suiteId, caseId, w.path, w.how);
+    });
+    insert();
+  }
+
+  /** Makes this process the suite's only writer; refuses (StoreError, one line) while another live process holds it. */
+  takeSuiteLease(suiteId: number): void {
+    const host = os.hostname();
+    const take = this.db.transaction(() => {
+      const held = this.sql('SELECT holder_pid, holder_host, taken_at FROM suite_leases WHERE suite_id = ?').get(suiteId) as { holder_pid: number; holder_host: string; taken_at: string } | undefined;
+      if (held !== undefined && held.holder_pid !== process.pid && (held.holder_host !== host || processAlive(held.holder_pid))) {
+        throw new StoreError(`suite ${suiteId} is already being run by process ${held.holder_pid} on ${held.holder_host} (since ${held.taken_at}); wait for it to end or stop it, then --resume`);
+      }
+      this.sql('INSERT OR REPLACE INTO suite_leases (suite_id, holder_pid, holder_host, taken_at) VALUES (?, ?, ?, ?)').run(suiteId, process.pid, host, now());
+    });
+    take.immediate();
+  }
+
+  releaseSuiteLease(suiteId: number): void {
+    this.sql('DELETE FROM suite_leases WHERE suite_id = ? AND holder_pid = ?').run(suiteId, process.pid);
   }
 
   beginSuite(s: { seed: number; sutName: string; manifest: unknown; options: unknown }): number {
@@ -168,6 +236,7 @@ export class Store {
         this.sql('DELETE FROM counterexamples WHERE case_id = ?').run(id);
         this.sql('DELETE FROM traces WHERE case_id = ?').run(id);
         this.sql('DELETE FROM durability_findings WHERE case_id = ?').run(id);
+        this.sql('DELETE FROM outside_writes WHERE case_id = ?').run(id);
         this.sql('UPDATE cases SET parent_case_id = NULL WHERE parent_case_id = ?').run(id);
         this.sql('DELETE FROM cases WHERE id = ?').run(id);
       }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { FunctionError } from '../program/functions.js';
 import { parseProgram, ProgramError } from '../program/validate.js';
-import { InputError, parseInputLog } from '../source/input-log.js';
+import { checkInputFitsProgram, InputError, parseInputLog } from '../source/input-log.js';
 import { CheckpointError } from '../checkpoint/checkpoint-store.js';
 import { EngineError } from '../engine/dstream.js';
 import { runEngine, type ClockKind } from '../engine/run-engine.js';
@@ -104,14 +104,16 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: EngineI
 
   const validProgram = parseProgram(readText(o.program, 'program'), o.program);
   const input = parseInputLog(readText(o.input, 'input log'), o.input);
+  checkInputFitsProgram(input, validProgram.batchIntervalMs, validProgram.program.inputs, o.input);
   const bug = env.STREAMCHECK_REFERENCE_BUG === undefined || env.STREAMCHECK_REFERENCE_BUG === '' ? undefined : env.STREAMCHECK_REFERENCE_BUG;
   if (bug !== undefined && !isBugName(bug)) throw new UsageError(`STREAMCHECK_REFERENCE_BUG must be one of ${Object.keys(BUGS).join(', ')}, received ${JSON.stringify(bug)}`);
-  const checkpointDir = o.checkpointDir === undefined ? undefined : directory(o.checkpointDir, 'checkpoint directory', true);
+  const checkpointDir = o.checkpointDir === undefined ? undefined : checkpointDirectory(o.checkpointDir);
   const outputDir = directory(o.outputDir, 'output directory', true);
   const scratchDir = o.scratchDir === undefined ? undefined : directory(o.scratchDir, 'scratch directory', true);
 
   const print = o.events === 'none' ? () => {} : (e: EngineEvent) => io.stdout(`${JSON.stringify(e)}\n`);
-  await runEngine({
+  try {
+    await runEngine({
     program: validProgram,
     input,
     checkpointDir,
@@ -125,8 +127,31 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: EngineI
     reportCrashPoints: o.events === 'all',
     onEvent: print,
     onWarning: (m) => io.stderr(`streamcheck-engine: ${m}\n`),
-  });
+    });
+  } catch (error) {
+    // A checkpoint directory the engine cannot write (read-only, full, not a directory) is an unusable one.
+    const e = error as NodeJS.ErrnoException;
+    if (checkpointDir !== undefined && typeof e.code === 'string' && typeof e.path === 'string' && UNWRITABLE.has(e.code) && path.resolve(e.path).startsWith(checkpointDir)) {
+      throw new CheckpointError(`cannot write the checkpoint directory ${checkpointDir}: ${e.code} on ${e.path}`, { cause: error });
+    }
+    throw error;
+  }
   return 0;
+}
+
+/** File-system errors that mean a directory cannot be written. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EISDIR']);
+
+/** The checkpoint directory, made if missing; one that cannot be made or written is unusable (exit 3). */
+function checkpointDirectory(dir: string): string {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (error) {
+    throw new CheckpointError(`cannot use the checkpoint directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+  if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(`the checkpoint directory ${dir} is not a directory`);
+  return path.resolve(dir);
 }
 
 /**

@@ -6,6 +6,7 @@
 // output operation. It also infers every stream's record type so that a program that would only
 // fail at run time is refused up front.
 
+import { jsonNestingDepth, JSON_NESTING_DEPTH_MAX } from './json-depth.js';
 import type * as z from './engine-zod.js';
 import { INVERSE_OF, checkFnRef, fnName, fnType, rddFnType, type FnRef, type FunctionKind } from './functions.js';
 import { programSchema, type InputType, type Operation, type Program } from './schema.js';
@@ -40,6 +41,7 @@ const INPUT_TYPES: Record<InputType, StreamType> = { string: STRING, int: INT, p
 
 /** Parses and validates program JSON text; `source` names the file in error messages. */
 export function parseProgram(text: string, source = 'program'): ValidProgram {
+  if (jsonNestingDepth(text) > JSON_NESTING_DEPTH_MAX) throw new ProgramError(`${source}: nests deeper than ${JSON_NESTING_DEPTH_MAX} arrays or objects (JSON_NESTING_DEPTH_MAX)`);
   let json: unknown;
   try {
     json = JSON.parse(text);

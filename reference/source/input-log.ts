@@ -5,6 +5,7 @@
 
 import * as z from '../program/engine-zod.js';
 import { describeValue, type Value } from '../program/value.js';
+import { jsonNestingDepth, JSON_NESTING_DEPTH_MAX } from '../program/json-depth.js';
 import { everyItem, everyValue, hasKeys, isNonNegativeInt, isPlainRecord } from '../program/json-shape.js';
 
 export const INPUT_FORMAT = 'streamcheck-input';
@@ -39,7 +40,12 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/** Batches one run may have (endTimeMs / batchIntervalMs): past it a run could not end in reasonable time
+ *  or memory (SEMANTICS.md, "Bounds"). */
+export const BATCHES_PER_RUN_MAX = 1_000_000;
+
 export function parseInputLog(text: string, source = 'input'): InputLog {
+  if (jsonNestingDepth(text) > JSON_NESTING_DEPTH_MAX) throw new InputError(`${source}: values nest deeper than ${JSON_NESTING_DEPTH_MAX} arrays or objects (JSON_NESTING_DEPTH_MAX)`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -108,6 +114,22 @@ export function checkInputsPresent(log: InputLog, inputs: readonly string[], sou
   for (const name of inputs) {
     if (!Object.hasOwn(log.streams, name)) {
       throw new InputError(`${source}: streams: no stream "${name}", which the program reads (the log has: ${Object.keys(log.streams).join(', ') || 'none'})`);
+    }
+  }
+}
+
+/** Checks that the run has at most BATCHES_PER_RUN_MAX batches and every record's value has its stream's declared type. */
+export function checkInputFitsProgram(log: InputLog, batchIntervalMs: number, inputs: readonly { name: string; type: 'string' | 'int' | 'pair' | 'json' }[], source = 'input'): void {
+  const batches = Math.floor(log.endTimeMs / batchIntervalMs);
+  if (batches > BATCHES_PER_RUN_MAX) {
+    throw new InputError(`${source}: endTimeMs: ${log.endTimeMs} gives ${batches} batches at the program's batchIntervalMs ${batchIntervalMs}, more than BATCHES_PER_RUN_MAX ${BATCHES_PER_RUN_MAX}`);
+  }
+  for (const { name, type } of inputs) {
+    const records = log.streams[name] ?? [];
+    for (let i = 0; i < records.length; i++) {
+      const v = records[i]!.value;
+      const ok = type === 'string' ? typeof v === 'string' : type === 'int' ? Number.isSafeInteger(v) : type === 'pair' ? Array.isArray(v) && v.length === 2 : true;
+      if (!ok) throw new InputError(`${source}: streams.${name}[${i}].value: expected ${type === 'pair' ? 'a pair [key, value]' : `a ${type}`} (the program's input "${name}" is of type ${type}), received ${describeValue(v)}`);
     }
   }
 }
