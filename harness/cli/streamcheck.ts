@@ -13,7 +13,7 @@ import { loadManifest, ManifestError, type LoadedManifest } from '../protocol/ma
 import { DEFAULT_RUN_BOUNDS, type RunBounds } from '../run/run-bounds.js';
 import { runSuite, type SuiteEvent, type SuiteResult, type StoredSuiteOptions } from '../run/run-suite.js';
 import { Store } from '../store/store.js';
-import { scenarioNames } from '../../scenarios/catalog.js';
+import { scenarioNamed, scenarioNames } from '../../scenarios/catalog.js';
 import { supportedScenarios } from '../case/supported-scenarios.js';
 import { describeReplay, replayCase } from './replay-case.js';
 import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
@@ -245,11 +245,16 @@ async function main(argv: string[]): Promise<number> {
     .command('scenarios')
     .description('list which scenarios a SUT runs (and as what), and why the others cannot')
     .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--verbose', 'also print what each scenario\'s program does')
     .action((o) => {
       const sut = manifestAt(path.resolve(o.sut));
       const { choices } = supportedScenarios(sut.manifest);
       const width = Math.max(...choices.map((c) => c.name.length));
-      for (const c of choices) process.stdout.write(`${c.runs ? 'runs ' : 'skips'}  ${c.name.padEnd(width)}  ${c.why}\n`);
+      for (const c of choices) {
+        process.stdout.write(`${c.runs ? 'runs ' : 'skips'}  ${c.name.padEnd(width)}  ${c.why}\n`);
+        // What the program is, so a workload's author need not read scenarios/catalog/.
+        if (o.verbose === true) process.stdout.write(`       ${' '.repeat(width)}  ${scenarioNamed(c.name).description}\n`);
+      }
       const runs = choices.filter((c) => c.runs).length;
       process.stdout.write(`${sut.manifest.name}: ${runs} of ${choices.length} scenarios run\n`);
       if (runs === 0) exitCode = 2;
