@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // streamcheck: run a randomized crash suite against a system under test, replay one case exactly,
-// or write a report from a suite's SQLite database. Bad arguments get one line naming them (exit 2);
-// `run` exits 0 only if every case passed.
+// list the scenarios a SUT runs, or write a report from a suite's SQLite database. Bad arguments get
+// one line naming them (exit 2); `run` exits 0 only if every case passed or was declined by the SUT
+// (skipped), and at least one passed.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
