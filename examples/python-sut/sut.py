@@ -924,7 +924,9 @@ def check_input(inp, prog):
         inp["streams"].setdefault(name, [])
 
 
-def main(env):
+def main(env=None):
+    """One run over env (default: this process's environment): its exit status."""
+    env = os.environ if env is None else env
     global CRASH
     CRASH = Crasher(env)
     try:
