@@ -48,7 +48,7 @@ function attempt(run: () => Value | undefined): { out: Value | undefined } | { e
 function vectorsOf(kind: FunctionKind, name: string, argKind: string): Vector[] {
   const vectors: Vector[] = [];
   for (const arg of ARGS[argKind] ?? [undefined]) {
-    const ref: FnRef = arg === undefined ? name : { name, arg: arg as FnRef extends { arg?: infer A } ? A : never };
+    const ref = (arg === undefined ? name : { name, arg }) as FnRef;
     const fnField = arg === undefined ? {} : { arg };
     const push = (inputs: Vector, r: ReturnType<typeof attempt>, outKey = 'out') => {
       if (r === null) return;
