@@ -97,9 +97,10 @@ function bounds(o: { runTimeout?: number; caseTimeout?: number; restartsMax?: nu
 }
 
 /** Prints progress: a bar on a terminal, one line per failure always. */
-function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; stop: () => void } {
+/** Progress on stderr; with untilBudget the total is only a bound, so it is not shown. */
+function progressPrinter(total: number, untilBudget = false): { onEvent: (e: SuiteEvent) => void; stop: () => void } {
   const tty = process.stderr.isTTY === true;
-  const bar = tty ? new cliProgress.SingleBar({ format: 'cases {bar} {value}/{total} | pass {pass} fail {fail} unknown {unknown} skipped {skipped} | crashes {crashes} | {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = tty ? new cliProgress.SingleBar({ format: `cases ${untilBudget ? '{value}' : '{bar} {value}/{total}'} | pass {pass} fail {fail} unknown {unknown} skipped {skipped} | crashes {crashes}${untilBudget ? '' : ' | {eta_formatted}'}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   const tally = { pass: 0, fail: 0, unknown: 0, skipped: 0, crashes: 0 };
   let finished = 0;
   const say = (line: string) => {
@@ -121,7 +122,7 @@ function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; sto
           tally[e.result.verdict.verdict] += 1;
           tally.crashes += e.result.crashesInjected;
           if (bar !== undefined) bar.update(finished, tally);
-          else if (finished % 25 === 0 || finished === total) process.stderr.write(`${finished}/${total} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown} skipped ${tally.skipped}\n`);
+          else if (finished % 25 === 0 || (!untilBudget && finished === total)) process.stderr.write(`${finished}${untilBudget ? '' : `/${total}`} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown} skipped ${tally.skipped}\n`);
           if (e.result.verdict.verdict === 'unknown') say(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
           break;
         case 'shrinking':
@@ -225,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const howMany = opts.untilBudget === true ? `cases until the time budget (${Math.round((opts.timeBudgetMs ?? 0) / 1000)} s)` : `${opts.cases} cases`;
       process.stdout.write(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${howMany}, ${opts.workers} workers, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
-      const progress = progressPrinter(opts.cases);
+      const progress = progressPrinter(opts.cases, opts.untilBudget === true);
       let result: SuiteResult;
       try {
         result = await runSuite({ ...opts, sut, dbFile }, progress.onEvent, resumeId);
