@@ -70,7 +70,7 @@ export const storageCrashStates: Benchmark = {
       }
       const reps = ctx.quick ? 1 : 3;
       const rates: number[] = [];
-      const verdicts = { pass: 0, fail: 0, unknown: 0 };
+      const verdicts = { pass: 0, fail: 0, unknown: 0, skipped: 0 };
       let landed = 0;
       for (let r = 0; r < reps; r++) {
         let next = 0;

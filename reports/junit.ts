@@ -1,7 +1,8 @@
 // JUnit XML for CI dashboards (valid against the common junit-10 schema): one testcase per case,
 // named by scenario and case index so CI history follows it across runs whatever the suite's seed.
 // A failed case is a <failure> and an unknown one an <error>, each with the anomaly message and the
-// replay lines (the shrunk counterexample's first); a case without a verdict is <skipped>.
+// replay lines (the shrunk counterexample's first); a case without a verdict, or one the SUT declined
+// (exit 4), is <skipped>.
 
 import type { CaseLine, CaseProblem, Counterexample, SuiteReport } from './suite-report.js';
 
@@ -12,12 +13,13 @@ export function renderJunit(r: SuiteReport): string {
   const t = r.totals;
   // junit-10 allows `skipped` on <testsuite> but not on <testsuites>.
   const counts = `tests="${t.cases}" failures="${t.fail}" errors="${t.unknown}"`;
+  const skipped = t.unfinished + t.skipped;
   const time = r.suite.durationMs === null ? '' : ` time="${seconds(r.suite.durationMs)}"`;
   const s = r.suite;
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="streamcheck" ${counts}${time}>`,
-    `  <testsuite name="${attr(`suite ${s.id}: ${s.sutName}`)}" ${counts} skipped="${t.unfinished}"${time} timestamp="${attr(s.startedAt)}">`,
+    `  <testsuite name="${attr(`suite ${s.id}: ${s.sutName}`)}" ${counts} skipped="${skipped}"${time} timestamp="${attr(s.startedAt)}">`,
     '    <properties>',
     `      <property name="seed" value="${s.seed}"/>`,
     `      <property name="sut" value="${attr(s.sutName)}"/>`,
@@ -44,6 +46,8 @@ function testcase(c: CaseLine, p: CaseProblem | undefined, x: Counterexample | u
       return `${open}/>`;
     case null:
       return `${open}>\n      <skipped message="no verdict stored: the suite did not finish this case"/>\n    </testcase>`;
+    case 'skipped':
+      return `${open}>\n      <skipped message="${attr(`declined by the SUT (exit 4): ${c.message ?? '(no reason stored)'}`)}"/>\n    </testcase>`;
     case 'fail':
     case 'unknown': {
       const element = c.verdict === 'fail' ? 'failure' : 'error';

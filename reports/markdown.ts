@@ -66,6 +66,10 @@ export function renderMarkdown(r: SuiteReport): string {
 
   problemsSection(out, 'Failures', r.failures, r.totals.fail);
   problemsSection(out, 'Unknown verdicts', r.unknowns, r.totals.unknown);
+  if (r.skips.length > 0) {
+    out.push(`## Skipped: declined by the SUT (${r.totals.skipped})`, '', 'The SUT exited 4 (PROTOCOL.md §3) on the failure-free run: it does not implement the program. These cases were neither passed nor failed.', '');
+    out.push(table(['Scenario', 'Cases', 'Reason (the SUT\'s stderr)'], r.skips.map((k) => [cell(k.scenario), String(k.cases), code(k.reason)])));
+  }
 
   if (r.counterexamples.length > 0) {
     out.push(`## Counterexamples (${r.counterexamples.length}, shrunk)`, '');
@@ -154,11 +158,11 @@ function problemsSection(out: string[], title: string, problems: CaseProblem[], 
 }
 
 function countHeaders(withUnfinished: boolean): string[] {
-  return ['Cases', 'Pass', 'Fail', 'Unknown', ...(withUnfinished ? ['Unfinished'] : [])];
+  return ['Cases', 'Pass', 'Fail', 'Unknown', 'Skipped', ...(withUnfinished ? ['Unfinished'] : [])];
 }
 
 function countCells(c: VerdictCounts, withUnfinished: boolean): string[] {
-  return [c.cases, c.pass, c.fail, c.unknown, ...(withUnfinished ? [c.unfinished] : [])].map(String);
+  return [c.cases, c.pass, c.fail, c.unknown, c.skipped, ...(withUnfinished ? [c.unfinished] : [])].map(String);
 }
 
 function table(header: string[], rows: string[][]): string {

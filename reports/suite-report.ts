@@ -8,7 +8,8 @@ import { SCHEMA_VERSION } from '../harness/store/schema.js';
 import type { RunKind, VerdictName } from '../harness/store/store.js';
 import { replayCommand } from './replay-command.js';
 
-/** Fail ranks over unknown over pass; a suite with no cases, or with unfinished ones, is unknown. */
+/** Fail ranks over unknown over pass; a suite with no cases, with unfinished ones, or whose every case
+ *  the SUT declined (skipped), is unknown: inconclusive. */
 export type SuiteVerdict = VerdictName;
 
 export interface VerdictCounts {
@@ -16,6 +17,8 @@ export interface VerdictCounts {
   pass: number;
   fail: number;
   unknown: number;
+  /** Cases whose program the SUT declined (PROTOCOL.md §3, exit 4): neither passed nor failed. */
+  skipped: number;
   /** Cases with no verdict yet: the suite was killed, or is still running. */
   unfinished: number;
 }
@@ -159,6 +162,8 @@ export interface SuiteReport {
   exits: ExitTypeRow[];
   failures: CaseProblem[];
   unknowns: CaseProblem[];
+  /** Why the SUT declined cases, most frequent first (its own words: escape where shown). */
+  skips: { scenario: string; reason: string; cases: number }[];
   counterexamples: Counterexample[];
   recoveryCost: RecoveryCost;
   /** Wall time from a case's start to its verdict, over finished cases. */
@@ -208,6 +213,7 @@ const VERDICT_COUNTS_SQL = `
   coalesce(sum(c.verdict = 'pass'), 0) AS pass,
   coalesce(sum(c.verdict = 'fail'), 0) AS fail,
   coalesce(sum(c.verdict = 'unknown'), 0) AS unknown,
+  coalesce(sum(c.verdict = 'skipped'), 0) AS skipped,
   coalesce(sum(c.verdict IS NULL), 0) AS unfinished`;
 
 // A case's run of one kind with its process time summed over every start.
@@ -306,6 +312,11 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     id,
   );
   const faultsOf = db.prepare('SELECT attempt, kind, injected, at_ms, fault_json FROM faults WHERE case_id = ? ORDER BY attempt, id');
+  const skips = all<{ scenario: string; reason: string; cases: number }>(
+    `SELECT c.scenario AS scenario, coalesce(c.message, '(no reason stored)') AS reason, count(*) AS cases
+     FROM cases c WHERE ${IN_SUITE} AND c.verdict = 'skipped' GROUP BY c.scenario, c.message ORDER BY cases DESC, c.scenario`,
+    id,
+  );
   const problems = problemRows.map((r): CaseProblem => ({
     caseId: r.id,
     caseIndex: r.case_index,
@@ -421,7 +432,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
       options,
       manifestFile,
     },
-    verdict: totals.fail > 0 ? 'fail' : totals.cases === 0 || totals.unknown > 0 || totals.unfinished > 0 ? 'unknown' : 'pass',
+    verdict: totals.fail > 0 ? 'fail' : totals.cases === 0 || totals.unknown > 0 || totals.unfinished > 0 || totals.skipped === totals.cases ? 'unknown' : 'pass',
     totals,
     byScenario,
     byFaultKind,
@@ -435,6 +446,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     unknowns: problems.filter((p) => p.verdict === 'unknown'),
     garbage: { lines: garbageCount, examples: garbageExamples },
     outside,
+    skips,
     counterexamples,
     recoveryCost,
     timePerCaseMs,

@@ -9,6 +9,8 @@ import { verdictLine } from './verdict-line.js';
 export const SUMMARY_LINES_MAX = 25;
 const SCENARIO_LINES_MAX = 4;
 const MESSAGE_CHARS_MAX = 100;
+/** Reasons for skipped cases shown; the Markdown report has them all. */
+const SKIP_LINES_MAX = 3;
 
 export function renderSummary(r: SuiteReport): string {
   const s = r.suite;
@@ -18,14 +20,15 @@ export function renderSummary(r: SuiteReport): string {
 
   if (r.byScenario.length > 0) {
     // Scenarios that did not all pass come first and are never cut: "and 7 more" must not hide one.
-    const clean = (x: (typeof r.byScenario)[number]) => x.fail === 0 && x.unknown === 0 && x.unfinished === 0;
+    const clean = (x: (typeof r.byScenario)[number]) => x.fail === 0 && x.unknown === 0 && x.skipped === 0 && x.unfinished === 0;
     const troubled = r.byScenario.filter((x) => !clean(x));
     const shown = [...troubled, ...r.byScenario.filter(clean).slice(0, Math.max(0, SCENARIO_LINES_MAX - troubled.length))];
     const width = Math.max(...shown.map((x) => x.scenario.length));
     lines.push('scenarios:');
     for (const x of shown) {
       const unfinished = x.unfinished > 0 ? `, ${x.unfinished} unfinished` : '';
-      lines.push(`  ${x.scenario.padEnd(width)}  ${x.cases} ${x.cases === 1 ? 'case' : 'cases'}: ${x.pass} pass, ${x.fail} fail, ${x.unknown} unknown${unfinished}`);
+      const skipped = x.skipped > 0 ? `, ${x.skipped} skipped` : '';
+      lines.push(`  ${x.scenario.padEnd(width)}  ${x.cases} ${x.cases === 1 ? 'case' : 'cases'}: ${x.pass} pass, ${x.fail} fail, ${x.unknown} unknown${skipped}${unfinished}`);
     }
     const more = r.byScenario.length - shown.length;
     if (more > 0) lines.push(`  and ${more} more ${more === 1 ? 'scenario' : 'scenarios'}, all passed`);
@@ -39,6 +42,9 @@ export function renderSummary(r: SuiteReport): string {
   lines.push(`time per case: ${formatStats(r.timePerCaseMs, formatMs)}`);
   if (r.outside.writes > 0) lines.push(`writes outside the SUT's directories: ${r.outside.writes} (see the Markdown report)`);
   if (r.garbage.lines > 0) lines.push(`stdout lines that were not events: ${r.garbage.lines} (see the Markdown report)`);
+
+  for (const k of r.skips.slice(0, SKIP_LINES_MAX)) lines.push(`skipped ${k.cases} ${k.scenario}: ${oneLine(k.reason)}`);
+  if (r.skips.length > SKIP_LINES_MAX) lines.push(`skipped for ${r.skips.length - SKIP_LINES_MAX} more reasons: see the Markdown report`);
 
   const problems = [...r.failures, ...r.unknowns];
   if (problems.length > 0) {
@@ -60,7 +66,8 @@ function headline(p: CaseProblem): string {
   return `case ${p.caseIndex} ${p.scenario} ${what}${at}${message}`;
 }
 
+/** One line of at most MESSAGE_CHARS_MAX characters, control characters (SUT text) escaped. */
 function oneLine(text: string): string {
-  const line = text.replace(/\s*\n\s*/g, ' ').trim();
+  const line = text.replace(/\s*\n\s*/g, ' ').trim().replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return line.length <= MESSAGE_CHARS_MAX ? line : `${line.slice(0, MESSAGE_CHARS_MAX)}…`;
 }

@@ -10,6 +10,7 @@
 import * as fc from 'fast-check';
 import { PROGRAM_FORMAT, PROGRAM_VERSION, type InputType, type Operation, type Program } from '../reference/program/schema.js';
 import type { Value } from '../reference/program/value.js';
+import { missingFrom, type Vocabulary } from './program-vocabulary.js';
 import { WINDOW_BATCHES_MAX, WINDOW_SLIDE_BATCHES_MAX, type ScenarioConfig } from './scenario.js';
 
 type Gen = fc.GeneratorValue;
@@ -74,6 +75,10 @@ function withZero(t: GenType): GenType {
 
 /** Bounds that keep a case fast. A load is an estimate of records per batch; an input has inputLoad. */
 export const RANDOM_PROGRAM_LIMITS = { stepsMin: 1, stepsMax: 8, inputsMax: 3, inputLoad: 6, loadMax: 150, statefulMax: 3, repartitionPartitionsMax: 5, initialStateKeysMax: 4 } as const;
+/** Tries per step: a step whose drawn operation exceeds the load bound, or (for a SUT that declares
+ *  what it implements) uses an operation or function outside it, is drawn again, at most this often. */
+export const STEP_TRIES_MAX = 4;
+export const STEP_TRIES_WITHIN_VOCABULARY_MAX = 32;
 
 /** Keys an initial state may name: keys the input generator draws (scenarios/input/values.ts) and a
  *  few it never does, so some initial keys meet data and some never do. */
@@ -310,7 +315,16 @@ class Builder {
   constructor(
     private readonly g: Gen,
     private readonly config: ScenarioConfig,
+    /** Only operations and functions of this vocabulary (PROTOCOL.md §1 `functions`); undefined: all. */
+    private readonly vocabulary?: Vocabulary,
   ) {}
+
+  /** Whether an operation uses only what the vocabulary allows. */
+  private allowed(op: Operation): boolean {
+    if (this.vocabulary === undefined) return true;
+    const missing = missingFrom({ format: PROGRAM_FORMAT, version: PROGRAM_VERSION, name: '', batchIntervalMs: this.batch, inputs: [], operations: [op] }, this.vocabulary);
+    return missing.operations.length === 0 && missing.functions.length === 0;
+  }
 
   get batch(): number {
     return this.config.batchIntervalMs;
@@ -328,10 +342,11 @@ class Builder {
       this.streams.map((s) => ({ weight: s.consumers === 0 ? 4 : 1, s })),
     )!.s;
     const n = ++this.counter;
-    for (let attempt = 0; attempt < 4; attempt++) {
+    const tries = this.vocabulary === undefined ? STEP_TRIES_MAX : STEP_TRIES_WITHIN_VOCABULARY_MAX;
+    for (let attempt = 0; attempt < tries; attempt++) {
       const candidate = pickWeighted(this.g, this.candidates(base));
       const made = candidate?.make(this.g, `s${n}`);
-      if (made === undefined) continue;
+      if (made === undefined || !this.allowed(made.op)) continue;
       made.op.id = `${made.op.op}-${n}`;
       if ((made.load ?? base.load) > RANDOM_PROGRAM_LIMITS.loadMax) continue;
       if (made.stateful === true) this.stateful++;
@@ -360,9 +375,12 @@ class Builder {
   /** Outputs on every leaf operation, and now and then on an inner one. */
   finish(): Operation[] {
     if (this.operations.length === 0) {
-      // Every step was refused (all its tries exceeded the load bound): pass the first input through.
+      // Every step was refused (all its tries exceeded the load bound or left the vocabulary): pass
+      // the first input through, or output it as it is.
       const first = this.streams[0]!;
-      this.add({ op: { id: 'identity-0', op: 'map', from: first.id, fn: 'identity' }, type: first.type }, first);
+      const identity: Operation = { id: 'identity-0', op: 'map', from: first.id, fn: 'identity' };
+      if (this.allowed(identity)) this.add({ op: identity, type: first.type }, first);
+      else return [{ id: `out-${first.id}`, op: 'output', from: first.id }];
     }
     const operationIds = new Set(this.operations.map((o) => o.id));
     for (const s of [...this.streams]) {
@@ -708,10 +726,12 @@ class Builder {
 
 const INPUT_TYPES: readonly InputType[] = ['pair', 'pair', 'pair', 'string', 'string', 'int', 'int'];
 
-/** Random valid programs for a configuration (batch interval and window durations). */
-export function randomProgram(config: ScenarioConfig): fc.Arbitrary<Program> {
+/** Random valid programs for a configuration (batch interval and window durations), made only of
+ *  the vocabulary's operations and functions when one is given (output is always allowed). */
+export function randomProgram(config: ScenarioConfig, vocabulary?: Vocabulary): fc.Arbitrary<Program> {
+  const within = vocabulary === undefined ? undefined : { operations: new Set([...vocabulary.operations, 'output']), functions: vocabulary.functions };
   return fc.gen().map((g) => {
-    const builder = new Builder(g, config);
+    const builder = new Builder(g, config, within);
     const inputCount = int(g, 1, RANDOM_PROGRAM_LIMITS.inputsMax);
     const inputs = Array.from({ length: inputCount }, (_, i) => ({ name: `in${i + 1}`, type: INPUT_TYPES[int(g, 0, INPUT_TYPES.length - 1)]! }));
     for (const input of inputs) builder.addInput(input.name, input.type);

@@ -1,12 +1,15 @@
 // The third-party Python SUT (examples/python-sut/, written from PROTOCOL.md + SEMANTICS.md only):
 // its failure-free output directory equals the reference engine's byte for byte, and a run crashed
-// at a sampled crash point (STREAMCHECK_CRASH_AT) and restarted until exit 0 equals its failure-free run.
+// at a sampled crash point (STREAMCHECK_CRASH_AT) and restarted until exit 0 equals its failure-free run;
+// in serve mode (PROTOCOL.md §9) one process runs every program in turn to the same bytes, and a crash
+// point SIGKILLs the serving process, after which a fresh one recovers to the failure-free output.
 
 import test from 'ava';
 import { execa } from 'execa';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -14,6 +17,7 @@ const sutDir = join(root, 'examples/python-sut');
 const manifest = JSON.parse(await readFile(join(sutDir, 'manifest.json'), 'utf8')) as {
   command: string[];
   cwd?: string;
+  serve: { command: string[] };
 };
 const sutCwd = resolve(sutDir, manifest.cwd ?? '.');
 const [sutBin, ...sutArgs] = manifest.command as [string, ...string[]];
@@ -56,7 +60,7 @@ function files(name: string) {
   };
 }
 
-async function runSut(name: string, d: Dirs, crashAt?: number) {
+function protocolEnv(name: string, d: Dirs, crashAt?: number): Record<string, string> {
   const { program, input } = files(name);
   const env: Record<string, string> = {
     STREAMCHECK_PROGRAM: program,
@@ -67,7 +71,40 @@ async function runSut(name: string, d: Dirs, crashAt?: number) {
     STREAMCHECK_EVENTS: 'no-crash-points',
   };
   if (crashAt !== undefined) env.STREAMCHECK_CRASH_AT = String(crashAt);
-  return execa(sutBin, sutArgs, { cwd: sutCwd, env, extendEnv: true, reject: false });
+  return env;
+}
+
+async function runSut(name: string, d: Dirs, crashAt?: number) {
+  return execa(sutBin, sutArgs, { cwd: sutCwd, env: protocolEnv(name, d, crashAt), extendEnv: true, reject: false });
+}
+
+/** A serving process (PROTOCOL.md §9): requests on stdin, event lines read back from stdout. */
+function serveSut() {
+  const [bin, ...args] = manifest.serve.command as [string, ...string[]];
+  const proc = execa(bin, args, { cwd: sutCwd, reject: false, stdin: 'pipe' });
+  const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
+  let run = 0;
+  /** The next event line; null when stdout ended (the process died). */
+  const next = async (): Promise<Record<string, unknown> | null> => {
+    const r = await lines.next();
+    return r.done === true ? null : (JSON.parse(r.value) as Record<string, unknown>);
+  };
+  return {
+    proc,
+    next,
+    /** Sends one run and reads its events up to run-end, or to the end of stdout. */
+    async run(env: Record<string, string>): Promise<{ events: Record<string, unknown>[]; ended: boolean }> {
+      run += 1;
+      proc.stdin!.write(`${JSON.stringify({ request: 'run', run, env })}\n`);
+      const events: Record<string, unknown>[] = [];
+      for (;;) {
+        const e = await next();
+        if (e === null) return { events, ended: false };
+        events.push(e);
+        if (e['event'] === 'run-end') return { events, ended: true };
+      }
+    },
+  };
 }
 
 const failureFree = new Map<string, Promise<{ tree: Record<string, string>; crashPoints: number }>>();
@@ -132,3 +169,39 @@ for (const name of programs) {
     }
   });
 }
+
+test('serve mode: one process runs every program in turn, each to the bytes of its own process run', async (t) => {
+  const sut = serveSut();
+  t.deepEqual(await sut.next(), { event: 'ready' });
+  for (const name of [...programs, ...referenceOnly]) {
+    const d = await dirs();
+    const r = await sut.run(protocolEnv(name, d));
+    t.true(r.ended, `${name}: no run-end`);
+    t.deepEqual(r.events.at(-1), { event: 'run-end', run: [...programs, ...referenceOnly].indexOf(name) + 1, exitCode: 0 });
+    t.deepEqual(await tree(d.out), (await baseline(name)).tree, `${name} served`);
+    await rm(d.base, { recursive: true, force: true });
+  }
+  sut.proc.stdin!.end();
+  t.is((await sut.proc).exitCode, 0);
+});
+
+test('serve mode: a crash point SIGKILLs the serving process, and a fresh serving process recovers', async (t) => {
+  const name = 'state';
+  const { tree: expected, crashPoints } = await baseline(name);
+  for (const n of [1, Math.round(crashPoints / 2), crashPoints]) {
+    const d = await dirs();
+    const first = serveSut();
+    t.deepEqual(await first.next(), { event: 'ready' });
+    const crashed = await first.run(protocolEnv(name, d, n));
+    t.false(crashed.ended);
+    t.is((await first.proc).signal, 'SIGKILL', `crash point ${n}`);
+    t.like(crashed.events.at(-1), { event: 'crash-point', n });
+    const second = serveSut();
+    t.deepEqual(await second.next(), { event: 'ready' });
+    t.true((await second.run(protocolEnv(name, d))).ended, `recovery after crash point ${n}`);
+    second.proc.stdin!.end();
+    await second.proc;
+    t.deepEqual(await tree(d.out), expected, `output after a crash at point ${n}`);
+    await rm(d.base, { recursive: true, force: true });
+  }
+});

@@ -3,28 +3,26 @@
 # traces, syscall crash points and power-loss states: level L5) and chromium (the headless browser
 # the HTML report's test loads its pages in; playwright-core drives it and never downloads one) and
 # postgresql (the server examples/postgres-sut keeps its state in; its test starts a private one, never
-# the system's service).
+# the system's service) and python3 at /usr/bin/python3 (examples/python-sut's manifest names it there,
+# not through a version manager's shim on PATH, which cost seconds per start on a loaded machine:
+# PROTOCOL.md §9).
 # Idempotent. Without root or apt-get it says which are missing and exits 0: the suite then runs the
 # faults it can and names what it skipped (L5 is reported inconclusive, the browser test skipped).
 set -uo pipefail
 
-wanted=(strace chromium postgresql)
+wanted=(strace chromium postgresql python3)
 missing=()
-# A package is there when its command is: postgresql's server binaries are not on PATH.
-installed() {
-  case $1 in
-    postgresql) ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 ;;
-    *) command -v "$1" >/dev/null 2>&1 ;;
-  esac
-}
+# Where each is looked for: postgresql's server binaries (not on PATH), python3 at Debian's own
+# path, the others anywhere on PATH.
 where() {
   case $1 in
-    postgresql) ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1 ;;
+    postgresql) ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 ;;
+    python3) [ -x /usr/bin/python3 ] && echo /usr/bin/python3 ;;
     *) command -v "$1" ;;
   esac
 }
 for p in "${wanted[@]}"; do
-  if installed "$p"; then echo "$p: already installed ($(where "$p"))"; else missing+=("$p"); fi
+  if found=$(where "$p") && [ -n "$found" ]; then echo "$p: already installed ($found)"; else missing+=("$p"); fi
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -431,10 +431,10 @@ class Program:
 # Durable file writes and crash points
 
 class Crasher:
-    def __init__(self):
-        at = os.environ.get("STREAMCHECK_CRASH_AT")
+    def __init__(self, env):
+        at = env.get("STREAMCHECK_CRASH_AT")
         self.crash_at = int(at) if at else None
-        self.events = os.environ.get("STREAMCHECK_EVENTS", "no-crash-points")
+        self.events = env.get("STREAMCHECK_EVENTS", "no-crash-points")
         self.passed = 0
 
     def emit(self, obj):
@@ -924,10 +924,11 @@ def check_input(inp, prog):
         inp["streams"].setdefault(name, [])
 
 
-def main():
+def main(env=None):
+    """One run over env (default: this process's environment): its exit status."""
+    env = os.environ if env is None else env
     global CRASH
-    CRASH = Crasher()
-    env = os.environ
+    CRASH = Crasher(env)
     try:
         prog_raw = load_json(env["STREAMCHECK_PROGRAM"])
         prog = Program(prog_raw)
@@ -984,11 +985,48 @@ def main():
     return EXIT_OK
 
 
-if __name__ == "__main__":
-    sys.setrecursionlimit(100000)
+def run_once(env):
+    """One run, as the command would do it: its exit status."""
     try:
-        code = main()
+        return main(env)
     except FunctionError as e:
         sys.stderr.write("function error: %s\n" % e)
-        code = EXIT_FAIL
-    sys.exit(code)
+        return EXIT_FAIL
+
+
+def protocol_line(obj):
+    # ready and run-end belong to serve mode itself: printed whatever STREAMCHECK_EVENTS says.
+    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+def serve():
+    """Serve mode (PROTOCOL.md §9): one run per request line on stdin, in this process, so a case
+    pays for the interpreter's start-up (and compiling this file) only where a crash killed one.
+    Nothing carries over between runs: each builds its Engine and Checkpointer from its own env.
+    A crash point SIGKILLs the process; a run that fails ends it with its exit status."""
+    protocol_line({"event": "ready"})
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            run, req_env = req["run"], req["env"]
+            if req.get("request") != "run" or not isinstance(req_env, dict):
+                raise ValueError("not a run request")
+        except (ValueError, KeyError, TypeError) as e:
+            sys.stderr.write("bad serve request: %s\n" % e)
+            return EXIT_BAD_INPUT
+        env = dict(os.environ)
+        env.pop("STREAMCHECK_CRASH_AT", None)
+        env.update(req_env)
+        code = run_once(env)
+        if code != EXIT_OK:
+            return code
+        protocol_line({"event": "run-end", "run": run, "exitCode": 0})
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.setrecursionlimit(100000)
+    sys.exit(serve() if sys.argv[1:] == ["--serve"] else run_once(os.environ))

@@ -1,4 +1,4 @@
-// Three-state verdicts. Each checker gives pass, fail (with its anomaly) or unknown (it could not
+// Three-state verdicts (and skipped, for a case the SUT declined). Each checker gives pass, fail (with its anomaly) or unknown (it could not
 // decide, e.g. it threw); the case's verdict ranks fail over unknown over pass, and keeps every result.
 
 import type { Anomaly } from './anomaly.js';
@@ -9,10 +9,18 @@ export type CheckResult =
   | { type: 'unknown'; checker: string; error: string };
 
 export interface Verdict {
-  verdict: 'pass' | 'fail' | 'unknown';
+  /** skipped: the SUT declined the case's program (PROTOCOL.md §3, exit 4); nothing was judged. */
+  verdict: 'pass' | 'fail' | 'unknown' | 'skipped';
   /** The first failing checker's anomaly (checkers run in a fixed order), or null. */
   anomaly: Anomaly | null;
   results: CheckResult[];
+  /** For a skipped case: why the SUT declined it (its stderr's last line, escaped where shown). */
+  skipReason?: string;
+}
+
+/** The verdict of a case whose program the SUT declined: skipped, never pass or fail. */
+export function skippedVerdict(reason: string): Verdict {
+  return { verdict: 'skipped', anomaly: null, results: [], skipReason: reason };
 }
 
 export function composeVerdict(results: CheckResult[]): Verdict {

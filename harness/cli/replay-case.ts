@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { scenarioNamed } from '../../scenarios/catalog.js';
 import { caseArbitrary, type DrawnCase } from '../case/case-arbitrary.js';
+import { scenarioForSut } from '../case/supported-scenarios.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import { processPoolFor } from '../process/process-pool.js';
 import { ServiceSet } from '../process/service-set.js';
@@ -35,7 +35,7 @@ export interface ReplayOptions {
 }
 
 export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
-  const scenario = scenarioNamed(o.scenario);
+  const scenario = scenarioForSut(o.scenario, o.sut.manifest);
   const caps = faultProfile(o.level, o.sut.manifest);
   const arb = caseArbitrary(scenario, caps);
   let drawn: DrawnCase | undefined;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // streamcheck: run a randomized crash suite against a system under test, replay one case exactly,
-// or write a report from a suite's SQLite database. Bad arguments get one line naming them (exit 2);
-// `run` exits 0 only if every case passed.
+// list the scenarios a SUT runs, or write a report from a suite's SQLite database. Bad arguments get
+// one line naming them (exit 2); `run` exits 0 only if every case passed or was declined by the SUT
+// (skipped), and at least one passed.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,7 +19,8 @@ import { StoreError } from '../store/store.js';
 import { capWorkers } from './workers-cap.js';
 import { runSuite, type SuiteEvent, type SuiteResult, type StoredSuiteOptions } from '../run/run-suite.js';
 import { Store } from '../store/store.js';
-import { scenarioNames } from '../../scenarios/catalog.js';
+import { scenarioNamed, scenarioNames } from '../../scenarios/catalog.js';
+import { supportedScenarios } from '../case/supported-scenarios.js';
 import { describeReplay, replayCase } from './replay-case.js';
 import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
 import { writeSuiteReport } from './write-report.js';
@@ -35,6 +37,10 @@ class UsageError extends Error {}
 let cursorHidden = false;
 /** The database a command is writing, named in errors SQLite gives without a path ("database or disk is full"). */
 let currentDbFile: string | null = null;
+/** `run`'s case count when neither --cases nor --time-budget is given. */
+const CASES_DEFAULT = 100;
+/** With --time-budget alone a suite runs until the budget; this only bounds its list of case indexes. */
+const casesUnderBudgetMax = 1_000_000;
 
 /** Lint findings printed per level; the rest are in SQLite. */
 const LINT_SHOWN_MAX = 8;
@@ -107,10 +113,11 @@ function bounds(o: { runTimeout?: number; caseTimeout?: number; restartsMax?: nu
 }
 
 /** Prints progress: a bar on a terminal, one line per failure always. */
-function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; stop: () => void } {
+/** Progress on stderr; with untilBudget the total is only a bound, so it is not shown. */
+function progressPrinter(total: number, untilBudget = false): { onEvent: (e: SuiteEvent) => void; stop: () => void } {
   const tty = process.stderr.isTTY === true;
-  const bar = tty ? new cliProgress.SingleBar({ format: 'cases {bar} {value}/{total} | pass {pass} fail {fail} unknown {unknown} | crashes {crashes} | {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-  const tally = { pass: 0, fail: 0, unknown: 0, crashes: 0 };
+  const bar = tty ? new cliProgress.SingleBar({ format: `cases ${untilBudget ? '{value}' : '{bar} {value}/{total}'} | pass {pass} fail {fail} unknown {unknown} skipped {skipped} | crashes {crashes}${untilBudget ? '' : ' | {eta_formatted}'}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const tally = { pass: 0, fail: 0, unknown: 0, skipped: 0, crashes: 0 };
   let finished = 0;
   if (bar !== undefined) cursorHidden = true;
   const line = (text: string) => {
@@ -123,10 +130,10 @@ function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; sto
       switch (e.type) {
         case 'started':
           finished = e.alreadyDone;
-          for (const s of e.skipped) line(`skipping scenario ${s.name}: the SUT does not implement ${s.missing.join(', ')}`);
-          if (e.alreadyDone > 0) line(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
-          if (e.swept.workRoots.length > 0) line(`removed ${e.swept.workRoots.length} work root(s) of streamcheck processes that no longer run: ${e.swept.workRoots.join(', ')}`);
-          if (e.swept.processes.length > 0) line(`killed ${e.swept.processes.length} SUT process(es) left by streamcheck processes that no longer run: ${e.swept.processes.map((p) => `${p.pid} ${p.command}`).join('; ')}`);
+          for (const s of e.skipped) say(`skipping scenario ${s.name}: ${s.why}`);
+          if (e.alreadyDone > 0) say(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
+          if (e.swept.workRoots.length > 0) say(`removed ${e.swept.workRoots.length} work root(s) of streamcheck processes that no longer run: ${e.swept.workRoots.join(', ')}`);
+          if (e.swept.processes.length > 0) say(`killed ${e.swept.processes.length} SUT process(es) left by streamcheck processes that no longer run: ${e.swept.processes.map((p) => `${p.pid} ${p.command}`).join('; ')}`);
           bar?.start(total, finished, tally);
           break;
         case 'case-finished':
@@ -134,8 +141,8 @@ function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; sto
           tally[e.result.verdict.verdict] += 1;
           tally.crashes += e.result.crashesInjected;
           if (bar !== undefined) bar.update(finished, tally);
-          else if (finished % 25 === 0 || finished === total) process.stderr.write(`${finished}/${total} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown}\n`);
-          if (e.result.verdict.verdict === 'unknown') line(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
+          else if (finished % 25 === 0 || (!untilBudget && finished === total)) process.stderr.write(`${finished}${untilBudget ? '' : `/${total}`} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown} skipped ${tally.skipped}\n`);
+          if (e.result.verdict.verdict === 'unknown') say(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
           break;
         case 'shrinking':
           line(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed; shrinking...`);
@@ -178,7 +185,7 @@ async function main(argv: string[]): Promise<number> {
     .description('run a randomized crash suite')
     .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
     .option('--scenarios <names>', `comma-separated scenarios (default: all the SUT supports): ${scenarioNames().join(', ')}`, scenarioList)
-    .option('--cases <n>', 'number of cases', positiveInt('--cases'), 100)
+    .option('--cases <n>', `number of cases (default: ${CASES_DEFAULT}, or as many as --time-budget allows when that is given alone)`, positiveInt('--cases'))
     .option('--seed <n>', 'the suite\'s seed (default: random)', nonNegativeInt('--seed'))
     .option('--workers <n>', 'cases run at once (default: one per core)', positiveInt('--workers'), os.availableParallelism())
     .option('--db <file>', 'SQLite database (default: results/<time>/streamcheck.sqlite)')
@@ -219,7 +226,8 @@ async function main(argv: string[]): Promise<number> {
         opts = {
           manifestFile,
           scenarios: o.scenarios ?? [],
-          cases: o.cases,
+          cases: o.cases ?? (o.timeBudget === undefined ? CASES_DEFAULT : casesUnderBudgetMax),
+          untilBudget: o.cases === undefined && o.timeBudget !== undefined,
           seed: o.seed ?? Math.floor(Math.random() * 0x7fffffff),
           workers: o.workers,
           timeBudgetMs: o.timeBudget ?? null,
@@ -243,8 +251,9 @@ async function main(argv: string[]): Promise<number> {
       } else if (levelUnavailable(opts.level) !== null) {
         throw new UsageError(`--level ${opts.level}: ${levelUnavailable(opts.level)}`);
       }
-      say(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases, ${sut.manifest.services === undefined ? `${opts.workers} workers` : `1 worker (the SUT has services: ${sut.manifest.services.map((x) => x.name).join(', ')}, started for the suite)`}, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\ncontainment: ${containmentMode()}\n`);
-      const progress = progressPrinter(opts.cases);
+      const howMany = opts.untilBudget === true ? `cases until the time budget (${Math.round((opts.timeBudgetMs ?? 0) / 1000)} s)` : `${opts.cases} cases`;
+      say(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${howMany}, ${sut.manifest.services === undefined ? `${opts.workers} workers` : `1 worker (the SUT has services: ${sut.manifest.services.map((x) => x.name).join(', ')}, started for the suite)`}, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\ncontainment: ${containmentMode()}\n`);
+      const progress = progressPrinter(opts.cases, opts.untilBudget === true);
       let result: SuiteResult;
       try {
         result = await runSuite({ ...opts, sut, dbFile }, progress.onEvent, resumeId);
@@ -262,7 +271,28 @@ async function main(argv: string[]): Promise<number> {
       const htmlFile = o.report === undefined ? undefined : htmlBeside(reportFile);
       const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit), htmlFile);
       say(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
-      exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !result.stoppedByBudget ? 0 : 1;
+      // A suite whose every case the SUT declined tested nothing: inconclusive, not a pass.
+      const allSkipped = result.casesRun > 0 && result.counts.skipped === result.casesRun;
+      exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !allSkipped && !result.stoppedByBudget ? 0 : 1;
+    });
+
+  program
+    .command('scenarios')
+    .description('list which scenarios a SUT runs (and as what), and why the others cannot')
+    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--verbose', 'also print what each scenario\'s program does')
+    .action((o) => {
+      const sut = manifestAt(path.resolve(o.sut));
+      const { choices } = supportedScenarios(sut.manifest);
+      const width = Math.max(...choices.map((c) => c.name.length));
+      for (const c of choices) {
+        process.stdout.write(`${c.runs ? 'runs ' : 'skips'}  ${c.name.padEnd(width)}  ${c.why}\n`);
+        // What the program is, so a workload's author need not read scenarios/catalog/.
+        if (o.verbose === true) process.stdout.write(`       ${' '.repeat(width)}  ${scenarioNamed(c.name).description}\n`);
+      }
+      const runs = choices.filter((c) => c.runs).length;
+      process.stdout.write(`${sut.manifest.name}: ${runs} of ${choices.length} scenarios run\n`);
+      if (runs === 0) exitCode = 2;
     });
 
   program

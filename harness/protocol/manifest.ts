@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { describeValue } from '../../reference/program/value.js';
 import { manifestRunnableProblem } from './manifest-runnable.js';
+import { FUNCTION_NAMES } from './function-names.js';
 import { OPERATION_NAMES } from './operation-names.js';
+import { WORKLOAD_NAMES } from './workload-names.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -66,7 +68,20 @@ export const manifestSchema = z
     command: z.array(z.string().min(1)).min(1).describe('argv: the program and its arguments; never run through a shell'),
     cwd: z.string().optional().describe("Working directory of the command, relative to the manifest file's directory (default: that directory)"),
     crashMechanisms: z.array(crashMechanismSchema).min(1),
-    operations: z.array(z.enum(OPERATION_NAMES)).min(1).describe('The program operations (op names) the SUT implements'),
+    operations: z
+      .array(z.enum(OPERATION_NAMES))
+      .min(1)
+      .optional()
+      .describe('The program operations (op names) the SUT interprets; absent only for a SUT that runs nothing but its workloads'),
+    functions: z
+      .array(z.enum(FUNCTION_NAMES))
+      .optional()
+      .describe('The registry functions (fn names) the SUT implements; absent: every function its operations can take. The harness draws only programs within operations x functions'),
+    workloads: z
+      .array(z.enum(WORKLOAD_NAMES))
+      .min(1)
+      .optional()
+      .describe('Catalogue programs (scenario names) the SUT implements natively, whatever its operations and functions: the harness varies only their input, configuration and faults'),
     outputGuarantee: outputGuaranteeSchema,
     events: z.boolean().optional().describe('true if the SUT prints JSON-line progress events on stdout'),
     storageFaults: z
@@ -95,7 +110,9 @@ export const manifestSchema = z
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional().describe('Extra environment variables for the command (never STREAMCHECK_* protocol variables)'),
     services: servicesSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((m) => m.operations !== undefined || m.workloads !== undefined, { message: 'needs operations (programs the SUT interprets) or workloads (programs it implements natively)', path: ['operations'] })
+  .refine((m) => m.functions === undefined || m.operations !== undefined, { message: 'functions without operations: a SUT that interprets no program needs no functions', path: ['functions'] });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type CrashMechanism = z.infer<typeof crashMechanismSchema>;

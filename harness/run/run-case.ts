@@ -11,11 +11,12 @@ import type { LintFinding } from '../check/durability-lint.js';
 import { judge } from '../check/judge.js';
 import { observeRun } from '../check/observed-run.js';
 import { statefulOutputs } from '../check/stateful-outputs.js';
-import type { Verdict } from '../check/verdict.js';
+import { skippedVerdict, type Verdict } from '../check/verdict.js';
 import type { FaultPlan } from '../faults/fault.js';
 import { resolveFaultPlan } from '../case/fault-plan-draw.js';
 import type { DrawnCase } from '../case/case-arbitrary.js';
 import type { SutEvent } from '../protocol/event-line.js';
+import { EXIT_UNSUPPORTED } from '../protocol/exit-status.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import type { ProcessPool } from '../process/process-pool.js';
 import type { ServiceSet } from '../process/service-set.js';
@@ -24,7 +25,7 @@ import { FailureFreeRuns } from './failure-free-runs.js';
 import { DEFAULT_RUN_BOUNDS, outputBoundsOf, type RunBounds } from './run-bounds.js';
 import { makeRunDirs } from './run-dirs.js';
 import { strayEntries, type OutsideWrite } from './outside-writes.js';
-import { runUntilDone } from './run-until-done.js';
+import { runUntilDone, type RunOutcome } from './run-until-done.js';
 import type { TimelineEntry } from './timeline.js';
 
 export interface CaseSpec {
@@ -92,6 +93,46 @@ export function replayLine(spec: { scenario: string; seed: number; path: string 
 
 let caseCounter = 0;
 
+/** Why the SUT declined the program (PROTOCOL.md §3, exit 4 on the failure-free run's only start), or null. */
+function declinedBy(outcome: RunOutcome): string | null {
+  const first = outcome.exits[0];
+  if (outcome.type !== 'gave-up' || first === undefined || first.type !== 'nonzero-exit' || first.exitCode !== EXIT_UNSUPPORTED || first.spawnError !== null) return null;
+  const line = first.stderrTail.trim().split('\n').at(-1)?.trim() ?? '';
+  return line === '' ? `the SUT declined the program (exit ${EXIT_UNSUPPORTED})` : line;
+}
+
+/** A case the SUT declined: stored and returned as skipped, with no faulty run and nothing judged. */
+function skipCase(
+  spec: CaseSpec,
+  o: RunCaseOptions,
+  x: { work: string; caseId: number | null; stored: { store: Store; caseId: number } | undefined; reused: boolean; ffMs: number; timeline: TimelineEntry[]; reason: string },
+): CaseResult {
+  const verdict = skippedVerdict(x.reason);
+  const plan: FaultPlan = { faults: [] };
+  fs.rmSync(x.work, { recursive: true, force: true });
+  if (x.stored !== undefined) {
+    x.stored.store.setCaseFaultPlan(x.stored.caseId, { drawn: spec.drawn.plan, resolved: plan });
+    x.stored.store.setCaseWorkDir(x.stored.caseId, null);
+    x.stored.store.setCaseTimes(x.stored.caseId, { failureFreeMs: x.ffMs, faultyMs: 0, failureFreeReused: x.reused });
+    x.stored.store.finishCase(x.stored.caseId, { verdict: 'skipped', anomaly: null, firstBatchMs: null, firstKey: null, message: x.reason, detail: verdict });
+  }
+  const c = spec.drawn.scenarioCase;
+  return {
+    verdict,
+    plan,
+    timeline: x.timeline,
+    workDir: null,
+    caseId: x.caseId,
+    replayLine: replayLine({ scenario: c.scenario, seed: spec.seed, path: spec.path }, o.manifestFile, o.level),
+    crashesInjected: 0,
+    failureFreeReused: x.reused,
+    failureFreeMs: x.ffMs,
+    faultyMs: 0,
+    lint: [],
+    outside: [],
+  };
+}
+
 export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseResult> {
   const bounds = o.bounds ?? DEFAULT_RUN_BOUNDS;
   const c = spec.drawn.scenarioCase;
@@ -113,6 +154,8 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
 
   const storage = o.storage === true;
   const { run: ff, reused } = await o.failureFree.get(o.sut, c, bounds, stored, o.pool, storage, o.services);
+  const declined = declinedBy(ff.outcome);
+  if (declined !== null) return skipCase(spec, o, { work, caseId, stored, reused, ffMs: ff.durationMs, timeline: reused ? [] : ff.timeline, reason: declined });
   const ffTrace = ff.trace?.type === 'traced' ? ff.trace.trace : null;
   const plan = spec.plan ?? resolveFaultPlan(spec.drawn.plan, { ...ff, trace: ffTrace });
   const lint = ff.lint;

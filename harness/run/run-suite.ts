@@ -7,7 +7,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { Scenario } from '../../scenarios/scenario.js';
-import { scenarioNamed } from '../../scenarios/catalog.js';
 import { caseArbitrary, caseSeed, type DrawnCase } from '../case/case-arbitrary.js';
 import { supportedScenarios } from '../case/supported-scenarios.js';
 import { faultProfile, highestRunnableLevel, levelUnavailable, levelUnsupported, type Level } from '../case/conformance-level.js';
@@ -34,6 +33,8 @@ export interface SuiteOptions {
   dbFile: string;
   /** Start no new case after this long (cases under way finish). */
   timeBudgetMs: number | null;
+  /** The budget, not `cases`, ends the suite (--time-budget alone): reaching it finishes the suite. */
+  untilBudget?: boolean;
   bounds: RunBounds;
   shrink: boolean;
   shrinkBudgetMs: number;
@@ -49,7 +50,7 @@ export interface SuiteOptions {
 export type StoredSuiteOptions = Omit<SuiteOptions, 'sut' | 'dbFile'>;
 
 export type SuiteEvent =
-  | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; missing: string[] }[]; swept: { workRoots: string[]; processes: Survivor[] } }
+  | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; why: string }[]; swept: { workRoots: string[]; processes: Survivor[] } }
   | { type: 'case-finished'; index: number; scenario: string; seed: number; result: CaseResult }
   | { type: 'shrinking'; index: number; scenario: string; seed: number }
   | { type: 'shrunk'; index: number; scenario: string; seed: number; shrink: ShrinkResult }
@@ -70,7 +71,7 @@ export interface SuiteResult {
   suiteId: number;
   dbFile: string;
   casesRun: number;
-  counts: { pass: number; fail: number; unknown: number };
+  counts: { pass: number; fail: number; unknown: number; skipped: number };
   crashesInjected: number;
   casesWithCrash: number;
   failures: SuiteFailure[];
@@ -122,8 +123,8 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
   const cwdWatch = new CwdWatch(o.sut.cwd, [path.dirname(path.resolve(o.dbFile)), path.resolve(casesDir)]);
   fs.mkdirSync(casesDir, { recursive: true });
   try {
-    const { scenarios, skipped } = supportedScenarios(o.sut.manifest.operations, o.scenarios);
-    if (scenarios.length === 0) throw new Error(`the SUT ${o.sut.manifest.name} supports none of the scenarios: ${skipped.map((s) => `${s.name} (needs ${s.missing.join(', ')})`).join('; ')}`);
+    const { scenarios, skipped } = supportedScenarios(o.sut.manifest, o.scenarios);
+    if (scenarios.length === 0) throw new Error(`the SUT ${o.sut.manifest.name} supports none of the scenarios: ${skipped.map((s) => `${s.name} (${s.why})`).join('; ')}`);
     let suiteId: number;
     let done = new Set<number>();
     if (resumeSuiteId !== undefined) {
@@ -135,7 +136,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       done = store.finishedCaseIndexes(suiteId);
       store.reopenSuite(suiteId);
     } else {
-      const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
+      const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, untilBudget: o.untilBudget, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
       store.takeSuiteLease(suiteId);
       leased = suiteId;
@@ -148,7 +149,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     if (unsupported !== null) throw new Error(`${o.sut.manifest.name} cannot be tested at level ${level}: ${unsupported}`);
     const caps = faultProfile(level, o.sut.manifest);
     const todo = Array.from({ length: o.cases }, (_, i) => i).filter((i) => !done.has(i));
-    const counts = { pass: 0, fail: 0, unknown: 0 };
+    const counts = { pass: 0, fail: 0, unknown: 0, skipped: 0 };
     const failures: SuiteFailure[] = [];
     let crashesInjected = 0;
     let casesWithCrash = 0;
@@ -181,7 +182,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       let failure: SuiteFailure = { index, scenario: scenario.name, seed, path: '0', line: failureLine(scenario.name, seed, '0', result), replayLine: result.replayLine, result, drawn };
       if (o.shrink) {
         onEvent({ type: 'shrinking', index, scenario: scenario.name, seed });
-        const shrink = await shrinkCase(scenarioNamed(scenario.name), caps, seed, { drawn, result }, { ...common, caseIndex: index, shrinkOf: result.caseId ?? undefined, shrinkBudgetMs: o.shrinkBudgetMs });
+        const shrink = await shrinkCase(scenario, caps, seed, { drawn, result }, { ...common, caseIndex: index, shrinkOf: result.caseId ?? undefined, shrinkBudgetMs: o.shrinkBudgetMs });
         onEvent({ type: 'shrunk', index, scenario: scenario.name, seed, shrink });
         if (shrink.result.verdict.verdict === 'fail') {
           failure = { index, scenario: scenario.name, seed, path: shrink.path, line: failureLine(scenario.name, seed, shrink.path, shrink.result), replayLine: shrink.result.replayLine, result: shrink.result, drawn: shrink.drawn };
@@ -207,6 +208,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
+    if (stoppedByBudget && o.untilBudget === true) stoppedByBudget = false;
     if (stoppedByBudget) onEvent({ type: 'budget-exhausted', started: next });
     else store.finishSuite(suiteId);
     return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, processes: pool === undefined ? null : { ...pool.stats }, survivors: { count: survivorCount, listed: survivors }, outside: { count: outsideCount, listed: outside } };

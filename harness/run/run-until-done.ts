@@ -2,6 +2,7 @@
 // 0, with the plan's n-th fault applied to the n-th start. Bounded by restartsMax and caseTimeoutMs;
 // every start, event, fault and exit is stored as it happens and appended to the case's timeline.
 
+import { EXIT_BAD_CHECKPOINT, EXIT_BAD_INPUT, EXIT_UNSUPPORTED } from '../protocol/exit-status.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ScenarioCase } from '../../scenarios/scenario.js';
@@ -246,8 +247,12 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     if (exit.type === 'clean' && !poweredOff) return finish({ type: 'completed', attempts: attempt, exits });
     // A bad program or input (2), or a checkpoint directory the SUT refuses (3, PROTOCOL.md §3), will
     // not get better by restarting over the same directories.
-    if (exit.type === 'nonzero-exit' && (exit.exitCode === 2 || exit.exitCode === 3 || exit.spawnError !== null)) {
-      return finish({ type: 'gave-up', attempts: attempt, exits, reason: exit.exitCode === 3 ? `start ${attempt}: the SUT refuses its checkpoint directory (exit 3)` : `start ${attempt}: the SUT cannot run this case` });
+    if (exit.type === 'nonzero-exit' && (exit.exitCode === EXIT_BAD_INPUT || exit.exitCode === EXIT_BAD_CHECKPOINT || exit.exitCode === EXIT_UNSUPPORTED || exit.spawnError !== null)) {
+      const reason =
+        exit.exitCode === EXIT_BAD_CHECKPOINT ? `start ${attempt}: the SUT refuses its checkpoint directory (exit 3)`
+        : exit.exitCode === EXIT_UNSUPPORTED ? `start ${attempt}: the SUT declines the program (exit ${EXIT_UNSUPPORTED})${o.kind === 'faulty' ? ' after its failure-free run had run it' : ''}`
+        : `start ${attempt}: the SUT cannot run this case`;
+      return finish({ type: 'gave-up', attempts: attempt, exits, reason });
     }
   }
   return finish({ type: 'gave-up', attempts: startsMax, exits, reason: o.kind === 'failure-free' ? 'the failure-free run did not exit 0' : `restartsMax ${o.bounds.restartsMax} restarts did not bring the SUT to exit 0` });

@@ -2,7 +2,7 @@
 // so a suite killed midway keeps every finished case, and checkers can be re-run from the store.
 // Bump SCHEMA_VERSION on any change; openStore refuses a database of another version.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS suites (
@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS cases (
   work_dir TEXT,
   started_at TEXT NOT NULL,
   finished_at TEXT,
-  verdict TEXT CHECK (verdict IN ('pass', 'fail', 'unknown')),
+  verdict TEXT CHECK (verdict IN ('pass', 'fail', 'unknown', 'skipped')),
   anomaly TEXT,
   first_batch_ms INTEGER,
   first_key TEXT,

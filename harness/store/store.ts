@@ -14,7 +14,8 @@ import type { TraceResult } from '../trace/read-trace.js';
 export const TRACE_OPS_STORED_MAX = 5000;
 
 export type RunKind = 'failure-free' | 'faulty';
-export type VerdictName = 'pass' | 'fail' | 'unknown';
+/** skipped: the SUT declined the case's program (PROTOCOL.md §3, exit 4). */
+export type VerdictName = 'pass' | 'fail' | 'unknown' | 'skipped';
 
 export interface CaseRow {
   suiteId: number | null;

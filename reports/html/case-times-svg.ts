@@ -49,6 +49,8 @@ function colour(v: VerdictName | null): string {
       return '#c62828';
     case 'unknown':
       return '#ef6c00';
+    case 'skipped':
+      return '#90a4ae';
     case null:
       return '#9e9e9e';
     default: {

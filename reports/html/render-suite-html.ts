@@ -105,6 +105,7 @@ function counts(c: VerdictCounts): string {
   const parts = [`<span class="t-pass">${c.pass} pass</span>`];
   if (c.fail > 0) parts.push(`<span class="t-fail">${c.fail} fail</span>`);
   if (c.unknown > 0) parts.push(`<span class="t-unknown">${c.unknown} unknown</span>`);
+  if (c.skipped > 0) parts.push(`<span class="t-unfinished">${c.skipped} skipped (declined by the SUT)</span>`);
   if (c.unfinished > 0) parts.push(`<span class="t-unfinished">${c.unfinished} unfinished</span>`);
   return `<b>${c.cases}</b>: ${parts.join(', ')}`;
 }
