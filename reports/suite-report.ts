@@ -115,7 +115,7 @@ export interface CaseProblem {
   firstBatchMs: number | null;
   firstKey: string | null;
   message: string | null;
-  /** The checker that found the anomaly, from the stored verdict; null for an unknown case. */
+  /** The checker that found the anomaly (or, for an unknown case, the first that could not decide), from the stored verdict. */
   checker: string | null;
   /** The kept temporary directory, if the runner kept it. */
   workDir: string | null;
@@ -321,7 +321,8 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
 
   const problemRows = all<ProblemRow>(
     `SELECT c.id, c.case_index, c.scenario, c.seed, c.path, c.verdict, ${OUTCOME_SQL} AS outcome, o.reruns, o.reproduced, c.anomaly, c.first_batch_ms, c.first_key, c.message, c.work_dir,
-            (SELECT json_extract(c.verdict_json, '$.anomaly.checker')) AS checker
+            CASE WHEN json_valid(c.verdict_json) THEN coalesce(json_extract(c.verdict_json, '$.anomaly.checker'),
+              (SELECT json_extract(x.value, '$.checker') FROM json_each(c.verdict_json, '$.results') x WHERE json_extract(x.value, '$.type') = 'unknown' LIMIT 1)) END AS checker
      FROM cases c LEFT JOIN case_outcomes o ON o.case_id = c.id AND o.outcome != 'nondeterministic'
      WHERE ${IN_SUITE} AND c.verdict IN ('fail', 'unknown') ORDER BY c.case_index`,
     id,

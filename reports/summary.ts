@@ -79,13 +79,13 @@ function problemGroups(problems: CaseProblem[], counterexamples: Counterexample[
   const newest = new Map(counterexamples.map((x) => [x.caseId, x]));
   const groups = new Map<string, Group>();
   for (const p of problems) {
-    const what = p.outcome === 'unknown' || p.outcome === 'nondeterministic' ? (p.checker ?? '') : `${p.anomaly ?? p.verdict} found by ${p.checker ?? '(checker not stored)'}`;
+    const what = p.outcome === 'unknown' || p.outcome === 'nondeterministic' ? `from ${p.checker ?? '(checker not stored)'}` : `${p.anomaly ?? p.verdict} found by ${p.checker ?? '(checker not stored)'}`;
     const key = JSON.stringify([p.outcome, what, p.scenario]);
     const x = newest.get(p.caseId);
     const size = x === undefined ? Number.MAX_SAFE_INTEGER : (inputRecords(x.shrunkCase) ?? Number.MAX_SAFE_INTEGER);
     const candidate = { problem: p, replayLine: x?.replayLine ?? p.replayLine, note: x === undefined ? ' (as drawn)' : x.mayNotBeMinimal ? ' (shrinking stopped at its budget: may not be minimal)' : x.shrunk ? ' (shrunk)' : '', size };
     const g = groups.get(key);
-    if (g === undefined) groups.set(key, { what: what === '' ? p.outcome : what, members: [p], smallest: candidate });
+    if (g === undefined) groups.set(key, { what, members: [p], smallest: candidate });
     else {
       g.members.push(p);
       if (size < g.smallest.size) g.smallest = candidate;
