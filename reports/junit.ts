@@ -2,17 +2,19 @@
 // named by scenario and case index so CI history follows it across runs whatever the suite's seed.
 // A failed case is a <failure> and an unknown one an <error>, each with the anomaly message and the
 // replay lines (the shrunk counterexample's first); a case without a verdict, or one the SUT declined
-// (exit 4), is <skipped>.
+// (exit 4), is <skipped>. A flaky failure is a <failure type="flaky"> whose message starts "FLAKY
+// (reproduced in k of n runs)", a nondeterministic case an <error type="nondeterministic">: junit-10
+// has no element for either.
 
 import type { CaseLine, CaseProblem, Counterexample, SuiteReport } from './suite-report.js';
 
 export function renderJunit(r: SuiteReport): string {
-  const problems = new Map<number, CaseProblem>([...r.failures, ...r.unknowns].map((p) => [p.caseId, p]));
+  const problems = new Map<number, CaseProblem>([...r.failures, ...r.flaky, ...r.unknowns, ...r.nondeterministic].map((p) => [p.caseId, p]));
   // The newest counterexample of a case is the smallest shrinking reached.
   const counterexamples = new Map<number, Counterexample>(r.counterexamples.map((x) => [x.caseId, x]));
   const t = r.totals;
   // junit-10 allows `skipped` on <testsuite> but not on <testsuites>.
-  const counts = `tests="${t.cases}" failures="${t.fail}" errors="${t.unknown}"`;
+  const counts = `tests="${t.cases}" failures="${t.fail + t.flaky}" errors="${t.unknown + t.nondeterministic}"`;
   const skipped = t.unfinished + t.skipped;
   const time = r.suite.durationMs === null ? '' : ` time="${seconds(r.suite.durationMs)}"`;
   const s = r.suite;
@@ -41,7 +43,7 @@ function junitTestName(c: { scenario: string; caseIndex: number }): string {
 function testcase(c: CaseLine, p: CaseProblem | undefined, x: Counterexample | undefined): string {
   const time = c.durationMs === null ? '' : ` time="${seconds(c.durationMs)}"`;
   const open = `    <testcase classname="${attr(`streamcheck.${c.scenario}`)}" name="${attr(junitTestName(c))}"${time}`;
-  switch (c.verdict) {
+  switch (c.outcome) {
     case 'pass':
       return `${open}/>`;
     case null:
@@ -49,21 +51,25 @@ function testcase(c: CaseLine, p: CaseProblem | undefined, x: Counterexample | u
     case 'skipped':
       return `${open}>\n      <skipped message="${attr(`declined by the SUT (exit 4): ${c.message ?? '(no reason stored)'}`)}"/>\n    </testcase>`;
     case 'fail':
-    case 'unknown': {
-      const element = c.verdict === 'fail' ? 'failure' : 'error';
-      const type = c.anomaly ?? c.verdict;
-      const message = c.message ?? '(no message stored)';
+    case 'flaky':
+    case 'unknown':
+    case 'nondeterministic': {
+      const element = c.outcome === 'fail' || c.outcome === 'flaky' ? 'failure' : 'error';
+      const type = c.outcome === 'flaky' || c.outcome === 'nondeterministic' ? c.outcome : (c.anomaly ?? c.outcome);
+      const rate = c.reproduction === null ? '' : ` (reproduced in ${c.reproduction.reproduced} of ${c.reproduction.runs} runs)`;
+      const head = c.outcome === 'flaky' ? `FLAKY${rate}: ${c.anomaly ?? 'fail'}: ` : c.outcome === 'nondeterministic' ? 'NONDETERMINISTIC: ' : '';
+      const message = `${head}${c.message ?? '(no message stored)'}`;
       const body = [
         message,
         `scenario ${c.scenario}, seed ${c.seed}, path ${JSON.stringify(c.path)}`,
         ...(p === undefined ? [] : [`first batch: ${p.firstBatchMs ?? 'n/a'}; first key: ${p.firstKey ?? 'n/a'}`]),
-        ...(x === undefined ? [] : [`replay ${x.shrunk ? 'shrunk counterexample' : 'counterexample (not shrunk)'}: ${x.replayLine}`]),
+        ...(x === undefined ? [] : [`replay ${x.shrunk ? `shrunk counterexample${x.mayNotBeMinimal ? ' (shrinking stopped at its budget: may not be minimal)' : ''}` : 'counterexample (not shrunk)'}: ${x.replayLine}`]),
         `replay case as drawn: ${c.replayLine}`,
       ].join('\n');
       return `${open}>\n      <${element} type="${attr(type)}" message="${attr(`${type}: ${message}`)}">${text(body)}</${element}>\n    </testcase>`;
     }
     default: {
-      const never: never = c.verdict;
+      const never: never = c.outcome;
       throw new Error(`unknown verdict ${JSON.stringify(never)}`);
     }
   }

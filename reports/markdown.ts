@@ -65,6 +65,8 @@ export function renderMarkdown(r: SuiteReport): string {
   }
 
   problemsSection(out, 'Failures', r.failures, r.totals.fail);
+  problemsSection(out, 'Flaky failures (did not reproduce on every re-run)', r.flaky, r.totals.flaky);
+  problemsSection(out, 'Nondeterministic (the failure-free run gave different outputs twice)', r.nondeterministic, r.totals.nondeterministic);
   problemsSection(out, 'Unknown verdicts', r.unknowns, r.totals.unknown);
   if (r.skips.length > 0) {
     out.push(`## Skipped: declined by the SUT (${r.totals.skipped})`, '', 'The SUT exited 4 (PROTOCOL.md §3) on the failure-free run: it does not implement the program. These cases were neither passed nor failed.', '');
@@ -74,7 +76,8 @@ export function renderMarkdown(r: SuiteReport): string {
   if (r.counterexamples.length > 0) {
     out.push(`## Counterexamples (${r.counterexamples.length}, shrunk)`, '');
     for (const x of r.counterexamples) {
-      out.push(`- case ${x.caseIndex}, ${cell(x.scenario)}, seed ${x.seed}, path ${code(x.path)}:`, '', fence(x.replayLine, 'sh', '  '), '');
+      const note = x.mayNotBeMinimal ? ' (shrinking stopped at its budget: this case failed when re-run, but may not be minimal)' : '';
+      out.push(`- case ${x.caseIndex}, ${cell(x.scenario)}, seed ${x.seed}, path ${code(x.path)}${note}:`, '', fence(x.replayLine, 'sh', '  '), '');
     }
   }
 
@@ -145,6 +148,7 @@ function problemsSection(out: string[], title: string, problems: CaseProblem[], 
   for (const p of problems.slice(0, DETAILED_PROBLEMS_MAX)) {
     out.push(`### Case ${p.caseIndex}: ${cell(p.scenario)}, ${p.anomaly === null ? p.verdict : code(p.anomaly)}`, '');
     out.push(`- seed ${p.seed}, path ${code(p.path)}`);
+    if (p.reproduction !== null) out.push(`- ${p.outcome === 'flaky' ? '**FLAKY**: ' : ''}reproduced in ${p.reproduction.reproduced} of ${p.reproduction.runs} runs`);
     out.push(`- first batch: ${p.firstBatchMs === null ? NA : `${p.firstBatchMs} ms`}; first key: ${p.firstKey === null ? NA : code(cut(p.firstKey))}`);
     const faults = p.faults.map((f) => `start ${f.attempt}: ${code(cut(JSON.stringify(f.fault)))} ${f.injected ? `injected${f.atMs === null ? '' : ` at ${f.atMs} ms`}` : 'not injected'}`);
     out.push(`- faults: ${faults.length === 0 ? 'none' : faults.join('; ')}`);
@@ -158,11 +162,11 @@ function problemsSection(out: string[], title: string, problems: CaseProblem[], 
 }
 
 function countHeaders(withUnfinished: boolean): string[] {
-  return ['Cases', 'Pass', 'Fail', 'Unknown', 'Skipped', ...(withUnfinished ? ['Unfinished'] : [])];
+  return ['Cases', 'Pass', 'Fail', 'Flaky', 'Unknown', 'Nondeterministic', 'Skipped', ...(withUnfinished ? ['Unfinished'] : [])];
 }
 
 function countCells(c: VerdictCounts, withUnfinished: boolean): string[] {
-  return [c.cases, c.pass, c.fail, c.unknown, c.skipped, ...(withUnfinished ? [c.unfinished] : [])].map(String);
+  return [c.cases, c.pass, c.fail, c.flaky, c.unknown, c.nondeterministic, c.skipped, ...(withUnfinished ? [c.unfinished] : [])].map(String);
 }
 
 function table(header: string[], rows: string[][]): string {

@@ -8,17 +8,29 @@ import { SCHEMA_VERSION } from '../harness/store/schema.js';
 import type { RunKind, VerdictName } from '../harness/store/store.js';
 import { replayCommand } from './replay-command.js';
 
-/** Fail ranks over unknown over pass; a suite with no cases, with unfinished ones, or whose every case
- *  the SUT declined (skipped), is unknown: inconclusive. */
-export type SuiteVerdict = VerdictName;
+/**
+ * Fail ranks over flaky over nondeterministic over unknown over pass; a suite with no cases, with
+ * unfinished ones, or whose every case the SUT declined (skipped), is unknown: inconclusive. A
+ * failure counts as fail only if it reproduced on every re-run (table case_outcomes), else as flaky;
+ * a case whose failure-free run was not reproducible is nondeterministic (stored verdict unknown).
+ */
+export type SuiteVerdict = VerdictName | 'flaky' | 'nondeterministic';
+
+/** A case's outcome: its stored verdict refined by case_outcomes. */
+export type CaseOutcomeName = 'pass' | 'fail' | 'flaky' | 'unknown' | 'nondeterministic' | 'skipped';
 
 export interface VerdictCounts {
   cases: number;
   pass: number;
+  /** Failures that reproduced on every re-run (or were not re-run). */
   fail: number;
+  /** Failures that did not reproduce on every re-run. */
+  flaky: number;
   unknown: number;
   /** Cases whose program the SUT declined (PROTOCOL.md §3, exit 4): neither passed nor failed. */
   skipped: number;
+  /** Cases whose failure-free run committed different outputs when run twice. */
+  nondeterministic: number;
   /** Cases with no verdict yet: the suite was killed, or is still running. */
   unfinished: number;
 }
@@ -96,11 +108,17 @@ export interface CaseProblem {
   scenario: string;
   seed: number;
   path: string;
+  /** The stored verdict; `outcome` refines it. */
   verdict: 'fail' | 'unknown';
+  outcome: Exclude<CaseOutcomeName, 'pass'>;
+  /** Runs of the case (the first and its re-runs) and how many failed the same way; null when it was not re-run. */
+  reproduction: { runs: number; reproduced: number } | null;
   anomaly: string | null;
   firstBatchMs: number | null;
   firstKey: string | null;
   message: string | null;
+  /** The checker that found the anomaly (or, for an unknown case, the first that could not decide), from the stored verdict. */
+  checker: string | null;
   /** The kept temporary directory, if the runner kept it. */
   workDir: string | null;
   faults: CaseFault[];
@@ -116,6 +134,8 @@ export interface Counterexample {
   replayLine: string;
   /** False when the suite ran with shrinking off: the counterexample is then the case as drawn. */
   shrunk: boolean;
+  /** True when shrinking stopped at its budget: the case failed when re-run, but may not be minimal. */
+  mayNotBeMinimal: boolean;
   /** The shrunk case, as stored. */
   shrunkCase: unknown;
 }
@@ -127,6 +147,9 @@ export interface CaseLine {
   seed: number;
   path: string;
   verdict: VerdictName | null;
+  /** Null while the case has no verdict. */
+  outcome: CaseOutcomeName | null;
+  reproduction: { runs: number; reproduced: number } | null;
   anomaly: string | null;
   message: string | null;
   durationMs: number | null;
@@ -160,10 +183,14 @@ export interface SuiteReport {
   shrinkCandidates: number | null;
   runs: RunOutcomeRow[];
   exits: ExitTypeRow[];
+  /** Failures that reproduced on every re-run. */
   failures: CaseProblem[];
+  /** Failures that did not. */
+  flaky: CaseProblem[];
   unknowns: CaseProblem[];
   /** Why the SUT declined cases, most frequent first (its own words: escape where shown). */
   skips: { scenario: string; reason: string; cases: number }[];
+  nondeterministic: CaseProblem[];
   counterexamples: Counterexample[];
   recoveryCost: RecoveryCost;
   /** Wall time from a case's start to its verdict, over finished cases. */
@@ -207,13 +234,18 @@ export function suiteReport(source: Database.Database | string, suiteId?: number
   }
 }
 
-// Counts by verdict over any set of case rows `c`; every query below that groups cases selects these.
-const VERDICT_COUNTS_SQL = `
+/** A case row `c`'s outcome: its verdict refined by case_outcomes (flaky, nondeterministic). */
+export const OUTCOME_SQL = `CASE WHEN c.verdict IS NULL THEN NULL ELSE coalesce((SELECT o.outcome FROM case_outcomes o WHERE o.case_id = c.id AND o.outcome != 'fail'), c.verdict) END`;
+
+// Counts by outcome over any set of case rows `c`; every query that groups cases selects these.
+export const VERDICT_COUNTS_SQL = `
   count(*) AS cases,
   coalesce(sum(c.verdict = 'pass'), 0) AS pass,
-  coalesce(sum(c.verdict = 'fail'), 0) AS fail,
-  coalesce(sum(c.verdict = 'unknown'), 0) AS unknown,
-  coalesce(sum(c.verdict = 'skipped'), 0) AS skipped,
+  coalesce(sum(${OUTCOME_SQL} = 'fail'), 0) AS fail,
+  coalesce(sum(${OUTCOME_SQL} = 'flaky'), 0) AS flaky,
+  coalesce(sum(${OUTCOME_SQL} = 'unknown'), 0) AS unknown,
+  coalesce(sum(${OUTCOME_SQL} = 'nondeterministic'), 0) AS nondeterministic,
+  coalesce(sum(${OUTCOME_SQL} = 'skipped'), 0) AS skipped,
   coalesce(sum(c.verdict IS NULL), 0) AS unfinished`;
 
 // A case's run of one kind with its process time summed over every start.
@@ -307,8 +339,11 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
   const exits = EXIT_TYPES.map((type) => exitRows.find((r) => r.type === type) ?? { type, failureFree: 0, faulty: 0, total: 0 });
 
   const problemRows = all<ProblemRow>(
-    `SELECT c.id, c.case_index, c.scenario, c.seed, c.path, c.verdict, c.anomaly, c.first_batch_ms, c.first_key, c.message, c.work_dir
-     FROM cases c WHERE ${IN_SUITE} AND c.verdict IN ('fail', 'unknown') ORDER BY c.case_index`,
+    `SELECT c.id, c.case_index, c.scenario, c.seed, c.path, c.verdict, ${OUTCOME_SQL} AS outcome, o.reruns, o.reproduced, c.anomaly, c.first_batch_ms, c.first_key, c.message, c.work_dir,
+            CASE WHEN json_valid(c.verdict_json) THEN coalesce(json_extract(c.verdict_json, '$.anomaly.checker'),
+              (SELECT json_extract(x.value, '$.checker') FROM json_each(c.verdict_json, '$.results') x WHERE json_extract(x.value, '$.type') = 'unknown' LIMIT 1)) END AS checker
+     FROM cases c LEFT JOIN case_outcomes o ON o.case_id = c.id AND o.outcome != 'nondeterministic'
+     WHERE ${IN_SUITE} AND c.verdict IN ('fail', 'unknown') ORDER BY c.case_index`,
     id,
   );
   const faultsOf = db.prepare('SELECT attempt, kind, injected, at_ms, fault_json FROM faults WHERE case_id = ? ORDER BY attempt, id');
@@ -324,6 +359,9 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     seed: r.seed,
     path: r.path,
     verdict: r.verdict,
+    outcome: r.outcome,
+    reproduction: r.reruns === null ? null : { runs: r.reruns + 1, reproduced: (r.reproduced ?? 0) + 1 },
+    checker: r.checker,
     anomaly: r.anomaly,
     firstBatchMs: r.first_batch_ms,
     firstKey: r.first_key,
@@ -334,8 +372,8 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
   }));
 
   const counterexamples = all<CounterexampleRow>(
-    `SELECT x.case_id, c.case_index, c.scenario, c.seed, c.path, x.replay_line, x.case_json
-     FROM counterexamples x JOIN cases c ON c.id = x.case_id WHERE c.suite_id = ? ORDER BY c.case_index, x.id`,
+    `SELECT x.case_id, c.case_index, c.scenario, c.seed, c.path, x.replay_line, x.case_json, p.state AS shrink_state
+     FROM counterexamples x JOIN cases c ON c.id = x.case_id LEFT JOIN shrink_progress p ON p.case_id = c.id WHERE c.suite_id = ? ORDER BY c.case_index, x.id`,
     id,
   ).map((r): Counterexample => ({
     caseId: r.case_id,
@@ -345,6 +383,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     path: r.path,
     replayLine: r.replay_line,
     shrunk: !(isRecord(options) && options['shrink'] === false),
+    mayNotBeMinimal: r.shrink_state === 'budget-ended',
     shrunkCase: parseJson(r.case_json),
   }));
 
@@ -371,10 +410,10 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
   };
 
   const caseRows = all<CaseDbRow>(
-    `SELECT c.id, c.case_index, c.scenario, c.seed, c.path, c.verdict, c.anomaly, c.message,
+    `SELECT c.id, c.case_index, c.scenario, c.seed, c.path, c.verdict, ${OUTCOME_SQL} AS outcome, o.reruns, o.reproduced, c.anomaly, c.message,
             CASE WHEN c.finished_at IS NULL THEN NULL
                  ELSE round((julianday(c.finished_at) - julianday(c.started_at)) * 86400000) END AS duration_ms
-     FROM cases c WHERE ${IN_SUITE} ORDER BY c.case_index`,
+     FROM cases c LEFT JOIN case_outcomes o ON o.case_id = c.id AND o.outcome != 'nondeterministic' WHERE ${IN_SUITE} ORDER BY c.case_index`,
     id,
   );
   const cases = caseRows.map((r): CaseLine => ({
@@ -384,6 +423,8 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     seed: r.seed,
     path: r.path,
     verdict: r.verdict,
+    outcome: r.outcome,
+    reproduction: r.reruns === null ? null : { runs: r.reruns + 1, reproduced: (r.reproduced ?? 0) + 1 },
     anomaly: r.anomaly,
     message: r.message,
     durationMs: r.duration_ms,
@@ -432,7 +473,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
       options,
       manifestFile,
     },
-    verdict: totals.fail > 0 ? 'fail' : totals.cases === 0 || totals.unknown > 0 || totals.unfinished > 0 || totals.skipped === totals.cases ? 'unknown' : 'pass',
+    verdict: totals.fail > 0 ? 'fail' : totals.flaky > 0 ? 'flaky' : totals.nondeterministic > 0 ? 'nondeterministic' : totals.cases === 0 || totals.unknown > 0 || totals.unfinished > 0 || totals.skipped === totals.cases ? 'unknown' : 'pass',
     totals,
     byScenario,
     byFaultKind,
@@ -442,8 +483,10 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     shrinkCandidates,
     runs,
     exits,
-    failures: problems.filter((p) => p.verdict === 'fail'),
-    unknowns: problems.filter((p) => p.verdict === 'unknown'),
+    failures: problems.filter((p) => p.outcome === 'fail'),
+    flaky: problems.filter((p) => p.outcome === 'flaky'),
+    unknowns: problems.filter((p) => p.outcome === 'unknown'),
+    nondeterministic: problems.filter((p) => p.outcome === 'nondeterministic'),
     garbage: { lines: garbageCount, examples: garbageExamples },
     outside,
     skips,
@@ -471,6 +514,10 @@ interface ProblemRow {
   seed: number;
   path: string;
   verdict: 'fail' | 'unknown';
+  outcome: Exclude<CaseOutcomeName, 'pass'>;
+  reruns: number | null;
+  reproduced: number | null;
+  checker: string | null;
   anomaly: string | null;
   first_batch_ms: number | null;
   first_key: string | null;
@@ -494,6 +541,7 @@ interface CounterexampleRow {
   path: string;
   replay_line: string;
   case_json: string;
+  shrink_state: string | null;
 }
 
 interface CaseDbRow {
@@ -503,6 +551,9 @@ interface CaseDbRow {
   seed: number;
   path: string;
   verdict: VerdictName | null;
+  outcome: CaseOutcomeName | null;
+  reruns: number | null;
+  reproduced: number | null;
   anomaly: string | null;
   message: string | null;
   duration_ms: number | null;

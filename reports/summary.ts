@@ -1,9 +1,10 @@
 // The plain-text summary the CLI prints when a suite ends: one screen (at most SUMMARY_LINES_MAX
-// lines) with the verdict first and a replay line for every failure that fits; the Markdown report
-// has the rest.
+// lines) with the verdict first, then what did not pass grouped by signature (outcome, anomaly kind,
+// checker, scenario): each group once, with its count and the replay line of its smallest
+// counterexample. The Markdown report has every case.
 
 import { formatMs, formatRatio, formatStats } from './format.js';
-import type { CaseProblem, SuiteReport } from './suite-report.js';
+import type { CaseProblem, Counterexample, SuiteReport } from './suite-report.js';
 import { verdictLine } from './verdict-line.js';
 
 export const SUMMARY_LINES_MAX = 25;
@@ -20,15 +21,17 @@ export function renderSummary(r: SuiteReport): string {
 
   if (r.byScenario.length > 0) {
     // Scenarios that did not all pass come first and are never cut: "and 7 more" must not hide one.
-    const clean = (x: (typeof r.byScenario)[number]) => x.fail === 0 && x.unknown === 0 && x.skipped === 0 && x.unfinished === 0;
+    const clean = (x: (typeof r.byScenario)[number]) => x.fail === 0 && x.flaky === 0 && x.unknown === 0 && x.nondeterministic === 0 && x.skipped === 0 && x.unfinished === 0;
     const troubled = r.byScenario.filter((x) => !clean(x));
     const shown = [...troubled, ...r.byScenario.filter(clean).slice(0, Math.max(0, SCENARIO_LINES_MAX - troubled.length))];
     const width = Math.max(...shown.map((x) => x.scenario.length));
     lines.push('scenarios:');
     for (const x of shown) {
       const unfinished = x.unfinished > 0 ? `, ${x.unfinished} unfinished` : '';
+      const flaky = x.flaky > 0 ? `, ${x.flaky} flaky` : '';
+      const nondeterministic = x.nondeterministic > 0 ? `, ${x.nondeterministic} nondeterministic` : '';
       const skipped = x.skipped > 0 ? `, ${x.skipped} skipped` : '';
-      lines.push(`  ${x.scenario.padEnd(width)}  ${x.cases} ${x.cases === 1 ? 'case' : 'cases'}: ${x.pass} pass, ${x.fail} fail, ${x.unknown} unknown${skipped}${unfinished}`);
+      lines.push(`  ${x.scenario.padEnd(width)}  ${x.cases} ${x.cases === 1 ? 'case' : 'cases'}: ${x.pass} pass, ${x.fail} fail${flaky}, ${x.unknown} unknown${nondeterministic}${skipped}${unfinished}`);
     }
     const more = r.byScenario.length - shown.length;
     if (more > 0) lines.push(`  and ${more} more ${more === 1 ? 'scenario' : 'scenarios'}, all passed`);
@@ -46,24 +49,64 @@ export function renderSummary(r: SuiteReport): string {
   for (const k of r.skips.slice(0, SKIP_LINES_MAX)) lines.push(`skipped ${k.cases} ${k.scenario}: ${oneLine(k.reason)}`);
   if (r.skips.length > SKIP_LINES_MAX) lines.push(`skipped for ${r.skips.length - SKIP_LINES_MAX} more reasons: see the Markdown report`);
 
-  const problems = [...r.failures, ...r.unknowns];
+  const problems = [...r.failures, ...r.flaky, ...r.nondeterministic, ...r.unknowns];
   if (problems.length > 0) {
-    // Two lines per problem, plus a blank line, a heading and possibly an "and N more" line.
-    const room = Math.max(0, Math.floor((SUMMARY_LINES_MAX - lines.length - 3) / 2));
-    const shown = problems.slice(0, room);
-    lines.push('', `not passed (${problems.length}):`);
-    for (const p of shown) lines.push(`  ${headline(p)}`, `    ${p.replayLine}`);
-    const more = problems.length - shown.length;
-    if (more > 0) lines.push(`  and ${more} more: see the Markdown report`);
+    const groups = problemGroups(problems, r.counterexamples);
+    // Three lines per group, plus a blank line, a heading and possibly an "and N more" line.
+    const room = Math.max(0, Math.floor((SUMMARY_LINES_MAX - lines.length - 3) / 3));
+    const shown = groups.slice(0, room);
+    lines.push('', `not passed (${problems.length} ${problems.length === 1 ? 'case' : 'cases'}, ${groups.length} ${groups.length === 1 ? 'signature' : 'signatures'}):`);
+    for (const g of shown) {
+      const p = g.smallest.problem;
+      const rate = p.outcome === 'flaky' && p.reproduction !== null ? `, reproduced in ${p.reproduction.reproduced} of ${p.reproduction.runs} runs` : '';
+      lines.push(`  ${p.outcome.toUpperCase()} ${g.what} in ${p.scenario}: ${g.members.length} ${g.members.length === 1 ? 'case' : 'cases'} (${g.members.map((m) => m.caseIndex).join(', ')})${rate}`);
+      lines.push(`    smallest, case ${p.caseIndex}${g.smallest.note}${headlineTail(p)}`, `    ${g.smallest.replayLine}`);
+    }
+    const more = groups.length - shown.length;
+    if (more > 0) lines.push(`  and ${more} more ${more === 1 ? 'signature' : 'signatures'}: see the Markdown report`);
   }
   return lines.join('\n');
 }
 
-function headline(p: CaseProblem): string {
-  const what = p.anomaly ?? p.verdict;
+interface Group {
+  what: string;
+  members: CaseProblem[];
+  smallest: { problem: CaseProblem; replayLine: string; note: string; size: number };
+}
+
+const OUTCOME_ORDER = ['fail', 'flaky', 'nondeterministic', 'unknown'];
+
+/** Input records of a stored (shrunk) case, or null when it cannot be read. */
+function inputRecords(drawn: unknown): number | null {
+  const streams = (drawn as { scenarioCase?: { input?: { streams?: Record<string, unknown[]> } } } | null)?.scenarioCase?.input?.streams;
+  return streams === undefined || streams === null ? null : Object.values(streams).reduce((n, s) => n + (Array.isArray(s) ? s.length : 0), 0);
+}
+
+/** Problems by signature (outcome, anomaly kind, checker, scenario), biggest group first; each with its smallest counterexample. */
+function problemGroups(problems: CaseProblem[], counterexamples: Counterexample[]): Group[] {
+  const newest = new Map(counterexamples.map((x) => [x.caseId, x]));
+  const groups = new Map<string, Group>();
+  for (const p of problems) {
+    const what = p.outcome === 'unknown' || p.outcome === 'nondeterministic' ? `from ${p.checker ?? '(checker not stored)'}` : `${p.anomaly ?? p.verdict} found by ${p.checker ?? '(checker not stored)'}`;
+    const key = JSON.stringify([p.outcome, what, p.scenario]);
+    const x = newest.get(p.caseId);
+    const size = x === undefined ? Number.MAX_SAFE_INTEGER : (inputRecords(x.shrunkCase) ?? Number.MAX_SAFE_INTEGER);
+    const candidate = { problem: p, replayLine: x?.replayLine ?? p.replayLine, note: x === undefined ? ' (as drawn)' : x.mayNotBeMinimal ? ' (shrinking stopped at its budget: may not be minimal)' : x.shrunk ? ' (shrunk)' : '', size };
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { what, members: [p], smallest: candidate });
+    else {
+      g.members.push(p);
+      if (size < g.smallest.size) g.smallest = candidate;
+    }
+  }
+  const rank = (g: Group) => OUTCOME_ORDER.indexOf(g.smallest.problem.outcome);
+  return [...groups.values()].sort((a, b) => rank(a) - rank(b) || b.members.length - a.members.length);
+}
+
+function headlineTail(p: CaseProblem): string {
   const at = p.firstBatchMs === null ? '' : ` at batch ${p.firstBatchMs} ms`;
   const message = p.message === null ? '' : `: ${oneLine(p.message)}`;
-  return `case ${p.caseIndex} ${p.scenario} ${what}${at}${message}`;
+  return `${at}${message}`;
 }
 
 /** One line of at most MESSAGE_CHARS_MAX characters, control characters (SUT text) escaped. */

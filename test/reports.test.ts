@@ -143,16 +143,16 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
   t.like(r.suite, { seed: 777, sutName: 'toy engine', manifestFile: MANIFEST });
   t.deepEqual(r.suite.options, { sut: MANIFEST, cases: 6 });
   t.is(r.verdict, 'fail');
-  t.deepEqual(r.totals, { cases: 6, pass: 4, fail: 1, unknown: 1, skipped: 0, unfinished: 0 });
+  t.deepEqual(r.totals, { cases: 6, pass: 4, fail: 1, flaky: 0, unknown: 1, nondeterministic: 0, skipped: 0, unfinished: 0 });
   t.deepEqual(r.byScenario, [
-    { scenario: 'stateful', cases: 2, pass: 2, fail: 0, unknown: 0, skipped: 0, unfinished: 0 },
-    { scenario: 'windowed', cases: 2, pass: 1, fail: 0, unknown: 1, skipped: 0, unfinished: 0 },
-    { scenario: 'word-count', cases: 2, pass: 1, fail: 1, unknown: 0, skipped: 0, unfinished: 0 },
+    { scenario: 'stateful', cases: 2, pass: 2, fail: 0, flaky: 0, unknown: 0, nondeterministic: 0, skipped: 0, unfinished: 0 },
+    { scenario: 'windowed', cases: 2, pass: 1, fail: 0, flaky: 0, unknown: 1, nondeterministic: 0, skipped: 0, unfinished: 0 },
+    { scenario: 'word-count', cases: 2, pass: 1, fail: 1, flaky: 0, unknown: 0, nondeterministic: 0, skipped: 0, unfinished: 0 },
   ]);
   t.deepEqual(r.byFaultKind, [
-    { kind: 'crash-point', cases: 4, pass: 3, fail: 1, unknown: 0, skipped: 0, unfinished: 0, faultsRecorded: 5, faultsInjected: 4, faultsRecovered: 4 },
-    { kind: 'kill-after', cases: 2, pass: 1, fail: 0, unknown: 1, skipped: 0, unfinished: 0, faultsRecorded: 2, faultsInjected: 2, faultsRecovered: 1 },
-    { kind: 'wipe-scratch', cases: 1, pass: 1, fail: 0, unknown: 0, skipped: 0, unfinished: 0, faultsRecorded: 1, faultsInjected: 1, faultsRecovered: 1 },
+    { kind: 'crash-point', cases: 4, pass: 3, fail: 1, flaky: 0, unknown: 0, nondeterministic: 0, skipped: 0, unfinished: 0, faultsRecorded: 5, faultsInjected: 4, faultsRecovered: 4 },
+    { kind: 'kill-after', cases: 2, pass: 1, fail: 0, flaky: 0, unknown: 1, nondeterministic: 0, skipped: 0, unfinished: 0, faultsRecorded: 2, faultsInjected: 2, faultsRecovered: 1 },
+    { kind: 'wipe-scratch', cases: 1, pass: 1, fail: 0, flaky: 0, unknown: 0, nondeterministic: 0, skipped: 0, unfinished: 0, faultsRecorded: 1, faultsInjected: 1, faultsRecovered: 1 },
   ]);
   t.is(r.casesWithoutFaults.cases, 0);
   // The scratch wipe is a fault but not a crash; the shrink candidate's crash is not the suite's.
@@ -187,7 +187,7 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
   const db = new Database(file, { readonly: true });
   const old = suiteReport(db, 1);
   db.close();
-  t.like(old, { verdict: 'pass', totals: { cases: 1, pass: 1, fail: 0, unknown: 0, unfinished: 0 } });
+  t.like(old, { verdict: 'pass', totals: { cases: 1, pass: 1, fail: 0, flaky: 0, unknown: 0, nondeterministic: 0, unfinished: 0 } });
   t.is(old.suite.manifestFile, null);
   t.deepEqual(old.recoveryCost.ratio, { count: 0, median: null, p90: null });
   t.is(old.cases[0]!.replayLine, 'streamcheck replay --scenario word-count --seed 1 --path "0"');
@@ -204,7 +204,7 @@ test('the Markdown, summary and JUnit carry the verdict line and the failure’s
   const md = renderMarkdown(r);
   t.is(md.split('\n').find((l) => l.startsWith('**')), `**${verdict}**`);
   t.true(md.includes('```sh\n' + replay + '\n```'), 'the failure is replayable from a code block');
-  t.regex(md, /\| `crash-point` \| 4 \| 3 \| 1 \| 0 \| 0 \| 5 \| 4 \| 4 \|/);
+  t.regex(md, /\| `crash-point` \| 4 \| 3 \| 1 \| 0 \| 0 \| 0 \| 0 \| 5 \| 4 \| 4 \|/);
   t.regex(md, /\| Faulty run \/ failure-free run \| 1\.60× \| 3\.00× \| 4 \|/);
   t.true(md.includes('## Counterexamples (1, shrunk)'));
 
@@ -212,7 +212,10 @@ test('the Markdown, summary and JUnit carry the verdict line and the failure’s
   const lines = summary.split('\n');
   t.is(lines[0], verdict);
   t.true(lines.length <= SUMMARY_LINES_MAX);
-  t.true(lines.some((l) => l.trim() === replay));
+  // Each signature once, with its smallest counterexample: here the shrunk one.
+  t.true(lines.some((l) => l.trim().startsWith('streamcheck replay --scenario word-count --seed 12 --path "shrunk"')), summary);
+  t.regex(summary, /^ {2}FAIL lost-batch found by .+ in word-count: 1 case \(\d+\)$/m);
+  t.regex(summary, /^ {2}UNKNOWN from .+ in windowed: 1 case \(\d+\)$/m);
 
   const xml = renderJunit(r);
   t.is(xml.match(/<testcase /g)?.length, 6);

@@ -28,3 +28,11 @@ export function nonNegativeInt(flag: string) {
     return n;
   };
 }
+
+export function boundedInt(flag: string, max: number) {
+  return (text: string): number => {
+    const n = nonNegativeInt(flag)(text);
+    if (n > max) throw new InvalidArgumentError(`${flag} must be at most ${max}, received ${n}`);
+    return n;
+  };
+}

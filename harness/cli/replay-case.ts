@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import fc from 'fast-check';
-import { caseArbitrary, type DrawnCase } from '../case/case-arbitrary.js';
+import type { DrawnCase } from '../case/case-arbitrary.js';
+import { drawnAtPath } from '../case/drawn-at-path.js';
 import { scenarioForSut } from '../case/supported-scenarios.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import { processPoolFor } from '../process/process-pool.js';
@@ -37,16 +37,7 @@ export interface ReplayOptions {
 export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
   const scenario = scenarioForSut(o.scenario, o.sut.manifest);
   const caps = faultProfile(o.level, o.sut.manifest);
-  const arb = caseArbitrary(scenario, caps);
-  let drawn: DrawnCase | undefined;
-  // fast-check replays the case at (seed, path) and stops there.
-  await fc.check(
-    fc.property(arb, (d) => {
-      drawn = d;
-      return true;
-    }),
-    { seed: o.seed, path: o.path, numRuns: 1, endOnFailure: true },
-  );
+  const drawn = drawnAtPath(scenario, caps, o.seed, o.path);
   if (drawn === undefined) throw new Error(`seed ${o.seed} and path ${o.path} name no case of scenario ${o.scenario}`);
   fs.mkdirSync(o.keepDir, { recursive: true });
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-replay-'));

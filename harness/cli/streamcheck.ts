@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // streamcheck: run a randomized crash suite against a system under test, replay one case exactly,
 // list the scenarios a SUT runs, or write a report from a suite's SQLite database. Bad arguments get
-// one line naming them (exit 2); `run` exits 0 only if every case passed or was declined by the SUT
-// (skipped), and at least one passed.
+// one line naming them (exit 2); `run` exits 0 only if every case passed (flaky failures too, with
+// --allow-flaky) or was declined by the SUT (skipped), and at least one passed.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,12 +17,17 @@ import { DEFAULT_OUTPUT_BOUNDS } from '../process/output-bounds.js';
 import { containmentMode } from '../process/process-group.js';
 import { StoreError } from '../store/store.js';
 import { capWorkers } from './workers-cap.js';
-import { runSuite, type SuiteEvent, type SuiteResult, type StoredSuiteOptions } from '../run/run-suite.js';
+import { runSuite, RERUNS_DEFAULT, RERUNS_MAX, type SuiteEvent, type SuiteFailure, type SuiteResult, type StoredSuiteOptions } from '../run/run-suite.js';
+import { suiteFingerprint } from '../run/suite-fingerprint.js';
+import { resumeConflicts, type FixedOption } from './resume-conflicts.js';
+import { reproductionRate } from '../check/case-outcome.js';
+import { signatureKey } from '../check/failure-signature.js';
+import { faultsInjected, inputRecords } from '../selftest/run-variant.js';
 import { Store } from '../store/store.js';
 import { scenarioNamed, scenarioNames } from '../../scenarios/catalog.js';
 import { supportedScenarios } from '../case/supported-scenarios.js';
 import { describeReplay, replayCase } from './replay-case.js';
-import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
+import { boundedInt, durationMs, nonNegativeInt, positiveInt } from './durations.js';
 import { writeSuiteReport } from './write-report.js';
 import { writeHtmlIndex } from '../../reports/html/write-html-index.js';
 import { registerSelftest } from './selftest-command.js';
@@ -142,16 +147,28 @@ function progressPrinter(total: number, untilBudget = false): { onEvent: (e: Sui
           tally.crashes += e.result.crashesInjected;
           if (bar !== undefined) bar.update(finished, tally);
           else if (finished % 25 === 0 || (!untilBudget && finished === total)) process.stderr.write(`${finished}${untilBudget ? '' : `/${total}`} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown} skipped ${tally.skipped}\n`);
-          if (e.result.verdict.verdict === 'unknown') say(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
+          if (e.result.outcome.type === 'nondeterministic') say(`NONDETERMINISTIC scenario=${e.scenario} seed=${e.seed} path=0: the failure-free run committed different outputs when run twice\n  ${e.result.replayLine}`);
+          else if (e.result.verdict.verdict === 'unknown') say(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
+          break;
+        case 'reran':
+          if (e.outcome.type === 'flaky') say(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) FLAKY: ${reproductionRate(e.outcome)}; not shrunk`);
+          else if (e.outcome.type === 'fail' && e.outcome.runs > 1) say(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed, ${reproductionRate(e.outcome)}`);
           break;
         case 'shrinking':
-          line(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed; shrinking...`);
+          say(e.resumedFrom === null ? `case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed; shrinking...` : `resuming the shrink of case ${e.index} (scenario=${e.scenario} seed=${e.seed}) from path ${e.resumedFrom}...`);
           break;
         case 'shrunk':
-          line(`  shrunk after ${e.shrink.candidates} candidates${e.shrink.interrupted ? ' (stopped at the shrink budget)' : ''}: path ${e.shrink.path}`);
+          say(
+            !e.shrink.verified
+              ? `  shrinking found no case that failed again after ${e.shrink.candidates} candidates: no counterexample`
+              : `  shrunk after ${e.shrink.candidates} candidates${e.shrink.ending === 'budget-ended' ? ' (stopped at the shrink budget: the smallest case re-run and seen failing, which may not be minimal)' : ''}: path ${e.shrink.path}`,
+          );
           break;
         case 'budget-exhausted':
           line(`time budget used up after starting ${e.started} cases; resume with --resume`);
+          break;
+        case 'max-failures':
+          say(`stopped early: ${e.failures} failing cases reached --max-failures after starting ${e.started} cases; resume with --resume`);
           break;
         default: {
           const never: never = e;
@@ -166,10 +183,36 @@ function progressPrinter(total: number, untilBudget = false): { onEvent: (e: Sui
 /** Timeline entries printed under a suite's failure (replay prints them all). */
 const failureTimelineMax = 60;
 
-function printFailures(result: SuiteResult, level: Level): void {
-  for (const f of result.failures) {
-    const details = describeReplay({ scenario: f.scenario, seed: f.seed, path: f.path, level }, f.drawn, f.result, failureTimelineMax, true);
-    say(`\n${details.split('\n').map((l, i) => (i === 0 ? l : `  ${l}`)).join('\n')}\n`);
+/** A failure in full: its line (FAIL or FLAKY), replay line, case and timeline, and how shrinking ended. */
+function printFailure(f: SuiteFailure, level: Level): void {
+  const details = describeReplay({ scenario: f.scenario, seed: f.seed, path: f.path, level }, f.drawn, f.result, failureTimelineMax, true).split('\n');
+  details[0] = f.line;
+  if (f.shrink?.ending === 'budget-ended') details.splice(1, 0, `shrinking stopped at its budget after ${f.shrink.candidates} candidates: this case was re-run and seen failing, but it may not be minimal`);
+  if (f.shrink !== null && f.shrink.unverified.length > 0) details.splice(1, 0, `smaller candidates that failed once passed when re-run, so they are not printed (paths ${f.shrink.unverified.join(', ')})`);
+  if (f.outcome.type === 'flaky') details.splice(1, 0, `not shrunk: the failure did not reproduce on every re-run (${reproductionRate(f.outcome)})`);
+  say(`\n${details.map((l, i) => (i === 0 ? l : `  ${l}`)).join('\n')}\n`);
+}
+
+/** Smaller first: fewer input records, then fewer injected faults, then the shorter path. */
+const counterexampleSize = (f: SuiteFailure): [number, number, number] => [inputRecords(f), faultsInjected(f.result), f.path.length];
+const smaller = (a: SuiteFailure, b: SuiteFailure): number => {
+  const x = counterexampleSize(a);
+  const y = counterexampleSize(b);
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || a.index - b.index;
+};
+
+/** Failures grouped by signature (anomaly kind, checker, scenario; FAIL apart from FLAKY): each group once, with its smallest counterexample; verbose prints every failure. */
+function printFailures(result: SuiteResult, level: Level, verbose: boolean): void {
+  const groups = new Map<string, SuiteFailure[]>();
+  for (const f of [...result.failures].sort((a, b) => a.index - b.index)) {
+    const key = `${f.outcome.type} ${signatureKey(f.signature)}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  for (const members of groups.values()) {
+    const s = members[0]!.signature;
+    const what = `${members[0]!.outcome.type === 'flaky' ? 'FLAKY' : 'FAIL'} ${s.anomaly} found by ${s.checker} in scenario ${s.scenario}`;
+    say(`\n== ${members.length} ${members.length === 1 ? 'case' : 'cases'}: ${what} (case ${members.map((m) => m.index).join(', ')})${verbose || members.length === 1 ? '' : '; the smallest below, -v shows each'}\n`);
+    for (const f of verbose ? members : [[...members].sort(smaller)[0]!]) printFailure(f, level);
   }
 }
 
@@ -203,7 +246,13 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
     .option('--report <file>', 'write the Markdown report here (default: beside the database), and the HTML report beside it')
     .option('--junit <file>', 'also write a JUnit XML report (one test case per case) for CI')
-    .action(async (o) => {
+    .option('--reruns <n>', `re-runs of a failing case: FAIL if every one fails the same way, else FLAKY (at most ${RERUNS_MAX})`, boundedInt('--reruns', RERUNS_MAX), RERUNS_DEFAULT)
+    .option('--allow-flaky', 'exit 0 even if some failures are flaky (they are still reported)')
+    .option('--check-determinism', 'run each failure-free run twice and compare output hashes; a difference makes the case NONDETERMINISTIC')
+    .option('--max-failures <n>', 'start no new case once this many cases failed (FAIL or FLAKY)', positiveInt('--max-failures'))
+    .option('-v, --verbose', 'print every failure in full, not one per signature')
+    .action(async (o, command: Command) => {
+      const fromCli = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       let manifestFile: string = path.resolve(o.sut);
       let opts: StoredSuiteOptions;
       let resumeId: number | undefined;
@@ -219,6 +268,32 @@ async function main(argv: string[]): Promise<number> {
         if (suite === undefined) throw new UsageError(`--resume: ${o.db} has no suite${o.resume === true ? '' : ` ${o.resume}`}`);
         // Suites stored before serve mode existed ran a process per start.
         opts = { serve: false, ...(suite.options as Partial<StoredSuiteOptions>) } as StoredSuiteOptions;
+        const given: Partial<Record<FixedOption, unknown>> = {};
+        const fixed: [string, FixedOption, unknown][] = [
+          ['sut', 'manifestFile', manifestFile],
+          ['scenarios', 'scenarios', o.scenarios],
+          ['cases', 'cases', o.cases],
+          ['seed', 'seed', o.seed],
+          ['level', 'level', o.level],
+          ['shrink', 'shrink', o.shrink],
+          ['serve', 'serve', o.serve],
+          ['runTimeout', 'runTimeoutMs', o.runTimeout],
+          ['caseTimeout', 'caseTimeoutMs', o.caseTimeout],
+          ['restartsMax', 'restartsMax', o.restartsMax],
+          ['reruns', 'reruns', o.reruns],
+          ['checkDeterminism', 'checkDeterminism', o.checkDeterminism === true],
+        ];
+        for (const [name, key, value] of fixed) if (fromCli(name)) given[key] = value;
+        const fingerprintStore = Store.open(dbFile);
+        const storedFingerprint = fingerprintStore.suiteFingerprint(suite.id);
+        fingerprintStore.close();
+        const conflicts = resumeConflicts(suite.id, opts, given, { stored: storedFingerprint, now: suiteFingerprint(opts.manifestFile, manifestAt(opts.manifestFile)) });
+        if (conflicts.length > 0) throw new UsageError(conflicts.join('\nstreamcheck: error: '));
+        // What may change between two sittings of one suite: how fast, and how long.
+        if (fromCli('workers')) opts.workers = o.workers;
+        if (fromCli('timeBudget')) opts.timeBudgetMs = o.timeBudget;
+        if (fromCli('shrinkBudget')) opts.shrinkBudgetMs = o.shrinkBudget;
+        if (fromCli('maxFailures')) opts.maxFailures = o.maxFailures;
         manifestFile = opts.manifestFile;
         resumeId = suite.id;
       } else {
@@ -236,6 +311,9 @@ async function main(argv: string[]): Promise<number> {
           shrinkBudgetMs: o.shrinkBudget,
           serve: o.serve,
           level: o.level,
+          reruns: o.reruns,
+          checkDeterminism: o.checkDeterminism === true,
+          maxFailures: o.maxFailures ?? null,
         };
       }
       fs.mkdirSync(path.dirname(dbFile), { recursive: true });
@@ -260,7 +338,7 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         progress.stop();
       }
-      printFailures(result, (opts.level ?? highestRunnableLevel(sut.manifest)) as Level);
+      printFailures(result, (opts.level ?? highestRunnableLevel(sut.manifest)) as Level, o.verbose === true);
       if (result.outside.count > 0) {
         say(`\nwarning: the SUT wrote ${result.outside.count} time(s) outside its checkpoint, output and scratch directories (table outside_writes):\n${result.outside.listed.map((w) => `  ${w.path}: ${w.how}\n`).join('')}`);
       }
@@ -271,9 +349,12 @@ async function main(argv: string[]): Promise<number> {
       const htmlFile = o.report === undefined ? undefined : htmlBeside(reportFile);
       const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit), htmlFile);
       say(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
+      const c = result.counts;
+      const flakyFails = c.flaky > 0 && o.allowFlaky !== true;
+      if (c.flaky > 0 && o.allowFlaky === true && c.fail === 0) say(`${c.flaky} flaky ${c.flaky === 1 ? 'case' : 'cases'} allowed by --allow-flaky\n`);
       // A suite whose every case the SUT declined tested nothing: inconclusive, not a pass.
-      const allSkipped = result.casesRun > 0 && result.counts.skipped === result.casesRun;
-      exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !allSkipped && !result.stoppedByBudget ? 0 : 1;
+      const allSkipped = result.casesRun > 0 && c.skipped === result.casesRun;
+      exitCode = c.fail === 0 && c.unknown === 0 && c.nondeterministic === 0 && !flakyFails && !allSkipped && !result.stoppedByBudget && !result.stoppedByMaxFailures ? 0 : 1;
     });
 
   program

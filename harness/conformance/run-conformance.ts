@@ -76,6 +76,7 @@ export async function runConformance(o: ConformanceOptions, onLevel: (l: LevelOu
       }
       const thin = inconclusive(level, evidence, o.sut.manifest.services !== undefined);
       if (first !== undefined) outcome = { level, outcome: 'fail', suiteId: r.suiteId, cases: r.casesRun, failure: first, evidence };
+      else if (r.counts.nondeterministic > 0) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: r.casesRun, detail: `${r.counts.nondeterministic} case(s) nondeterministic: the failure-free run committed different outputs when run twice`, evidence };
       else if (r.counts.unknown > 0) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: r.casesRun, detail: `${r.counts.unknown} case(s) could not be judged`, evidence };
       else if (r.casesRun > 0 && r.counts.skipped === r.casesRun) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: r.casesRun, detail: 'inconclusive: the SUT declined every case (exit 4)', evidence };
       else if (r.casesRun === 0) outcome = { level, outcome: 'unknown', suiteId: r.suiteId, cases: 0, detail: 'no case ran within the level\'s time budget', evidence };

@@ -1,7 +1,8 @@
 // Failure-free runs, run once per distinct (SUT, program, input, configuration) and reused: by the
 // cases of a suite that share one, and above all by the many candidates of a shrink, which change
 // only the fault plan most of the time. Kept on disk under the suite's work directory, at most
-// failureFreeRunsKeptMax of them, least recently used first out.
+// failureFreeRunsKeptMax of them, least recently used first out. With checkDeterminism, each is run
+// a second time (unstored, in its own directories) and the two output hashes compared.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,6 +22,7 @@ import type { TimelineEntry } from './timeline.js';
 import type { TraceResult } from '../trace/read-trace.js';
 import { durabilityLint, type LintFinding } from '../check/durability-lint.js';
 import { recoveryLint } from './recovery-lint-run.js';
+import { outputHash } from './output-hash.js';
 
 export const failureFreeRunsKeptMax = 64;
 
@@ -37,12 +39,22 @@ export interface FailureFreeRun {
   trace: TraceResult | null;
   /** The durability lint of that trace, found once for every case that shares the run. */
   lint: LintFinding[];
+  determinism: Determinism;
 }
+
+/** Whether two failure-free runs of one case committed the same outputs (--check-determinism). */
+export type Determinism =
+  | { type: 'unchecked'; reason: string }
+  | { type: 'same'; hash: string }
+  | { type: 'differs'; hashes: [string, string] };
 
 export class FailureFreeRuns {
   private readonly runs = new Map<string, Promise<FailureFreeRun>>();
 
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    readonly checkDeterminism = false,
+  ) {
     fs.mkdirSync(root, { recursive: true });
   }
 
@@ -89,7 +101,19 @@ export class FailureFreeRuns {
       const r = await recoveryLint(sut, c, result.trace, bounds, root);
       if (r.type === 'linted') lint.push(...r.findings);
     }
-    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events, outputBoundsOf(bounds).outputFileMaxBytes), crashPoints, durationMs, timeline, trace: result, lint };
+    const determinism = this.checkDeterminism && outcome.type === 'completed' ? await this.runAgain(root, outputHash(dirs.outputDir), sut, c, bounds, pool) : { type: 'unchecked' as const, reason: this.checkDeterminism ? 'the failure-free run did not complete' : 'not asked (--check-determinism)' };
+    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events, outputBoundsOf(bounds).outputFileMaxBytes), crashPoints, durationMs, timeline, trace: result, lint, determinism };
+  }
+
+  /** The same failure-free run once more, untraced and unstored, compared by output hash with the first. */
+  private async runAgain(root: string, first: string, sut: LoadedManifest, c: ScenarioCase, bounds: RunBounds, pool?: ProcessPool): Promise<Determinism> {
+    const dirs = makeRunDirs(path.join(root, 'again'), 'failure-free', c);
+    const t0 = performance.now();
+    const outcome = await runUntilDone({ sut, scenarioCase: c, dirs, kind: 'failure-free', faults: [], bounds, clock: () => Math.round(performance.now() - t0), timeline: [], pool });
+    if (outcome.type !== 'completed') return { type: 'unchecked', reason: 'the second failure-free run did not complete' };
+    const second = outputHash(dirs.outputDir);
+    fs.rmSync(path.join(root, 'again'), { recursive: true, force: true });
+    return second === first ? { type: 'same', hash: first } : { type: 'differs', hashes: [first, second] };
   }
 
   private evict(): void {

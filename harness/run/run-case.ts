@@ -12,6 +12,7 @@ import { judge } from '../check/judge.js';
 import { observeRun } from '../check/observed-run.js';
 import { statefulOutputs } from '../check/stateful-outputs.js';
 import { skippedVerdict, type Verdict } from '../check/verdict.js';
+import type { CaseOutcome } from '../check/case-outcome.js';
 import type { FaultPlan } from '../faults/fault.js';
 import { resolveFaultPlan } from '../case/fault-plan-draw.js';
 import type { DrawnCase } from '../case/case-arbitrary.js';
@@ -83,6 +84,8 @@ export interface CaseResult {
   lint: LintFinding[];
   /** Writes outside the SUT's directories: from the failure-free run's trace, and entries beside the run directories. */
   outside: OutsideWrite[];
+  /** The verdict as an outcome; a suite refines a failure into fail or flaky by re-running it. */
+  outcome: CaseOutcome;
 }
 
 export function replayLine(spec: { scenario: string; seed: number; path: string }, manifestFile?: string, level?: string): string {
@@ -130,6 +133,7 @@ function skipCase(
     faultyMs: 0,
     lint: [],
     outside: [],
+    outcome: { type: 'skipped' },
   };
 }
 
@@ -187,13 +191,21 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   const faultyMs = clock();
   const events: SutEvent[] = timeline.flatMap((e) => (e.type === 'event' ? [e.event] : []));
 
-  const verdict = judge({
+  const judged = judge({
     guarantee: o.sut.manifest.outputGuarantee,
     expected: () => expectedOutputs(validateProgram(c.program), c.input),
     failureFree: { outcome: ff.outcome, observed: ff.observed },
     faulty: { outcome, observed: observeRun(dirs.outputDir, events, outputBoundsOf(bounds).outputFileMaxBytes) },
     statefulOutputs: statefulOutputs(c.program),
   });
+  // A failure-free run that is not reproducible is no yardstick: whatever the checkers said, the
+  // verdict is unknown and the outcome nondeterministic, never a fail the SUT's faults did not cause.
+  const d = ff.determinism;
+  const verdict: Verdict =
+    d.type === 'differs'
+      ? { verdict: 'unknown', anomaly: null, results: [{ type: 'unknown', checker: 'determinism', error: `nondeterministic: the failure-free run committed different outputs when run twice (output hashes ${d.hashes[0].slice(0, 12)} and ${d.hashes[1].slice(0, 12)}), so no faulty run can be compared with it` }, ...judged.results] }
+      : judged;
+  const caseOutcome: CaseOutcome = d.type === 'differs' ? { type: 'nondeterministic', hashes: d.hashes } : verdict.verdict === 'fail' ? { type: 'fail', runs: 1, reproduced: 1 } : { type: verdict.verdict };
 
   const outside: OutsideWrite[] = [
     ...(reused || ffTrace === null ? [] : ffTrace.outside.map((w) => ({ path: w.slice(w.indexOf(' ') + 1), how: `traced: ${w.slice(0, w.indexOf(' '))}` }))),
@@ -227,6 +239,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       message: a?.message ?? (verdict.results.find((r) => r.type === 'unknown') as { error?: string } | undefined)?.error ?? null,
       detail: verdict,
     });
+    if (caseOutcome.type === 'nondeterministic') stored.store.setCaseOutcome(stored.caseId, { outcome: 'nondeterministic', reruns: 0, reproduced: 0, detail: { hashes: caseOutcome.hashes, judged: judged.verdict } });
   }
   const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error' || e.fault.kind === 'service-kill')).length;
   return {
@@ -242,5 +255,6 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     faultyMs,
     lint,
     outside,
+    outcome: caseOutcome,
   };
 }

@@ -1,13 +1,17 @@
 // Runs a crash suite: `cases` cases, case i drawn from its own seed (derived from the suite's seed)
 // with scenario i mod the scenario list, `workers` at a time, each a failure-free run (reused where
-// possible) and a faulty run under its fault plan; failing cases are shrunk. Every fact is in SQLite
-// as it happens, so a suite killed midway resumes (--resume) without losing or repeating a case.
+// possible) and a faulty run under its fault plan. A failing case is re-run up to `reruns` times:
+// it is a FAIL only if every re-run failed the same way (anomaly kind and checker), else FLAKY with
+// its reproduction rate; a FAIL is then shrunk. Every fact is in SQLite as it happens, so a suite
+// killed midway resumes (--resume) without losing or repeating a case, and continues a shrink that
+// did not end at a local minimum.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { caseArbitrary, caseSeed, type DrawnCase } from '../case/case-arbitrary.js';
+import { suiteFingerprint } from './suite-fingerprint.js';
 import { supportedScenarios } from '../case/supported-scenarios.js';
 import { faultProfile, highestRunnableLevel, levelUnavailable, levelUnsupported, type Level } from '../case/conformance-level.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
@@ -21,6 +25,13 @@ import { makeSuiteWorkRoot, removeSuiteWorkRoot, sweepDeadWorkRoots } from './su
 import type { RunBounds } from './run-bounds.js';
 import { runCase, type CaseResult } from './run-case.js';
 import { shrinkCase, type ShrinkResult } from './shrink-case.js';
+import { failureOutcome, reproductionRate, type CaseOutcome, type OutcomeName } from '../check/case-outcome.js';
+import { failureSignature, type FailureSignature } from '../check/failure-signature.js';
+
+/** Re-runs of a failing case before it is called FAIL (all reproduced) or FLAKY (some did not). */
+export const RERUNS_DEFAULT = 3;
+/** The most re-runs --reruns accepts: each is a whole faulty run. */
+export const RERUNS_MAX = 20;
 
 export interface SuiteOptions {
   sut: LoadedManifest;
@@ -44,6 +55,12 @@ export interface SuiteOptions {
   level?: Level;
   /** Stop starting cases once one has failed (conformance, self-test). */
   stopAtFirstFailure?: boolean;
+  /** Re-runs of a failing case to tell FAIL from FLAKY (default RERUNS_DEFAULT; 0: every failure is a FAIL). */
+  reruns?: number;
+  /** Run each failure-free run twice and compare output hashes; differing ones make the case NONDETERMINISTIC. */
+  checkDeterminism?: boolean;
+  /** Start no new case once this many cases failed or were flaky (null or absent: no limit). */
+  maxFailures?: number | null;
 }
 
 /** What a suite stores as its options, and --resume reads back. */
@@ -52,9 +69,11 @@ export type StoredSuiteOptions = Omit<SuiteOptions, 'sut' | 'dbFile'>;
 export type SuiteEvent =
   | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; why: string }[]; swept: { workRoots: string[]; processes: Survivor[] } }
   | { type: 'case-finished'; index: number; scenario: string; seed: number; result: CaseResult }
-  | { type: 'shrinking'; index: number; scenario: string; seed: number }
+  | { type: 'reran'; index: number; scenario: string; seed: number; outcome: CaseOutcome }
+  | { type: 'shrinking'; index: number; scenario: string; seed: number; resumedFrom: string | null }
   | { type: 'shrunk'; index: number; scenario: string; seed: number; shrink: ShrinkResult }
-  | { type: 'budget-exhausted'; started: number };
+  | { type: 'budget-exhausted'; started: number }
+  | { type: 'max-failures'; failures: number; started: number };
 
 export interface SuiteFailure {
   index: number;
@@ -65,17 +84,26 @@ export interface SuiteFailure {
   replayLine: string;
   result: CaseResult;
   drawn: DrawnCase;
+  /** 'fail' (reproduced on every re-run) or 'flaky' (not on all). */
+  outcome: Extract<CaseOutcome, { type: 'fail' | 'flaky' }>;
+  /** What groups failures of one bug: anomaly kind, checker and scenario. */
+  signature: FailureSignature;
+  /** How shrinking ended; null when the case was not shrunk (flaky, or --no-shrink). */
+  shrink: { ending: ShrinkResult['ending']; candidates: number; unverified: string[] } | null;
 }
 
 export interface SuiteResult {
   suiteId: number;
   dbFile: string;
   casesRun: number;
-  counts: { pass: number; fail: number; unknown: number; skipped: number };
+  /** Cases by outcome: a failure is either fail or flaky, never both. */
+  counts: Record<OutcomeName, number>;
   crashesInjected: number;
   casesWithCrash: number;
   failures: SuiteFailure[];
   stoppedByBudget: boolean;
+  /** Stopped early because maxFailures cases failed. */
+  stoppedByMaxFailures: boolean;
   /** Serving-process figures, or null when every start spawned the command. */
   processes: ProcessPoolStats | null;
   /** Processes a SUT started that outlived their process group (setsid) and were killed after their case:
@@ -89,11 +117,15 @@ export interface SuiteResult {
 const SURVIVORS_LISTED_MAX = 20;
 
 /** One line that names a failure and replays it: scenario, seed and path first. */
-export function failureLine(scenario: string, seed: number, p: string, r: CaseResult): string {
+export function failureLine(scenario: string, seed: number, p: string, r: CaseResult, outcome?: CaseOutcome): string {
   const a = r.verdict.anomaly;
   const where = a === null ? '' : `${a.batchTimeMs === null ? '' : ` at batch ${a.batchTimeMs} ms`}${a.output === null ? '' : ` in "${a.output}"`}${a.key === null ? '' : ` key ${a.key}`}`;
-  return `FAIL scenario=${scenario} seed=${seed} path=${p}: ${a?.kind ?? r.verdict.verdict}${where}: ${a?.message ?? ''}`;
+  const head = outcome?.type === 'flaky' ? `FLAKY (${reproductionRate(outcome)})` : 'FAIL';
+  return `${head} scenario=${scenario} seed=${seed} path=${p}: ${a?.kind ?? r.verdict.verdict}${where}: ${a?.message ?? ''}`;
 }
+
+/** Same anomaly kind and checker: a re-run reproduced the failure. */
+const sameFailure = (a: CaseResult, b: CaseResult): boolean => b.verdict.verdict === 'fail' && b.verdict.anomaly?.kind === a.verdict.anomaly?.kind && b.verdict.anomaly?.checker === a.verdict.anomaly?.checker;
 
 export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void = () => {}, resumeSuiteId?: number): Promise<SuiteResult> {
   const store = Store.open(o.dbFile);
@@ -106,7 +138,8 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     store.close();
     throw error;
   }
-  const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
+  const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'), o.checkDeterminism === true);
+  const reruns = Math.min(RERUNS_MAX, o.reruns ?? RERUNS_DEFAULT);
   // A service-kill in one case would strike every other case's runs on the same server: a SUT with
   // services runs one case at a time.
   const workers = o.sut.manifest.services === undefined ? o.workers : 1;
@@ -136,8 +169,9 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       done = store.finishedCaseIndexes(suiteId);
       store.reopenSuite(suiteId);
     } else {
-      const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, untilBudget: o.untilBudget, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
+      const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, untilBudget: o.untilBudget, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve, reruns, checkDeterminism: o.checkDeterminism === true, maxFailures: o.maxFailures ?? null };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
+      store.setSuiteFingerprint(suiteId, suiteFingerprint(o.manifestFile, o.sut));
       store.takeSuiteLease(suiteId);
       leased = suiteId;
     }
@@ -149,19 +183,33 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     if (unsupported !== null) throw new Error(`${o.sut.manifest.name} cannot be tested at level ${level}: ${unsupported}`);
     const caps = faultProfile(level, o.sut.manifest);
     const todo = Array.from({ length: o.cases }, (_, i) => i).filter((i) => !done.has(i));
-    const counts = { pass: 0, fail: 0, unknown: 0, skipped: 0 };
+    const counts: Record<OutcomeName, number> = { pass: 0, fail: 0, flaky: 0, unknown: 0, nondeterministic: 0, skipped: 0 };
     const failures: SuiteFailure[] = [];
     let crashesInjected = 0;
     let casesWithCrash = 0;
     let casesRun = 0;
     let stoppedByBudget = false;
+    let stoppedByMaxFailures = false;
     const t0 = Date.now();
     const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level, bounds: o.bounds, store, suiteId, pool, storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined };
+
+    const drawnAt0 = (scenario: Scenario, seed: number): DrawnCase => fc.sample(caseArbitrary(scenario, caps), { seed, numRuns: 1 })[0]!;
+
+    /** Shrinks a FAIL (or continues an interrupted shrink) and returns the failure to print, or null when nothing failed again. */
+    const shrinkFailure = async (index: number, scenario: Scenario, seed: number, caseId: number | null, original: { drawn: DrawnCase; result: CaseResult | null }, outcome: Extract<CaseOutcome, { type: 'fail' }>, resumeFrom?: { path: string; candidates: number }): Promise<SuiteFailure | null> => {
+      onEvent({ type: 'shrinking', index, scenario: scenario.name, seed, resumedFrom: resumeFrom?.path ?? null });
+      const shrink = await shrinkCase(scenario, caps, seed, original, { ...common, caseIndex: index, shrinkOf: caseId ?? undefined, shrinkBudgetMs: o.shrinkBudgetMs, ...(resumeFrom === undefined ? {} : { resumeFrom }) });
+      onEvent({ type: 'shrunk', index, scenario: scenario.name, seed, shrink });
+      if (!shrink.verified) return null;
+      if (caseId !== null) store.recordCounterexample(caseId, shrink.result.replayLine, shrink.drawn, shrink.result.timeline);
+      const r = shrink.result;
+      return { index, scenario: scenario.name, seed, path: shrink.path, line: failureLine(scenario.name, seed, shrink.path, r), replayLine: r.replayLine, result: r, drawn: shrink.drawn, outcome, signature: failureSignature(scenario.name, r.verdict), shrink: { ending: shrink.ending, candidates: shrink.candidates, unverified: shrink.unverified } };
+    };
 
     const runOne = async (index: number): Promise<void> => {
       const scenario: Scenario = scenarios[index % scenarios.length]!;
       const seed = caseSeed(o.seed, index);
-      const drawn = fc.sample(caseArbitrary(scenario, caps), { seed, numRuns: 1 })[0]!;
+      const drawn = drawnAt0(scenario, seed);
       const result = await runCase({ seed, path: '0', drawn }, { ...common, caseIndex: index });
       // Whatever the case's SUT processes left outside their groups dies here, and is reported.
       const left = survivorSweep();
@@ -174,30 +222,59 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
         if (outside.length < SURVIVORS_LISTED_MAX) outside.push(w);
       }
       casesRun += 1;
-      counts[result.verdict.verdict] += 1;
       crashesInjected += result.crashesInjected;
       if (result.crashesInjected > 0) casesWithCrash += 1;
       onEvent({ type: 'case-finished', index, scenario: scenario.name, seed, result });
-      if (result.verdict.verdict !== 'fail') return;
-      let failure: SuiteFailure = { index, scenario: scenario.name, seed, path: '0', line: failureLine(scenario.name, seed, '0', result), replayLine: result.replayLine, result, drawn };
-      if (o.shrink) {
-        onEvent({ type: 'shrinking', index, scenario: scenario.name, seed });
-        const shrink = await shrinkCase(scenario, caps, seed, { drawn, result }, { ...common, caseIndex: index, shrinkOf: result.caseId ?? undefined, shrinkBudgetMs: o.shrinkBudgetMs });
-        onEvent({ type: 'shrunk', index, scenario: scenario.name, seed, shrink });
-        if (shrink.result.verdict.verdict === 'fail') {
-          failure = { index, scenario: scenario.name, seed, path: shrink.path, line: failureLine(scenario.name, seed, shrink.path, shrink.result), replayLine: shrink.result.replayLine, result: shrink.result, drawn: shrink.drawn };
-          if (result.caseId !== null) store.recordCounterexample(result.caseId, shrink.result.replayLine, shrink.drawn, shrink.result.timeline);
-        }
-      } else if (result.caseId !== null) {
-        store.recordCounterexample(result.caseId, result.replayLine, drawn, result.timeline);
+      if (result.outcome.type !== 'fail') {
+        counts[result.outcome.type] += 1;
+        return;
       }
-      failures.push(failure);
+      // Re-run the very case (unstored: these are not cases of the suite) to see whether it reproduces.
+      let reproduced = 0;
+      const seen: { verdict: string; anomaly: string | null; checker: string | null }[] = [];
+      for (let k = 0; k < reruns; k++) {
+        const again = await runCase({ seed, path: '0', drawn }, { ...common, store: undefined, keepWorkDir: 'never' });
+        seen.push({ verdict: again.verdict.verdict, anomaly: again.verdict.anomaly?.kind ?? null, checker: again.verdict.anomaly?.checker ?? null });
+        if (sameFailure(result, again)) reproduced += 1;
+      }
+      const outcome = failureOutcome(reruns, reproduced) as Extract<CaseOutcome, { type: 'fail' | 'flaky' }>;
+      counts[outcome.type] += 1;
+      if (result.caseId !== null) store.setCaseOutcome(result.caseId, { outcome: outcome.type, reruns, reproduced, detail: { reruns: seen } });
+      onEvent({ type: 'reran', index, scenario: scenario.name, seed, outcome });
+      const asDrawn: SuiteFailure = { index, scenario: scenario.name, seed, path: '0', line: failureLine(scenario.name, seed, '0', result, outcome), replayLine: result.replayLine, result, drawn, outcome, signature: failureSignature(scenario.name, result.verdict), shrink: null };
+      if (outcome.type === 'flaky') {
+        // A flaky case is not shrunk: a candidate that passes would prove nothing.
+        failures.push(asDrawn);
+        return;
+      }
+      if (!o.shrink) {
+        if (result.caseId !== null) store.recordCounterexample(result.caseId, result.replayLine, drawn, result.timeline);
+        failures.push(asDrawn);
+        return;
+      }
+      failures.push((await shrinkFailure(index, scenario, seed, result.caseId, { drawn, result }, outcome)) ?? asDrawn);
     };
+
+    // Shrinks an earlier run of this suite left unfinished (killed, or stopped at its budget) go on first.
+    if (resumeSuiteId !== undefined && o.shrink) {
+      for (const u of store.unfinishedShrinks(suiteId)) {
+        const scenario = scenarios.find((x) => x.name === u.scenario);
+        if (scenario === undefined) continue;
+        const stored = store.caseOutcome(u.caseId);
+        const outcome = { type: 'fail' as const, runs: (stored?.reruns ?? 0) + 1, reproduced: (stored?.reproduced ?? 0) + 1 };
+        const f = await shrinkFailure(u.caseIndex, scenario, u.seed, u.caseId, { drawn: drawnAt0(scenario, u.seed), result: null }, outcome, { path: u.progress.path, candidates: u.progress.candidates });
+        if (f !== null) failures.push(f);
+      }
+    }
 
     let next = 0;
     const worker = async (): Promise<void> => {
       for (;;) {
-        if (o.stopAtFirstFailure === true && failures.length + counts.fail > 0) return;
+        if (o.stopAtFirstFailure === true && failures.length + counts.fail + counts.flaky > 0) return;
+        if (o.maxFailures !== undefined && o.maxFailures !== null && counts.fail + counts.flaky >= o.maxFailures) {
+          if (next < todo.length) stoppedByMaxFailures = true;
+          return;
+        }
         if (o.timeBudgetMs !== null && Date.now() - t0 > o.timeBudgetMs) {
           if (next < todo.length) stoppedByBudget = true;
           return;
@@ -210,8 +287,9 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
     if (stoppedByBudget && o.untilBudget === true) stoppedByBudget = false;
     if (stoppedByBudget) onEvent({ type: 'budget-exhausted', started: next });
-    else store.finishSuite(suiteId);
-    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, processes: pool === undefined ? null : { ...pool.stats }, survivors: { count: survivorCount, listed: survivors }, outside: { count: outsideCount, listed: outside } };
+    if (stoppedByMaxFailures) onEvent({ type: 'max-failures', failures: counts.fail + counts.flaky, started: next });
+    if (!stoppedByBudget && !stoppedByMaxFailures) store.finishSuite(suiteId);
+    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, stoppedByMaxFailures, processes: pool === undefined ? null : { ...pool.stats }, survivors: { count: survivorCount, listed: survivors }, outside: { count: outsideCount, listed: outside } };
   } finally {
     await pool?.close();
     await services?.stop();

@@ -84,7 +84,7 @@ export async function runVariant(o: VariantOptions, onEvent: (e: SuiteEvent) => 
   const firstFailure = first as { index: number; scenario: string; seed: number; result: CaseResult; atMs: number } | null;
   const shrink = firstFailure === null ? undefined : shrinks.get(firstFailure.index);
   // runSuite replaces a failure by its shrunk case only when the shrunk case still fails.
-  const shrunk = firstFailure === null || shrink?.result.verdict.verdict !== 'fail' ? undefined : result.failures.find((x) => x.index === firstFailure.index);
+  const shrunk = firstFailure === null || shrink?.verified !== true || shrink.result.verdict.verdict !== 'fail' ? undefined : result.failures.find((x) => x.index === firstFailure.index);
   const anomaly = firstFailure?.result.verdict.anomaly ?? null;
   return {
     bug: o.bug,

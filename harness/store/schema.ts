@@ -192,4 +192,37 @@ CREATE TABLE IF NOT EXISTS durability_findings (
 
 CREATE INDEX IF NOT EXISTS cases_by_suite ON cases (suite_id, verdict);
 CREATE INDEX IF NOT EXISTS events_by_run ON events (run_id, attempt);
+
+-- Version 3, issue 12 (verdicts that rest on re-runs); additive: three tables, nothing else changed.
+
+-- What a suite ran against, so --resume refuses a suite whose manifest file or SUT command changed.
+CREATE TABLE IF NOT EXISTS suite_fingerprints (
+  suite_id INTEGER PRIMARY KEY REFERENCES suites(id),
+  manifest_sha256 TEXT NOT NULL,
+  command_json TEXT NOT NULL
+);
+
+-- A case's outcome where its verdict alone does not say it: a failure re-run up to the suite's
+-- reruns bound ('fail' if every re-run reproduced it, else 'flaky'), or a case whose failure-free
+-- run gave different outputs twice ('nondeterministic'; cases.verdict is then 'unknown').
+CREATE TABLE IF NOT EXISTS case_outcomes (
+  case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+  outcome TEXT NOT NULL CHECK (outcome IN ('fail', 'flaky', 'nondeterministic')),
+  reruns INTEGER NOT NULL,
+  reproduced INTEGER NOT NULL,
+  detail TEXT
+);
+
+-- Shrinking of a failing case as it goes: the path of the smallest candidate seen failing so far, so
+-- --resume continues an interrupted shrink; state 'shrinking' until it ends at a local minimum
+-- ('minimal') or at its budget ('budget-ended'); verified_path is the counterexample re-run and seen
+-- failing at the end (null: none was).
+CREATE TABLE IF NOT EXISTS shrink_progress (
+  case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+  path TEXT NOT NULL,
+  candidates INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('shrinking', 'minimal', 'budget-ended')),
+  verified_path TEXT,
+  updated_at TEXT NOT NULL
+);
 `;

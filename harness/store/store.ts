@@ -78,6 +78,28 @@ export interface EventRow {
   json: unknown;
 }
 
+/** A failure's re-runs (or a nondeterministic failure-free run), table case_outcomes. */
+export interface CaseOutcomeRow {
+  outcome: 'fail' | 'flaky' | 'nondeterministic';
+  reruns: number;
+  reproduced: number;
+  detail: unknown;
+}
+
+/** Table shrink_progress: the smallest candidate seen failing so far. */
+export interface ShrinkProgressRow {
+  path: string;
+  candidates: number;
+  state: 'shrinking' | 'minimal' | 'budget-ended';
+  verifiedPath: string | null;
+}
+
+/** Table suite_fingerprints: what --resume compares with the SUT it is given. */
+export interface SuiteFingerprint {
+  manifestSha256: string;
+  commandJson: string;
+}
+
 export class StoreError extends Error {
   override name = 'StoreError';
 }
@@ -238,6 +260,8 @@ export class Store {
         this.sql('DELETE FROM traces WHERE case_id = ?').run(id);
         this.sql('DELETE FROM durability_findings WHERE case_id = ?').run(id);
         this.sql('DELETE FROM outside_writes WHERE case_id = ?').run(id);
+        this.sql('DELETE FROM case_outcomes WHERE case_id = ?').run(id);
+        this.sql('DELETE FROM shrink_progress WHERE case_id = ?').run(id);
         this.sql('UPDATE cases SET parent_case_id = NULL WHERE parent_case_id = ?').run(id);
         this.sql('DELETE FROM cases WHERE id = ?').run(id);
       }
@@ -336,5 +360,41 @@ export class Store {
   recordCounterexample(caseId: number, replayLine: string, caseJson: unknown, timeline: unknown): void {
     this.sql('INSERT INTO counterexamples (case_id, replay_line, case_json, timeline_json) VALUES (?, ?, ?, ?)')
       .run(caseId, replayLine, JSON.stringify(caseJson), JSON.stringify(timeline));
+  }
+
+  setSuiteFingerprint(suiteId: number, f: SuiteFingerprint): void {
+    this.sql('INSERT OR REPLACE INTO suite_fingerprints (suite_id, manifest_sha256, command_json) VALUES (?, ?, ?)').run(suiteId, f.manifestSha256, f.commandJson);
+  }
+
+  suiteFingerprint(suiteId: number): SuiteFingerprint | undefined {
+    const row = this.sql('SELECT manifest_sha256, command_json FROM suite_fingerprints WHERE suite_id = ?').get(suiteId) as { manifest_sha256: string; command_json: string } | undefined;
+    return row === undefined ? undefined : { manifestSha256: row.manifest_sha256, commandJson: row.command_json };
+  }
+
+  setCaseOutcome(caseId: number, o: CaseOutcomeRow): void {
+    this.sql('INSERT OR REPLACE INTO case_outcomes (case_id, outcome, reruns, reproduced, detail) VALUES (?, ?, ?, ?, ?)').run(caseId, o.outcome, o.reruns, o.reproduced, JSON.stringify(o.detail));
+  }
+
+  caseOutcome(caseId: number): CaseOutcomeRow | undefined {
+    const row = this.sql('SELECT outcome, reruns, reproduced, detail FROM case_outcomes WHERE case_id = ?').get(caseId) as { outcome: CaseOutcomeRow['outcome']; reruns: number; reproduced: number; detail: string | null } | undefined;
+    return row === undefined ? undefined : { outcome: row.outcome, reruns: row.reruns, reproduced: row.reproduced, detail: row.detail === null ? null : JSON.parse(row.detail) };
+  }
+
+  setShrinkProgress(caseId: number, p: ShrinkProgressRow): void {
+    this.sql('INSERT OR REPLACE INTO shrink_progress (case_id, path, candidates, state, verified_path, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(caseId, p.path, p.candidates, p.state, p.verifiedPath, now());
+  }
+
+  shrinkProgress(caseId: number): ShrinkProgressRow | undefined {
+    const row = this.sql('SELECT path, candidates, state, verified_path FROM shrink_progress WHERE case_id = ?').get(caseId) as { path: string; candidates: number; state: ShrinkProgressRow['state']; verified_path: string | null } | undefined;
+    return row === undefined ? undefined : { path: row.path, candidates: row.candidates, state: row.state, verifiedPath: row.verified_path };
+  }
+
+  /** A suite's failing cases (fail, not flaky) whose shrinking did not end at a local minimum: --resume continues them. */
+  unfinishedShrinks(suiteId: number): { caseId: number; caseIndex: number; scenario: string; seed: number; progress: ShrinkProgressRow }[] {
+    const rows = this.sql(
+      `SELECT c.id, c.case_index, c.scenario, c.seed, p.path, p.candidates, p.state, p.verified_path FROM cases c JOIN shrink_progress p ON p.case_id = c.id
+       WHERE c.suite_id = ? AND c.role = 'case' AND c.verdict = 'fail' AND p.state != 'minimal' ORDER BY c.case_index`,
+    ).all(suiteId) as { id: number; case_index: number; scenario: string; seed: number; path: string; candidates: number; state: ShrinkProgressRow['state']; verified_path: string | null }[];
+    return rows.map((r) => ({ caseId: r.id, caseIndex: r.case_index, scenario: r.scenario, seed: r.seed, progress: { path: r.path, candidates: r.candidates, state: r.state, verifiedPath: r.verified_path } }));
   }
 }

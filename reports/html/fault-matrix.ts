@@ -2,7 +2,7 @@
 // under each kind of fault it had, and under "(none)" when no fault was applied to it.
 
 import type Database from 'better-sqlite3';
-import type { VerdictCounts } from '../suite-report.js';
+import { VERDICT_COUNTS_SQL, type VerdictCounts } from '../suite-report.js';
 import { inSuiteSql } from './in-suite-sql.js';
 
 const NO_FAULT = '(none)';
@@ -15,9 +15,7 @@ export interface FaultMatrixCell extends VerdictCounts {
 export function faultMatrix(db: Database.Database, suiteId: number): FaultMatrixCell[] {
   return db
     .prepare(
-      `SELECT c.scenario AS scenario, coalesce(k.kind, '${NO_FAULT}') AS faultKind, count(*) AS cases,
-              coalesce(sum(c.verdict = 'pass'), 0) AS pass, coalesce(sum(c.verdict = 'fail'), 0) AS fail,
-              coalesce(sum(c.verdict = 'unknown'), 0) AS unknown, coalesce(sum(c.verdict IS NULL), 0) AS unfinished
+      `SELECT c.scenario AS scenario, coalesce(k.kind, '${NO_FAULT}') AS faultKind, ${VERDICT_COUNTS_SQL}
        FROM cases c LEFT JOIN (SELECT DISTINCT case_id, kind FROM faults) k ON k.case_id = c.id
        WHERE ${inSuiteSql(db)}
        GROUP BY c.scenario, faultKind ORDER BY c.scenario, faultKind`,

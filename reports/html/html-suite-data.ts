@@ -26,7 +26,7 @@ export function htmlSuiteData(dbFile: string, suiteId?: number): HtmlSuiteData {
   try {
     const report = suiteReport(db, suiteId);
     const id = report.suite.id;
-    const problems = [...report.failures, ...report.unknowns].sort((a, b) => a.caseIndex - b.caseIndex);
+    const problems = [...report.failures, ...report.flaky, ...report.nondeterministic, ...report.unknowns].sort((a, b) => a.caseIndex - b.caseIndex);
     const verdictOf = db.prepare('SELECT verdict_json FROM cases WHERE id = ?');
     const verdicts = new Map<number, StoredVerdict>(problems.map((p) => [p.caseId, storedVerdict((verdictOf.get(p.caseId) as { verdict_json: string | null } | undefined)?.verdict_json ?? null)]));
     // The newest counterexample of a case is the smallest shrinking reached.

@@ -15,7 +15,8 @@ export function problemGroups(problems: readonly CaseProblem[], verdicts: Readon
   const groups = new Map<string, ProblemGroup>();
   for (const p of problems) {
     const v = verdicts.get(p.caseId);
-    const what = p.verdict === 'fail' ? (p.anomaly ?? v?.anomaly?.kind ?? 'fail') : 'unknown';
+    const anomaly = p.anomaly ?? v?.anomaly?.kind ?? 'fail';
+    const what = p.outcome === 'fail' ? anomaly : p.outcome === 'flaky' ? `flaky ${anomaly}` : p.outcome;
     const checker = p.verdict === 'fail' ? (v?.anomaly?.checker ?? '(not stored)') : [...new Set(v?.unknowns.map((u) => u.checker) ?? [])].join(', ') || '(not stored)';
     const key = JSON.stringify([what, checker, p.scenario]);
     const g = groups.get(key) ?? { what, checker, scenario: p.scenario, caseIndexes: [] };

@@ -72,11 +72,11 @@ export function renderSuiteHtml(d: HtmlSuiteData): string {
     );
   }
 
-  out.push('<h2 id="cases">Failing and unknown cases</h2>');
+  out.push('<h2 id="cases">Failing, flaky, nondeterministic and unknown cases</h2>');
   if (d.details.length === 0) out.push('<p>None.</p>');
   for (const x of d.details) out.push(caseSection(x));
-  const rest = [...r.failures, ...r.unknowns].filter((p) => !detailed.has(p.caseIndex)).sort((a, b) => a.caseIndex - b.caseIndex);
-  if (rest.length > 0) out.push(`<h3>${rest.length} more, by replay line</h3>`, `<pre>${e(rest.map((p) => `${p.replayLine}  # case ${p.caseIndex}: ${p.anomaly ?? p.verdict}`).join('\n'))}</pre>`);
+  const rest = [...r.failures, ...r.flaky, ...r.nondeterministic, ...r.unknowns].filter((p) => !detailed.has(p.caseIndex)).sort((a, b) => a.caseIndex - b.caseIndex);
+  if (rest.length > 0) out.push(`<h3>${rest.length} more, by replay line</h3>`, `<pre>${e(rest.map((p) => `${p.replayLine}  # case ${p.caseIndex}: ${p.outcome === 'fail' || p.outcome === 'unknown' ? (p.anomaly ?? p.verdict) : `${p.outcome} ${p.anomaly ?? ''}`}`).join('\n'))}</pre>`);
 
   out.push('<h2 id="runs">Runs and process exits</h2>');
   out.push(table(['Run', 'Runs', 'Completed', 'Gave up', 'Unfinished'], r.runs.map((x) => [x.kind, num(x.runs), num(x.completed), num(x.gaveUp), num(x.unfinished)])));
@@ -97,14 +97,16 @@ function matrixTable(d: HtmlSuiteData, r: SuiteReport): string {
   ]);
   return (
     table(['Scenario', 'All cases', ...kinds.map((k) => `<code>${e(k)}</code>`)], rows) +
-    '<p class="note">Each cell: cases, then pass / fail / unknown (and unfinished). A case with faults of several kinds counts in each of their columns; “(none)”: no fault was applied.</p>'
+    '<p class="note">Each cell: cases, then pass / fail / flaky / unknown / nondeterministic (and unfinished). A case with faults of several kinds counts in each of their columns; “(none)”: no fault was applied.</p>'
   );
 }
 
 function counts(c: VerdictCounts): string {
   const parts = [`<span class="t-pass">${c.pass} pass</span>`];
   if (c.fail > 0) parts.push(`<span class="t-fail">${c.fail} fail</span>`);
+  if (c.flaky > 0) parts.push(`<span class="t-flaky">${c.flaky} flaky</span>`);
   if (c.unknown > 0) parts.push(`<span class="t-unknown">${c.unknown} unknown</span>`);
+  if (c.nondeterministic > 0) parts.push(`<span class="t-nondeterministic">${c.nondeterministic} nondeterministic</span>`);
   if (c.skipped > 0) parts.push(`<span class="t-unfinished">${c.skipped} skipped (declined by the SUT)</span>`);
   if (c.unfinished > 0) parts.push(`<span class="t-unfinished">${c.unfinished} unfinished</span>`);
   return `<b>${c.cases}</b>: ${parts.join(', ')}`;
@@ -113,14 +115,15 @@ function counts(c: VerdictCounts): string {
 function caseSection(x: CaseDetail): string {
   const p = x.problem;
   const a = x.verdict.anomaly;
-  const out: string[] = [`<section class="case ${p.verdict}" id="case-${p.caseIndex}">`];
-  out.push(`<h3>Case ${p.caseIndex}: ${e(p.scenario)}, <span class="t-${p.verdict}">${e(p.anomaly ?? p.verdict)}</span></h3>`);
+  const out: string[] = [`<section class="case ${p.outcome}" id="case-${p.caseIndex}">`];
+  const label = p.outcome === 'flaky' ? `FLAKY ${p.anomaly ?? ''}` : p.outcome === 'nondeterministic' ? 'NONDETERMINISTIC' : (p.anomaly ?? p.verdict);
+  out.push(`<h3>Case ${p.caseIndex}: ${e(p.scenario)}, <span class="t-${p.outcome}">${e(label)}</span></h3>`);
   out.push(
     table(
       ['', ''],
       [
         ['Seed, path', `${p.seed}, <code>${e(p.path)}</code>`],
-        ['Verdict', `<span class="t-${p.verdict}">${p.verdict}</span>`],
+        ['Verdict', `<span class="t-${p.outcome}">${p.outcome}</span>${p.reproduction === null ? '' : ` (reproduced in ${p.reproduction.reproduced} of ${p.reproduction.runs} runs)`}`],
         ['Checker', e(a?.checker ?? (x.verdict.unknowns.map((u) => u.checker).join(', ') || NA))],
         ['First batch', p.firstBatchMs === null ? NA : `${p.firstBatchMs} ms`],
         ['First key', p.firstKey === null ? NA : `<code>${e(cut(p.firstKey))}</code>`],
