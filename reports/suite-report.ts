@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { ExitType } from '../harness/process/process-exit.js';
 import { SCHEMA_VERSION } from '../harness/store/schema.js';
 import type { RunKind, VerdictName } from '../harness/store/store.js';
-import { replayCommand } from './replay-command.js';
+import { replayCommand, storedReplayOptions } from './replay-command.js';
 
 /** Fail ranks over unknown over pass; a suite with no cases, or with unfinished ones, is unknown. */
 export type SuiteVerdict = VerdictName;
@@ -220,7 +220,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
   const id = suiteRow.id;
   const options = parseJson(suiteRow.options_json);
   const manifestFile = manifestFileOf(options, parseJson(suiteRow.manifest_json));
-  const storedLevel = typeof options === 'object' && options !== null && typeof (options as { level?: unknown }).level === 'string' ? (options as { level: string }).level : null;
+  const replayOptions = storedReplayOptions(options, manifestFile);
   // Columns later versions of schema 1 added: shrink candidates are case rows with role 'shrink', and a
   // case may reuse an earlier case's failure-free run, keeping only its time.
   const caseColumns = new Set((db.prepare("SELECT name FROM pragma_table_info('cases')").all() as { name: string }[]).map((c) => c.name));
@@ -292,6 +292,8 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     id,
   );
   const faultsOf = db.prepare('SELECT attempt, kind, injected, at_ms, fault_json FROM faults WHERE case_id = ? ORDER BY attempt, id');
+  const timedKillsOf = (caseId: number) =>
+    (db.prepare("SELECT attempt, kind, injected, fault_json FROM faults WHERE case_id = ? AND kind IN ('kill-after', 'kill-at-event') ORDER BY attempt, id").all(caseId) as FaultDbRow[]).map((f) => ({ attempt: f.attempt, kind: f.kind, injected: f.injected === 1, fault: parseJson(f.fault_json) }));
   const problems = problemRows.map((r): CaseProblem => ({
     caseId: r.id,
     caseIndex: r.case_index,
@@ -305,7 +307,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     message: r.message,
     workDir: r.work_dir,
     faults: (faultsOf.all(r.id) as FaultDbRow[]).map((f) => ({ attempt: f.attempt, kind: f.kind, injected: f.injected === 1, atMs: f.at_ms, fault: parseJson(f.fault_json) })),
-    replayLine: replayCommand(r, manifestFile, storedLevel),
+    replayLine: replayCommand(r, replayOptions, timedKillsOf(r.id)),
   }));
 
   const counterexamples = all<CounterexampleRow>(
@@ -362,7 +364,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     anomaly: r.anomaly,
     message: r.message,
     durationMs: r.duration_ms,
-    replayLine: replayCommand(r, manifestFile, storedLevel),
+    replayLine: replayCommand(r, replayOptions, timedKillsOf(r.id)),
   }));
   const timePerCaseMs = stats(cases.flatMap((c) => (c.verdict !== null && c.durationMs !== null ? [c.durationMs] : [])));
 

@@ -22,6 +22,7 @@ import { registerSelftest } from './selftest-command.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { describeLanded } from '../conformance/level-evidence.js';
 import { describeFault, describeInjectedFault } from '../faults/fault.js';
+import { parseKillAtEvents, type KillAtEvent } from '../case/replay-line.js';
 import { highestLevel, highestRunnableLevel, isLevel, levelUnavailable, LEVELS, type Level } from '../case/conformance-level.js';
 
 class UsageError extends Error {}
@@ -54,6 +55,14 @@ function describeLevel(l: LevelOutcome): string {
       const never: never = l;
       return JSON.stringify(never);
     }
+  }
+}
+
+function killAtEventsArg(text: string): KillAtEvent[] {
+  try {
+    return parseKillAtEvents(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
   }
 }
 
@@ -244,12 +253,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--case-timeout <duration>', 'bound on the faulty run', durationMs('--case-timeout'))
     .option('--restarts-max <n>', 'restarts before giving up', nonNegativeInt('--restarts-max'))
     .option('--no-serve', 'start the SUT command for every run, even if its manifest declares serve (PROTOCOL.md §9)')
+    .option('--kill-at-events <list>', 'where the recorded run\'s timed kills landed, as start:event-line (- for one that did not land), e.g. 1:5,3:-; printed by the failure', killAtEventsArg)
     .action(async (o) => {
       if (!scenarioNames().includes(o.scenario)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(o.scenario)} (known: ${scenarioNames().join(', ')})`);
       if (!/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 0:1:3, received ${JSON.stringify(o.path)}`);
       const manifestFile = path.resolve(o.sut);
       const sut = manifestAt(manifestFile);
-      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean };
+      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean, killAtEvents: (o.killAtEvents ?? []) as KillAtEvent[] };
       const { drawn, result } = await replayCase(options);
       process.stdout.write(`${describeReplay(options, drawn, result)}\n`);
       exitCode = result.verdict.verdict === 'pass' ? 0 : result.verdict.verdict === 'fail' ? 1 : 3;

@@ -12,7 +12,8 @@ import { judge } from '../check/judge.js';
 import { observeRun } from '../check/observed-run.js';
 import { statefulOutputs } from '../check/stateful-outputs.js';
 import type { Verdict } from '../check/verdict.js';
-import type { FaultPlan } from '../faults/fault.js';
+import { describeFault, type Fault, type FaultPlan } from '../faults/fault.js';
+import { killAtEventsOf, replayLine, type KillAtEvent } from '../case/replay-line.js';
 import { resolveFaultPlan } from '../case/fault-plan-draw.js';
 import type { DrawnCase } from '../case/case-arbitrary.js';
 import type { SutEvent } from '../protocol/event-line.js';
@@ -32,6 +33,8 @@ export interface CaseSpec {
   drawn: DrawnCase;
   /** A concrete plan to inject instead of resolving the drawn one (tests, hand-written cases). */
   plan?: FaultPlan;
+  /** Replay: the timed kills of these starts strike after the recorded event line instead (replay-line.ts). */
+  killAtEvents?: readonly KillAtEvent[];
 }
 
 export interface RunCaseOptions {
@@ -46,6 +49,8 @@ export interface RunCaseOptions {
   manifestFile?: string;
   /** The conformance level, for replay lines, when it is not the SUT's highest. */
   level?: string;
+  /** Whether starts run in serving processes (pool given), for replay lines; default: whether a pool is given. */
+  serve?: boolean;
   bounds?: RunBounds;
   /** Serving processes (PROTOCOL.md §9) for SUTs whose manifest has serve; absent: a process per start. */
   pool?: ProcessPool | undefined;
@@ -78,10 +83,18 @@ export interface CaseResult {
   lint: LintFinding[];
 }
 
-export function replayLine(spec: { scenario: string; seed: number; path: string }, manifestFile?: string, level?: string): string {
-  const sut = manifestFile === undefined ? '' : ` --sut ${JSON.stringify(manifestFile)}`;
-  const lvl = level === undefined ? '' : ` --level ${level}`;
-  return `streamcheck replay${sut}${lvl} --scenario ${spec.scenario} --seed ${spec.seed} --path "${spec.path}"`;
+/** The plan with the timed kills of the named starts replaced by kills at the recorded event line. */
+export function withKillsAtEvents(plan: FaultPlan, kills: readonly KillAtEvent[]): FaultPlan {
+  if (kills.length === 0) return plan;
+  const faults = plan.faults.map((f, i): Fault => {
+    const k = kills.find((x) => x.attempt === i + 1);
+    if (k === undefined) return f;
+    if (f.kind !== 'kill-after' && f.kind !== 'kill-at-event') throw new Error(`--kill-at-events names start ${k.attempt}, whose fault is not a timed kill: ${describeFault(f)}`);
+    return { kind: 'kill-at-event', event: k.event };
+  });
+  const beyond = kills.find((k) => k.attempt > plan.faults.length);
+  if (beyond !== undefined) throw new Error(`--kill-at-events names start ${beyond.attempt}, but the case's plan has ${plan.faults.length} fault(s)`);
+  return { ...plan, faults };
 }
 
 let caseCounter = 0;
@@ -108,7 +121,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   const storage = o.storage === true;
   const { run: ff, reused } = await o.failureFree.get(o.sut, c, bounds, stored, o.pool, storage);
   const ffTrace = ff.trace?.type === 'traced' ? ff.trace.trace : null;
-  const plan = spec.plan ?? resolveFaultPlan(spec.drawn.plan, { ...ff, trace: ffTrace });
+  const plan = withKillsAtEvents(spec.plan ?? resolveFaultPlan(spec.drawn.plan, { ...ff, trace: ffTrace }), spec.killAtEvents ?? []);
   const lint = ff.lint;
   if (stored !== undefined && storage) {
     stored.store.recordTrace(stored.caseId, ff.trace === null ? { type: 'untraced', reason: 'strace is not installed' } : ff.trace, reused, lint);
@@ -171,14 +184,23 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       detail: verdict,
     });
   }
-  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error')).length;
+  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'kill-at-event' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error')).length;
   return {
     verdict,
     plan,
     timeline: [...(reused ? [] : ff.timeline), ...timeline],
     workDir: keptDir,
     caseId,
-    replayLine: replayLine({ scenario: c.scenario, seed: spec.seed, path: spec.path }, o.manifestFile, o.level),
+    replayLine: replayLine({
+      scenario: c.scenario,
+      seed: spec.seed,
+      path: spec.path,
+      manifestFile: o.manifestFile ?? null,
+      level: o.level ?? null,
+      bounds,
+      serve: o.serve ?? o.pool !== undefined,
+      killAtEvents: killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, event: e.fault.kind === 'kill-at-event' ? e.fault.event : null }] : []))),
+    }),
     crashesInjected,
     failureFreeReused: reused,
     failureFreeMs: ff.durationMs,

@@ -8,6 +8,7 @@ import type { ScenarioCase } from '../../scenarios/scenario.js';
 import { crashPointEnv, crashPointInjected } from '../faults/crash-point-fault.js';
 import { describeFault, mechanismOf, type Fault } from '../faults/fault.js';
 import { armKillAfter } from '../faults/kill-after-fault.js';
+import { armKillAtEvent } from '../faults/kill-at-event-fault.js';
 import { corruptNewestCheckpoint } from '../faults/corrupt-checkpoint-fault.js';
 import type { FaultPlan } from '../faults/fault.js';
 import { applyPowerLoss } from '../faults/power-loss-fault.js';
@@ -129,6 +130,9 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const startAt = o.clock();
     // A start's events go to the store in one transaction when it ends, before its fault and exit rows.
     const eventRows: EventRow[] = [];
+    // Event lines of this start: where a timed kill landed in the SUT's progress, and where a replayed one strikes.
+    let eventLines = 0;
+    let onEventLine = (): void => {};
     o.timeline.push({ type: 'start', atMs: startAt, run: o.kind, attempt });
     const request: RunRequest = {
       env: { ...o.sut.manifest.env, ...protocolEnv(o.dirs, o.scenarioCase), ...(fault?.kind === 'crash-point' ? crashPointEnv(fault.n) : {}) },
@@ -136,6 +140,8 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       onLine: (line, atMs) => {
         const at = startAt + atMs;
         if (line.kind === 'event') {
+          eventLines += 1;
+          onEventLine();
           o.timeline.push({ type: 'event', atMs: at, run: o.kind, attempt, event: line.event });
           if (runId !== undefined) eventRows.push({ runId, attempt, atMs: at, kind: 'event', name: line.event.event, json: line.event });
         } else {
@@ -153,7 +159,13 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           ? SutProcess.spawn({ command: o.sut.manifest.command, cwd: o.sut.cwd, ...request })
           : o.pool.start({ ...request, restart: o.kind === 'faulty' && attempt > 1 });
     let killedAtMs: number | null = null;
-    const disarm = fault?.kind === 'kill-after' ? armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs)) : () => {};
+    let disarm = (): void => {};
+    if (fault?.kind === 'kill-after') disarm = armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs));
+    if (fault?.kind === 'kill-at-event') {
+      const armed = armKillAtEvent(proc, fault.event, (atMs) => (killedAtMs = startAt + atMs));
+      onEventLine = armed.onEvent;
+      disarm = armed.disarm;
+    }
     const exit = await proc.wait();
     disarm();
     o.store?.store.recordEvents(eventRows);
@@ -169,12 +181,19 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     if (fault !== undefined) {
       let injected: boolean;
       let detail: string | undefined;
+      let killedAfterLines: number | undefined;
       switch (fault.kind) {
         case 'crash-point':
           injected = crashPointInjected(exit);
           break;
         case 'kill-after':
           injected = exit.type === 'killed-by-harness';
+          // Every line printed before the SIGKILL has been read by now (wait() resolves after the last).
+          if (injected) killedAfterLines = eventLines;
+          break;
+        case 'kill-at-event':
+          injected = exit.type === 'killed-by-harness';
+          if (injected) killedAfterLines = fault.event ?? undefined;
           break;
         case 'syscall-kill': {
           const landed = injection === null ? { landed: false, detail: 'no trace placed it' } : strace === null ? { landed: false, detail: straceMissing() } : syscallKillLanded(exit, trace?.type === 'traced' ? trace.trace : null);
@@ -205,8 +224,10 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       }
       const atMs = injected ? (killedAtMs ?? endAt) : null;
       if (fault.kind !== 'power-loss') {
-        o.timeline.push({ type: 'fault', atMs: atMs ?? endAt, run: o.kind, attempt, fault, injected, ...(detail === undefined ? {} : { detail }) });
-        if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: detail === undefined ? fault : { ...fault, detail }, injected, atMs });
+        if (killedAfterLines !== undefined) detail = `after event line ${killedAfterLines} of the start`;
+        const lines = killedAfterLines === undefined ? {} : { eventLines: killedAfterLines };
+        o.timeline.push({ type: 'fault', atMs: atMs ?? endAt, run: o.kind, attempt, fault, injected, ...(detail === undefined ? {} : { detail }), ...lines });
+        if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: { ...fault, ...(detail === undefined ? {} : { detail }), ...lines }, injected, atMs });
       }
     }
     o.timeline.push({ type: 'exit', atMs: endAt, run: o.kind, attempt, exit });
