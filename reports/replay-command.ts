@@ -25,7 +25,7 @@ export function storedReplayOptions(options: unknown, manifestFile: string | nul
 export function replayCommand(c: { scenario: string; seed: number; path: string }, o: StoredReplayOptions, faults: readonly { attempt: number; kind: string; injected: boolean; fault: unknown }[] = []): string {
   const rows = faults.map((f) => {
     const j = typeof f.fault === 'object' && f.fault !== null ? (f.fault as Record<string, unknown>) : {};
-    return { attempt: f.attempt, kind: f.kind, injected: f.injected, eventLines: typeof j['eventLines'] === 'number' ? j['eventLines'] : null, event: typeof j['event'] === 'number' ? j['event'] : null };
+    return { attempt: f.attempt, kind: f.kind, injected: f.injected, eventLines: typeof j['eventLines'] === 'number' ? j['eventLines'] : null, afterMs: typeof j['afterMs'] === 'number' ? j['afterMs'] : null, event: typeof j['event'] === 'number' ? j['event'] : null };
   });
   return replayLine({ scenario: c.scenario, seed: c.seed, path: c.path, ...o, killAtEvents: killAtEventsOf(rows) });
 }

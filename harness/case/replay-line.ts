@@ -12,6 +12,8 @@ const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
 export interface KillAtEvent {
   attempt: number;
   event: number | null;
+  /** Milliseconds after that line the kill struck (0 when unknown). */
+  afterMs?: number;
 }
 
 export interface ReplaySpec {
@@ -33,18 +35,18 @@ export interface ReplaySpec {
 const quote = (s: string): string => (SHELL_SAFE.test(s) ? s : JSON.stringify(s));
 
 export function formatKillAtEvents(k: readonly KillAtEvent[]): string {
-  return [...k].sort((a, b) => a.attempt - b.attempt).map((x) => `${x.attempt}:${x.event === null ? '-' : x.event}`).join(',');
+  return [...k].sort((a, b) => a.attempt - b.attempt).map((x) => `${x.attempt}:${x.event === null ? '-' : `${x.event}${(x.afterMs ?? 0) > 0 ? `+${x.afterMs}ms` : ''}`}`).join(',');
 }
 
 /** Parses `1:5,3:-` (start 1 killed after its 5th event line, start 3's timed kill did not land); throws a message naming the flag. */
 export function parseKillAtEvents(text: string): KillAtEvent[] {
   const out: KillAtEvent[] = [];
   for (const part of text.split(',').filter((p) => p.trim() !== '')) {
-    const m = /^(\d+):(\d+|-)$/.exec(part.trim());
-    if (m === null || Number(m[1]) < 1) throw new Error(`--kill-at-events must look like 1:5,3:- (start:event line, or - for a kill that did not land), received ${JSON.stringify(text)}`);
+    const m = /^(\d+):(?:(\d+)(?:\+(\d+)ms)?|(-))$/.exec(part.trim());
+    if (m === null || Number(m[1]) < 1) throw new Error(`--kill-at-events must look like 1:5+20ms,3:- (start:event line[+ms after it], or - for a kill that did not land), received ${JSON.stringify(text)}`);
     const attempt = Number(m[1]);
     if (out.some((x) => x.attempt === attempt)) throw new Error(`--kill-at-events names start ${attempt} twice in ${JSON.stringify(text)}`);
-    out.push({ attempt, event: m[2] === '-' ? null : Number(m[2]) });
+    out.push(m[4] === '-' ? { attempt, event: null } : { attempt, event: Number(m[2]), ...(m[3] === undefined || Number(m[3]) === 0 ? {} : { afterMs: Number(m[3]) }) });
   }
   return out;
 }
@@ -61,10 +63,13 @@ export function replayLine(s: ReplaySpec): string {
 }
 
 /** Where a case's timed kills landed, from its faulty run's fault records (timeline entries or stored rows). */
-export function killAtEventsOf(faults: readonly { attempt: number; kind: string; injected: boolean; eventLines?: number | null; event?: number | null }[]): KillAtEvent[] {
+export function killAtEventsOf(faults: readonly { attempt: number; kind: string; injected: boolean; eventLines?: number | null; afterMs?: number | null; event?: number | null }[]): KillAtEvent[] {
+  // The milliseconds a recorded kill struck after its last line are not carried over: they measure
+  // how busy the machine was as much as the SUT's progress (a replay that waited them saw the SUT
+  // finish first); the kill is replayed right after the line, between it and the next one.
   return faults.flatMap((f): KillAtEvent[] => {
-    if (f.kind === 'kill-after') return [{ attempt: f.attempt, event: f.injected && typeof f.eventLines === 'number' ? f.eventLines : null }];
-    if (f.kind === 'kill-at-event') return [{ attempt: f.attempt, event: f.event ?? null }];
+    if (f.kind === 'kill-after') return [f.injected && typeof f.eventLines === 'number' ? { attempt: f.attempt, event: f.eventLines } : { attempt: f.attempt, event: null }];
+    if (f.kind === 'kill-at-event') return [f.event == null ? { attempt: f.attempt, event: null } : { attempt: f.attempt, event: f.event, ...(typeof f.afterMs === 'number' && f.afterMs > 0 ? { afterMs: f.afterMs } : {}) }];
     return [];
   });
 }

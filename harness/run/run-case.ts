@@ -90,7 +90,7 @@ export function withKillsAtEvents(plan: FaultPlan, kills: readonly KillAtEvent[]
     const k = kills.find((x) => x.attempt === i + 1);
     if (k === undefined) return f;
     if (f.kind !== 'kill-after' && f.kind !== 'kill-at-event') throw new Error(`--kill-at-events names start ${k.attempt}, whose fault is not a timed kill: ${describeFault(f)}`);
-    return { kind: 'kill-at-event', event: k.event };
+    return k.event === null ? { kind: 'kill-at-event', event: null } : { kind: 'kill-at-event', event: k.event, ...(k.afterMs === undefined ? {} : { afterMs: k.afterMs }) };
   });
   const beyond = kills.find((k) => k.attempt > plan.faults.length);
   if (beyond !== undefined) throw new Error(`--kill-at-events names start ${beyond.attempt}, but the case's plan has ${plan.faults.length} fault(s)`);
@@ -199,7 +199,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       level: o.level ?? null,
       bounds,
       serve: o.serve ?? o.pool !== undefined,
-      killAtEvents: killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, event: e.fault.kind === 'kill-at-event' ? e.fault.event : null }] : []))),
+      killAtEvents: killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, afterMs: e.fault.kind === 'kill-at-event' ? (e.fault.afterMs ?? null) : null, event: e.fault.kind === 'kill-at-event' ? e.fault.event : null }] : []))),
     }),
     crashesInjected,
     failureFreeReused: reused,

@@ -132,6 +132,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const eventRows: EventRow[] = [];
     // Event lines of this start: where a timed kill landed in the SUT's progress, and where a replayed one strikes.
     let eventLines = 0;
+    let lastEventAtMs = 0;
     let onEventLine = (): void => {};
     o.timeline.push({ type: 'start', atMs: startAt, run: o.kind, attempt });
     const request: RunRequest = {
@@ -141,6 +142,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
         const at = startAt + atMs;
         if (line.kind === 'event') {
           eventLines += 1;
+          if (killedAtMs === null) lastEventAtMs = atMs;
           onEventLine();
           o.timeline.push({ type: 'event', atMs: at, run: o.kind, attempt, event: line.event });
           if (runId !== undefined) eventRows.push({ runId, attempt, atMs: at, kind: 'event', name: line.event.event, json: line.event });
@@ -162,7 +164,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     let disarm = (): void => {};
     if (fault?.kind === 'kill-after') disarm = armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs));
     if (fault?.kind === 'kill-at-event') {
-      const armed = armKillAtEvent(proc, fault.event, (atMs) => (killedAtMs = startAt + atMs));
+      const armed = armKillAtEvent(proc, fault.event, fault.afterMs ?? 0, (atMs) => (killedAtMs = startAt + atMs));
       onEventLine = armed.onEvent;
       disarm = armed.disarm;
     }
@@ -182,6 +184,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       let injected: boolean;
       let detail: string | undefined;
       let killedAfterLines: number | undefined;
+      let afterMs = 0;
       switch (fault.kind) {
         case 'crash-point':
           injected = crashPointInjected(exit);
@@ -189,11 +192,17 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
         case 'kill-after':
           injected = exit.type === 'killed-by-harness';
           // Every line printed before the SIGKILL has been read by now (wait() resolves after the last).
-          if (injected) killedAfterLines = eventLines;
+          if (injected) {
+            killedAfterLines = eventLines;
+            afterMs = killedAtMs === null ? 0 : Math.max(0, killedAtMs - startAt - lastEventAtMs);
+          }
           break;
         case 'kill-at-event':
           injected = exit.type === 'killed-by-harness';
-          if (injected) killedAfterLines = fault.event ?? undefined;
+          if (injected) {
+            killedAfterLines = fault.event ?? undefined;
+            afterMs = fault.afterMs ?? 0;
+          }
           break;
         case 'syscall-kill': {
           const landed = injection === null ? { landed: false, detail: 'no trace placed it' } : strace === null ? { landed: false, detail: straceMissing() } : syscallKillLanded(exit, trace?.type === 'traced' ? trace.trace : null);
@@ -224,8 +233,8 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       }
       const atMs = injected ? (killedAtMs ?? endAt) : null;
       if (fault.kind !== 'power-loss') {
-        if (killedAfterLines !== undefined) detail = `after event line ${killedAfterLines} of the start`;
-        const lines = killedAfterLines === undefined ? {} : { eventLines: killedAfterLines };
+        if (killedAfterLines !== undefined) detail = `${afterMs} ms after event line ${killedAfterLines} of the start`;
+        const lines = killedAfterLines === undefined ? {} : { eventLines: killedAfterLines, afterMs };
         o.timeline.push({ type: 'fault', atMs: atMs ?? endAt, run: o.kind, attempt, fault, injected, ...(detail === undefined ? {} : { detail }), ...lines });
         if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: { ...fault, ...(detail === undefined ? {} : { detail }), ...lines }, injected, atMs });
       }
