@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import fc from 'fast-check';
 import { scenarioNamed } from '../../scenarios/catalog.js';
-import { caseArbitrary, type DrawnCase } from '../case/case-arbitrary.js';
+import type { DrawnCase } from '../case/case-arbitrary.js';
+import { drawCaseAt } from '../case/draw-case-at.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import { processPoolFor } from '../process/process-pool.js';
 import { FailureFreeRuns } from '../run/failure-free-runs.js';
@@ -39,17 +39,7 @@ export interface ReplayOptions {
 export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
   const scenario = scenarioNamed(o.scenario);
   const caps = faultProfile(o.level, o.sut.manifest);
-  const arb = caseArbitrary(scenario, caps);
-  let drawn: DrawnCase | undefined;
-  // fast-check replays the case at (seed, path) and stops there.
-  await fc.check(
-    fc.property(arb, (d) => {
-      drawn = d;
-      return true;
-    }),
-    { seed: o.seed, path: o.path, numRuns: 1, endOnFailure: true },
-  );
-  if (drawn === undefined) throw new Error(`seed ${o.seed} and path ${o.path} name no case of scenario ${o.scenario}`);
+  const drawn = await drawCaseAt(scenario, caps, o.seed, o.path);
   fs.mkdirSync(o.keepDir, { recursive: true });
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-replay-'));
   const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));

@@ -23,6 +23,8 @@ import { levelReached, runConformance, type LevelOutcome } from '../conformance/
 import { describeLanded } from '../conformance/level-evidence.js';
 import { describeFault, describeInjectedFault } from '../faults/fault.js';
 import { parseKillAtEvents, type KillAtEvent } from '../case/replay-line.js';
+import { CorpusError, mergeCorpus, readCorpusFile, writeCorpusFile, type CorpusEntry } from '../store/corpus-file.js';
+import { corpusEntriesFor } from '../run/corpus-entries-for.js';
 import { highestLevel, highestRunnableLevel, isLevel, levelUnavailable, LEVELS, type Level } from '../case/conformance-level.js';
 
 class UsageError extends Error {}
@@ -73,6 +75,8 @@ function levelArg(text: string): Level {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_MANIFEST = path.join(root, 'harness/protocol/reference-engine.manifest.json');
+/** The regression corpus every run reads and adds to, across result folders. */
+const DEFAULT_CORPUS = path.join(root, 'results', 'corpus.json');
 
 function manifestAt(file: string): LoadedManifest {
   if (!fs.existsSync(file)) throw new UsageError(`--sut: no manifest file ${file}`);
@@ -115,6 +119,7 @@ function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; sto
         case 'started':
           finished = e.alreadyDone;
           for (const s of e.skipped) say(`skipping scenario ${s.name}: the SUT does not implement ${s.missing.join(', ')}`);
+          if (e.corpus > 0) say(`replaying ${e.corpus} stored failure(s) from the corpus first (cases ${e.total - e.corpus}..${e.total - 1})`);
           if (e.alreadyDone > 0) say(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
           bar?.start(total, finished, tally);
           break;
@@ -182,6 +187,8 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
     .option('--report <file>', 'write the Markdown report here (default: beside the database), and the HTML report beside it')
     .option('--junit <file>', 'also write a JUnit XML report (one test case per case) for CI')
+    .option('--corpus <file>', 'the regression corpus: its failures of this SUT are replayed first, and new failures are added to it (default: results/corpus.json, or corpus.json beside --db)')
+    .option('--no-corpus', 'neither replay nor add to the regression corpus')
     .action(async (o) => {
       let manifestFile: string = path.resolve(o.sut);
       let opts: StoredSuiteOptions;
@@ -213,7 +220,14 @@ async function main(argv: string[]): Promise<number> {
           shrinkBudgetMs: o.shrinkBudget,
           serve: o.serve,
           level: o.level,
+          corpusFile: o.corpus === false ? null : typeof o.corpus === 'string' ? path.resolve(o.corpus) : o.db === undefined ? DEFAULT_CORPUS : path.join(path.dirname(dbFile), 'corpus.json'),
         };
+        if (opts.corpusFile != null) {
+          const { replay, skipped } = corpusEntriesFor(readCorpusFile(opts.corpusFile, true), manifestAt(manifestFile).manifest);
+          opts.corpus = replay;
+          if (replay.length > 0) process.stdout.write(`corpus: replaying ${replay.length} stored failure(s) of this SUT from ${path.relative(process.cwd(), opts.corpusFile)} first\n`);
+          for (const x of skipped) process.stdout.write(`corpus: not replaying ${x.entry.scenario} seed ${x.entry.seed} path ${x.entry.path} (${x.entry.level}): ${x.why}\n`);
+        }
       }
       fs.mkdirSync(path.dirname(dbFile), { recursive: true });
       const sut = manifestAt(manifestFile);
@@ -225,7 +239,7 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`--level ${opts.level}: ${levelUnavailable(opts.level)}`);
       }
       process.stdout.write(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases, ${opts.workers} workers, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
-      const progress = progressPrinter(opts.cases);
+      const progress = progressPrinter(opts.cases + (opts.corpus?.length ?? 0));
       let result: SuiteResult;
       try {
         result = await runSuite({ ...opts, sut, dbFile }, progress.onEvent, resumeId);
@@ -237,6 +251,8 @@ async function main(argv: string[]): Promise<number> {
       const htmlFile = o.report === undefined ? undefined : htmlBeside(reportFile);
       const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit), htmlFile);
       process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
+      if (result.corpusReplayed > 0) process.stdout.write(`corpus: ${result.corpusReplayed} stored failure(s) replayed, ${result.corpusFailed} failed again\n`);
+      if (result.corpusAdded > 0 && opts.corpusFile != null) process.stdout.write(`corpus: ${result.corpusAdded} new failure(s) added to ${path.relative(process.cwd(), opts.corpusFile)}\n`);
       exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !result.stoppedByBudget ? 0 : 1;
     });
 
@@ -310,6 +326,43 @@ async function main(argv: string[]): Promise<number> {
 
   registerSelftest(program);
 
+  const corpus = program.command('corpus').description('the regression corpus: failing cases kept to be replayed first by every run against the same SUT');
+  corpus
+    .command('export <file>')
+    .description('write the corpus (or one database\'s found failures) to a JSON file you can commit')
+    .option('--from <corpus file>', 'the corpus to export', DEFAULT_CORPUS)
+    .option('--db <file>', 'export the failures a suite database found instead')
+    .option('--sut <manifest>', 'only the entries of this SUT')
+    .action((file: string, o) => {
+      let entries: CorpusEntry[];
+      if (o.db !== undefined) {
+        if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db}`);
+        const store = Store.open(path.resolve(o.db));
+        try {
+          entries = mergeCorpus([], store.corpusEntries()).entries;
+        } finally {
+          store.close();
+        }
+      } else entries = readCorpusFile(path.resolve(o.from), false);
+      if (o.sut !== undefined) {
+        const name = manifestAt(path.resolve(o.sut)).manifest.name;
+        entries = entries.filter((e) => e.sut === name);
+      }
+      writeCorpusFile(path.resolve(file), entries);
+      process.stdout.write(`${entries.length} corpus entr${entries.length === 1 ? 'y' : 'ies'} written to ${path.relative(process.cwd(), path.resolve(file))}\n`);
+    });
+  corpus
+    .command('import <file>')
+    .description('add the entries of a corpus JSON file (validated) to the corpus')
+    .option('--into <corpus file>', 'the corpus to add to', DEFAULT_CORPUS)
+    .action((file: string, o) => {
+      const incoming = readCorpusFile(path.resolve(file), false);
+      const into = path.resolve(o.into);
+      const merged = mergeCorpus(readCorpusFile(into, true), incoming);
+      writeCorpusFile(into, merged.entries);
+      process.stdout.write(`${merged.added} of ${incoming.length} entr${incoming.length === 1 ? 'y' : 'ies'} added to ${path.relative(process.cwd(), into)} (${merged.entries.length} in all)\n`);
+    });
+
   program
     .command('report')
     .description('write a report of a suite from its SQLite database')
@@ -354,7 +407,7 @@ process.on('SIGTERM', () => process.exit(143));
 main(process.argv).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError;
+    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError || error instanceof CorpusError;
     process.stderr.write(`streamcheck: error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (!usage && error instanceof Error && error.stack !== undefined && process.env.STREAMCHECK_DEBUG === '1') process.stderr.write(`${error.stack}\n`);
     process.exit(usage ? 2 : 1);

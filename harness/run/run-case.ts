@@ -74,6 +74,8 @@ export interface CaseResult {
   caseId: number | null;
   /** The line `streamcheck replay` takes. */
   replayLine: string;
+  /** Where the faulty run's timed kills landed (the replay line's --kill-at-events). */
+  killAtEvents: KillAtEvent[];
   /** Starts of the faulty run that a fault ended (crashes that really happened). */
   crashesInjected: number;
   failureFreeReused: boolean;
@@ -185,9 +187,11 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     });
   }
   const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'kill-at-event' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error')).length;
+  const killAtEvents = killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, afterMs: e.fault.kind === 'kill-at-event' ? (e.fault.afterMs ?? null) : null, event: e.fault.kind === 'kill-at-event' ? e.fault.event : null }] : [])));
   return {
     verdict,
     plan,
+    killAtEvents,
     timeline: [...(reused ? [] : ff.timeline), ...timeline],
     workDir: keptDir,
     caseId,
@@ -199,7 +203,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       level: o.level ?? null,
       bounds,
       serve: o.serve ?? o.pool !== undefined,
-      killAtEvents: killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, afterMs: e.fault.kind === 'kill-at-event' ? (e.fault.afterMs ?? null) : null, event: e.fault.kind === 'kill-at-event' ? e.fault.event : null }] : []))),
+      killAtEvents,
     }),
     crashesInjected,
     failureFreeReused: reused,

@@ -19,6 +19,9 @@ import { fastTempRoot } from './fast-temp-root.js';
 import type { RunBounds } from './run-bounds.js';
 import { runCase, type CaseResult } from './run-case.js';
 import { shrinkCase, type ShrinkResult } from './shrink-case.js';
+import { drawCaseAt } from '../case/draw-case-at.js';
+import { formatKillAtEvents, parseKillAtEvents } from '../case/replay-line.js';
+import { manifestHash, mergeCorpus, readCorpusFile, writeCorpusFile, type CorpusEntry } from '../store/corpus-file.js';
 
 export interface SuiteOptions {
   sut: LoadedManifest;
@@ -40,13 +43,17 @@ export interface SuiteOptions {
   level?: Level;
   /** Stop starting cases once one has failed (conformance, self-test). */
   stopAtFirstFailure?: boolean;
+  /** Stored failures of this SUT to replay before the drawn cases (corpus-entries-for.ts), as cases cases, cases+1, ... */
+  corpus?: CorpusEntry[];
+  /** The corpus file every failing case found is added to (null or absent: none). */
+  corpusFile?: string | null;
 }
 
 /** What a suite stores as its options, and --resume reads back. */
 export type StoredSuiteOptions = Omit<SuiteOptions, 'sut' | 'dbFile'>;
 
 export type SuiteEvent =
-  | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; missing: string[] }[] }
+  | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; missing: string[] }[]; corpus: number }
   | { type: 'case-finished'; index: number; scenario: string; seed: number; result: CaseResult }
   | { type: 'shrinking'; index: number; scenario: string; seed: number }
   | { type: 'shrunk'; index: number; scenario: string; seed: number; shrink: ShrinkResult }
@@ -74,6 +81,11 @@ export interface SuiteResult {
   stoppedByBudget: boolean;
   /** Serving-process figures, or null when every start spawned the command. */
   processes: ProcessPoolStats | null;
+  /** Stored failures replayed first, and how many of them failed again. */
+  corpusReplayed: number;
+  corpusFailed: number;
+  /** Failures this suite added to the corpus (file and table). */
+  corpusAdded: number;
 }
 
 /** One line that names a failure and replays it: scenario, seed and path first. */
@@ -102,16 +114,22 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       done = store.finishedCaseIndexes(suiteId);
       store.reopenSuite(suiteId);
     } else {
-      const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
+      const stored: StoredSuiteOptions = { corpus: o.corpus ?? [], corpusFile: o.corpusFile ?? null, level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
     }
-    onEvent({ type: 'started', suiteId, total: o.cases, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped });
+    const corpus = o.corpus ?? [];
+    onEvent({ type: 'started', suiteId, total: o.cases + corpus.length, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped, corpus: corpus.length });
 
     const level = o.level ?? highestRunnableLevel(o.sut.manifest);
     const unsupported = levelUnsupported(o.sut.manifest, level) ?? levelUnavailable(level);
     if (unsupported !== null) throw new Error(`${o.sut.manifest.name} cannot be tested at level ${level}: ${unsupported}`);
     const caps = faultProfile(level, o.sut.manifest);
-    const todo = Array.from({ length: o.cases }, (_, i) => i).filter((i) => !done.has(i));
+    // Stored failures first (indexes cases, cases+1, ...), then the drawn cases.
+    const todo = [...Array.from({ length: corpus.length }, (_, k) => o.cases + k), ...Array.from({ length: o.cases }, (_, i) => i)].filter((i) => !done.has(i));
+    const hash = manifestHash(o.sut.manifest);
+    const found: CorpusEntry[] = [];
+    let corpusReplayed = 0;
+    let corpusFailed = 0;
     const counts = { pass: 0, fail: 0, unknown: 0 };
     const failures: SuiteFailure[] = [];
     let crashesInjected = 0;
@@ -121,7 +139,34 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     const t0 = Date.now();
     const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level, bounds: o.bounds, serve: o.serve, store, suiteId, pool, storage: caps.powerLoss || caps.syscallCrashes };
 
+    /** A stored failure, replayed at its own level and kill points; a failure again is not shrunk (it was). */
+    const replayStored = async (index: number, entry: CorpusEntry): Promise<void> => {
+      const scenario = scenarioNamed(entry.scenario);
+      const entryCaps = faultProfile(entry.level, o.sut.manifest);
+      const drawn = await drawCaseAt(scenario, entryCaps, entry.seed, entry.path);
+      const result = await runCase({ seed: entry.seed, path: entry.path, drawn, killAtEvents: parseKillAtEvents(entry.killAtEvents) }, { ...common, level: entry.level, storage: entryCaps.powerLoss || entryCaps.syscallCrashes, caseIndex: index });
+      store.recordCorpus(suiteId, result.caseId, 'replayed', entry);
+      casesRun += 1;
+      corpusReplayed += 1;
+      counts[result.verdict.verdict] += 1;
+      crashesInjected += result.crashesInjected;
+      if (result.crashesInjected > 0) casesWithCrash += 1;
+      onEvent({ type: 'case-finished', index, scenario: scenario.name, seed: entry.seed, result });
+      if (result.verdict.verdict !== 'fail') return;
+      corpusFailed += 1;
+      if (result.caseId !== null) store.recordCounterexample(result.caseId, result.replayLine, drawn, result.timeline);
+      failures.push({ index, scenario: scenario.name, seed: entry.seed, path: entry.path, line: failureLine(scenario.name, entry.seed, entry.path, result), replayLine: result.replayLine, result, drawn });
+    };
+
+    /** A failing case found by this suite joins the corpus: table now, file at the end. */
+    const keep = (f: SuiteFailure): void => {
+      const entry: CorpusEntry = { sut: o.sut.manifest.name, manifestHash: hash, scenario: f.scenario, seed: f.seed, path: f.path, level, killAtEvents: formatKillAtEvents(f.result.killAtEvents), anomaly: f.result.verdict.anomaly?.kind ?? null, addedAt: new Date().toISOString() };
+      store.recordCorpus(suiteId, f.result.caseId, 'found', entry);
+      found.push(entry);
+    };
+
     const runOne = async (index: number): Promise<void> => {
+      if (index >= o.cases) return replayStored(index, corpus[index - o.cases]!);
       const scenario: Scenario = scenarios[index % scenarios.length]!;
       const seed = caseSeed(o.seed, index);
       const drawn = fc.sample(caseArbitrary(scenario, caps), { seed, numRuns: 1 })[0]!;
@@ -145,6 +190,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
         store.recordCounterexample(result.caseId, result.replayLine, drawn, result.timeline);
       }
       failures.push(failure);
+      keep(failure);
     };
 
     let next = 0;
@@ -163,7 +209,13 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     await Promise.all(Array.from({ length: Math.max(1, o.workers) }, worker));
     if (stoppedByBudget) onEvent({ type: 'budget-exhausted', started: next });
     else store.finishSuite(suiteId);
-    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, processes: pool === undefined ? null : { ...pool.stats } };
+    let corpusAdded = 0;
+    if (o.corpusFile != null && found.length > 0) {
+      const merged = mergeCorpus(readCorpusFile(o.corpusFile, true), found);
+      writeCorpusFile(o.corpusFile, merged.entries);
+      corpusAdded = merged.added;
+    }
+    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, processes: pool === undefined ? null : { ...pool.stats }, corpusReplayed, corpusFailed, corpusAdded };
   } finally {
     await pool?.close();
     failureFree.cleanup();
