@@ -3,6 +3,7 @@
 // It only renders a SuiteReport; every figure comes from the store, and a missing one reads "n/a".
 
 import { formatMs, formatRatio, NA } from './format.js';
+import { describeCoverage } from './crash-coverage.js';
 import type { CaseProblem, SuiteReport, VerdictCounts } from './suite-report.js';
 import { verdictLine } from './verdict-line.js';
 
@@ -72,6 +73,11 @@ export function renderMarkdown(r: SuiteReport): string {
       out.push(`- case ${x.caseIndex}, ${cell(x.scenario)}, seed ${x.seed}, path ${code(x.path)}:`, '', fence(x.replayLine, 'sh', '  '), '');
     }
   }
+
+  out.push('## Crash-space coverage', '');
+  const coverage = describeCoverage(r.coverage);
+  if (coverage.length === 0) out.push('No fault landed, and the level has no crash space to cover.', '');
+  else out.push(...coverage.map((l) => `- ${cell(l)}`), '', 'Cells hit by faults that landed (with the number of cases), and the cells this level could hit that none did. Dimensions: crash points by name, file operations (the system call a syscall kill or I/O error struck), power-loss crash states, and phases (first-run, recovery-1, ...).', '');
 
   out.push('## Runs and process exits', '');
   const notes = [

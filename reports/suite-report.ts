@@ -7,6 +7,7 @@ import type { ExitType } from '../harness/process/process-exit.js';
 import { SCHEMA_VERSION } from '../harness/store/schema.js';
 import type { RunKind, VerdictName } from '../harness/store/store.js';
 import { replayCommand, storedReplayOptions } from './replay-command.js';
+import { crashCoverage, type CrashCoverage } from './crash-coverage.js';
 
 /** Fail ranks over unknown over pass; a suite with no cases, or with unfinished ones, is unknown. */
 export type SuiteVerdict = VerdictName;
@@ -164,6 +165,8 @@ export interface SuiteReport {
   /** Wall time from a case's start to its verdict, over finished cases. */
   timePerCaseMs: Stats;
   cases: CaseLine[];
+  /** Crash-space coverage: the cells landed faults hit, and those never hit (crash-coverage.ts). */
+  coverage: CrashCoverage;
 }
 
 export class ReportError extends Error {
@@ -396,6 +399,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     crashes: { ...crashCounts, ...faultyRunCounts },
     casesReusingFailureFree,
     shrinkCandidates,
+    coverage: crashCoverage(db, [id]),
     runs,
     exits,
     failures: problems.filter((p) => p.verdict === 'fail'),

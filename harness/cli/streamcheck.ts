@@ -25,7 +25,10 @@ import { describeFault, describeInjectedFault } from '../faults/fault.js';
 import { parseKillAtEvents, type KillAtEvent } from '../case/replay-line.js';
 import { CorpusError, mergeCorpus, readCorpusFile, writeCorpusFile, type CorpusEntry } from '../store/corpus-file.js';
 import { corpusEntriesFor } from '../run/corpus-entries-for.js';
-import { highestLevel, highestRunnableLevel, isLevel, levelUnavailable, LEVELS, type Level } from '../case/conformance-level.js';
+import Database from 'better-sqlite3';
+import { crashSpace, isReferenceEngine, parseCoverageCells, type RequiredCell } from '../case/crash-space.js';
+import { crashCoverage, describeCoverage, emptyCells } from '../../reports/crash-coverage.js';
+import { faultProfile, highestLevel, highestRunnableLevel, isLevel, levelUnavailable, LEVELS, type Level } from '../case/conformance-level.js';
 
 class UsageError extends Error {}
 
@@ -189,7 +192,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--junit <file>', 'also write a JUnit XML report (one test case per case) for CI')
     .option('--corpus <file>', 'the regression corpus: its failures of this SUT are replayed first, and new failures are added to it (default: results/corpus.json, or corpus.json beside --db)')
     .option('--no-corpus', 'neither replay nor add to the regression corpus')
+    .option('--min-coverage <cells>', 'exit non-zero when one of these crash-space cells stays empty, e.g. crash-point:output:renamed,phase:recovery-2,kill-after/phase:recovery-1')
     .action(async (o) => {
+      let coverageShort = false;
       let manifestFile: string = path.resolve(o.sut);
       let opts: StoredSuiteOptions;
       let resumeId: number | undefined;
@@ -238,6 +243,15 @@ async function main(argv: string[]): Promise<number> {
       } else if (levelUnavailable(opts.level) !== null) {
         throw new UsageError(`--level ${opts.level}: ${levelUnavailable(opts.level)}`);
       }
+      const space = crashSpace(faultProfile(opts.level, sut.manifest), isReferenceEngine(sut.manifest.command));
+      let required: RequiredCell[] = [];
+      if (o.minCoverage !== undefined) {
+        try {
+          required = parseCoverageCells(o.minCoverage as string, space);
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+      }
       process.stdout.write(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases, ${opts.workers} workers, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const progress = progressPrinter(opts.cases + (opts.corpus?.length ?? 0));
       let result: SuiteResult;
@@ -251,9 +265,22 @@ async function main(argv: string[]): Promise<number> {
       const htmlFile = o.report === undefined ? undefined : htmlBeside(reportFile);
       const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit), htmlFile);
       process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
+      if (required.length > 0) {
+        const db = new Database(dbFile, { readonly: true });
+        let empty: string[];
+        try {
+          empty = emptyCells(crashCoverage(db, [result.suiteId]), required);
+        } finally {
+          db.close();
+        }
+        if (empty.length > 0) {
+          process.stdout.write(`--min-coverage: ${empty.length} of ${required.length} required cell(s) never hit by a landed fault: ${empty.join(', ')}\n`);
+          coverageShort = true;
+        }
+      }
       if (result.corpusReplayed > 0) process.stdout.write(`corpus: ${result.corpusReplayed} stored failure(s) replayed, ${result.corpusFailed} failed again\n`);
       if (result.corpusAdded > 0 && opts.corpusFile != null) process.stdout.write(`corpus: ${result.corpusAdded} new failure(s) added to ${path.relative(process.cwd(), opts.corpusFile)}\n`);
-      exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !result.stoppedByBudget ? 0 : 1;
+      exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !result.stoppedByBudget && !coverageShort ? 0 : 1;
     });
 
   program
@@ -320,6 +347,16 @@ async function main(argv: string[]): Promise<number> {
         const plan = failed.failure.result.plan;
         const faults = failed.failure.result.timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [`start ${e.attempt}: ${describeInjectedFault(e.fault)}${e.injected ? '' : ' (did not land)'}${e.detail === undefined ? '' : ` — ${terminalSafe(e.detail)}`}`] : []));
         process.stdout.write(`\nfirst failing case (level ${failed.level}):\n${failed.failure.line}\n  fault plan: ${plan.faults.map(describeFault).join('; ') || 'none'}\n${faults.map((f) => `    ${f}\n`).join('')}  replay: ${failed.failure.replayLine}\n`);
+      }
+      const suiteIds = outcomes.flatMap((x) => ('suiteId' in x ? [x.suiteId] : []));
+      if (suiteIds.length > 0) {
+        const db = new Database(dbFile, { readonly: true });
+        try {
+          const lines = describeCoverage(crashCoverage(db, suiteIds));
+          if (lines.length > 0) process.stdout.write(`\ncrash-space coverage (landed faults, all levels):\n${lines.map((l) => `  ${terminalSafe(l)}\n`).join('')}`);
+        } finally {
+          db.close();
+        }
       }
       exitCode = reached === highestLevel(sut.manifest) ? 0 : 1;
     });

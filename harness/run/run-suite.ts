@@ -20,6 +20,7 @@ import type { RunBounds } from './run-bounds.js';
 import { runCase, type CaseResult } from './run-case.js';
 import { shrinkCase, type ShrinkResult } from './shrink-case.js';
 import { drawCaseAt } from '../case/draw-case-at.js';
+import { crashSpace, isReferenceEngine, type CoverageDimension } from '../case/crash-space.js';
 import { formatKillAtEvents, parseKillAtEvents } from '../case/replay-line.js';
 import { manifestHash, mergeCorpus, readCorpusFile, writeCorpusFile, type CorpusEntry } from '../store/corpus-file.js';
 
@@ -47,6 +48,8 @@ export interface SuiteOptions {
   corpus?: CorpusEntry[];
   /** The corpus file every failing case found is added to (null or absent: none). */
   corpusFile?: string | null;
+  /** The crash space the level could hit (crash-space.ts), stored so reports can name the cells never hit. */
+  crashSpace?: Record<CoverageDimension, string[]>;
 }
 
 /** What a suite stores as its options, and --resume reads back. */
@@ -114,7 +117,9 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       done = store.finishedCaseIndexes(suiteId);
       store.reopenSuite(suiteId);
     } else {
-      const stored: StoredSuiteOptions = { corpus: o.corpus ?? [], corpusFile: o.corpusFile ?? null, level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
+      const lvl = o.level ?? highestRunnableLevel(o.sut.manifest);
+      const space = crashSpace(faultProfile(lvl, o.sut.manifest), isReferenceEngine(o.sut.manifest.command));
+      const stored: StoredSuiteOptions = { crashSpace: space, corpus: o.corpus ?? [], corpusFile: o.corpusFile ?? null, level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
     }
     const corpus = o.corpus ?? [];

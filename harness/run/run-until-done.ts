@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ScenarioCase } from '../../scenarios/scenario.js';
 import { crashPointEnv, crashPointInjected } from '../faults/crash-point-fault.js';
-import { describeFault, mechanismOf, type Fault } from '../faults/fault.js';
+import { describeFault, mechanismOf, type Fault, type InjectedFault } from '../faults/fault.js';
+import { coverageCells } from '../case/crash-space.js';
 import { armKillAfter } from '../faults/kill-after-fault.js';
 import { armKillAtEvent } from '../faults/kill-at-event-fault.js';
 import { corruptNewestCheckpoint } from '../faults/corrupt-checkpoint-fault.js';
@@ -87,6 +88,10 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     fs.rmSync(o.dirs.scratchDir, { recursive: true, force: true });
     fs.mkdirSync(o.dirs.scratchDir, { recursive: true });
   };
+  /** A fault that landed in a faulty run: the crash-space cells it hit (crash_coverage). */
+  const covered = (fault: InjectedFault, attempt: number, crashPointName: string | null = null): void => {
+    if (o.kind === 'faulty' && o.store !== undefined) o.store.store.recordCoverage(o.store.caseId, fault.kind, coverageCells(fault, attempt, crashPointName));
+  };
   for (let attempt = 1; attempt <= startsMax; attempt++) {
     const remainingMs = o.bounds.caseTimeoutMs - (o.clock() - started);
     if (remainingMs <= 0) return finish({ type: 'gave-up', attempts: attempt - 1, exits, reason: `caseTimeoutMs ${o.bounds.caseTimeoutMs} ms passed before start ${attempt}` });
@@ -95,6 +100,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       emptyScratch();
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault: { kind: 'wipe-scratch' }, injected: true });
+      covered({ kind: 'wipe-scratch' }, attempt);
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'wipe-scratch', fault: { kind: 'wipe-scratch' }, injected: true, atMs });
     }
     for (const c of o.corruptCheckpointBefore ?? []) {
@@ -105,6 +111,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       const fault = { kind: 'corrupt-checkpoint' as const, how: c.how, fraction: c.fraction };
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected });
+      if (r.injected) covered(fault, attempt);
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'corrupt-checkpoint', fault: { ...fault, file: r.file, detail: r.detail }, injected: r.injected, atMs: r.injected ? atMs : null });
     }
     if (fault?.kind === 'power-loss') {
@@ -120,6 +127,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       }
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected, detail: r.detail });
+      if (r.injected) covered(fault, attempt);
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: { ...fault, detail: r.detail }, injected: r.injected, atMs: r.injected ? atMs : null });
       if (r.applied) continue;
     }
@@ -133,6 +141,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     // Event lines of this start: where a timed kill landed in the SUT's progress, and where a replayed one strikes.
     let eventLines = 0;
     let lastEventAtMs = 0;
+    let crashPointName: string | null = null;
     let onEventLine = (): void => {};
     o.timeline.push({ type: 'start', atMs: startAt, run: o.kind, attempt });
     const request: RunRequest = {
@@ -142,6 +151,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
         const at = startAt + atMs;
         if (line.kind === 'event') {
           eventLines += 1;
+          if (line.event.event === 'crash-point' && typeof line.event['name'] === 'string') crashPointName = line.event['name'];
           if (killedAtMs === null) lastEventAtMs = atMs;
           onEventLine();
           o.timeline.push({ type: 'event', atMs: at, run: o.kind, attempt, event: line.event });
@@ -235,6 +245,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       if (fault.kind !== 'power-loss') {
         if (killedAfterLines !== undefined) detail = `${afterMs} ms after event line ${killedAfterLines} of the start`;
         const lines = killedAfterLines === undefined ? {} : { eventLines: killedAfterLines, afterMs };
+        if (injected) covered(fault, attempt, fault.kind === 'crash-point' ? crashPointName : null);
         o.timeline.push({ type: 'fault', atMs: atMs ?? endAt, run: o.kind, attempt, fault, injected, ...(detail === undefined ? {} : { detail }), ...lines });
         if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: { ...fault, ...(detail === undefined ? {} : { detail }), ...lines }, injected, atMs });
       }
