@@ -4,6 +4,7 @@
 
 import { formatMs, formatRatio, NA } from './format.js';
 import { terminalSafe } from './terminal-safe.js';
+import { describeCoverage } from './crash-coverage.js';
 import type { CaseProblem, SuiteReport, VerdictCounts } from './suite-report.js';
 import { verdictLine } from './verdict-line.js';
 
@@ -101,6 +102,11 @@ export function renderMarkdown(r: SuiteReport): string {
       '',
     );
   }
+
+  out.push('## Crash-space coverage', '');
+  const coverage = describeCoverage(r.coverage);
+  if (coverage.length === 0) out.push('No fault landed, and the level has no crash space to cover.', '');
+  else out.push(...coverage.map((l) => `- ${cell(l)}`), '', 'Cells hit by faults that landed (with the number of cases), and the cells this level could hit that none did. Dimensions: crash points by name, file operations (the system call a syscall kill or I/O error struck), power-loss crash states, and phases (first-run, recovery-1, ...).', '');
 
   out.push('## Runs and process exits', '');
   const notes = [

@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import type { ExitType } from '../harness/process/process-exit.js';
 import { SCHEMA_VERSION } from '../harness/store/schema.js';
 import type { RunKind, VerdictName } from '../harness/store/store.js';
-import { replayCommand } from './replay-command.js';
+import { replayCommand, storedReplayOptions } from './replay-command.js';
+import { crashCoverage, type CrashCoverage } from './crash-coverage.js';
 
 /**
  * Fail ranks over flaky over nondeterministic over unknown over pass; a suite with no cases, with
@@ -200,6 +201,8 @@ export interface SuiteReport {
   garbage: { lines: number; examples: GarbageLine[] };
   /** Writes the SUT made outside its directories (table outside_writes; none in databases from before it). */
   outside: { writes: number; examples: { caseIndex: number | null; path: string; how: string }[] };
+  /** Crash-space coverage: the cells landed faults hit, and those never hit (crash-coverage.ts). */
+  coverage: CrashCoverage;
 }
 
 export interface GarbageLine {
@@ -272,7 +275,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
   const id = suiteRow.id;
   const options = parseJson(suiteRow.options_json);
   const manifestFile = manifestFileOf(options, parseJson(suiteRow.manifest_json));
-  const storedLevel = typeof options === 'object' && options !== null && typeof (options as { level?: unknown }).level === 'string' ? (options as { level: string }).level : null;
+  const replayOptions = storedReplayOptions(options, manifestFile);
   // Columns later versions of schema 1 added: shrink candidates are case rows with role 'shrink', and a
   // case may reuse an earlier case's failure-free run, keeping only its time.
   const caseColumns = new Set((db.prepare("SELECT name FROM pragma_table_info('cases')").all() as { name: string }[]).map((c) => c.name));
@@ -352,6 +355,8 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
      FROM cases c WHERE ${IN_SUITE} AND c.verdict = 'skipped' GROUP BY c.scenario, c.message ORDER BY cases DESC, c.scenario`,
     id,
   );
+  const timedKillsOf = (caseId: number) =>
+    (db.prepare("SELECT attempt, kind, injected, fault_json FROM faults WHERE case_id = ? AND kind IN ('kill-after', 'kill-at-event') ORDER BY attempt, id").all(caseId) as FaultDbRow[]).map((f) => ({ attempt: f.attempt, kind: f.kind, injected: f.injected === 1, fault: parseJson(f.fault_json) }));
   const problems = problemRows.map((r): CaseProblem => ({
     caseId: r.id,
     caseIndex: r.case_index,
@@ -368,7 +373,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     message: r.message,
     workDir: r.work_dir,
     faults: (faultsOf.all(r.id) as FaultDbRow[]).map((f) => ({ attempt: f.attempt, kind: f.kind, injected: f.injected === 1, atMs: f.at_ms, fault: parseJson(f.fault_json) })),
-    replayLine: replayCommand(r, manifestFile, storedLevel),
+    replayLine: replayCommand(r, replayOptions, timedKillsOf(r.id)),
   }));
 
   const counterexamples = all<CounterexampleRow>(
@@ -428,7 +433,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     anomaly: r.anomaly,
     message: r.message,
     durationMs: r.duration_ms,
-    replayLine: replayCommand(r, manifestFile, storedLevel),
+    replayLine: replayCommand(r, replayOptions, timedKillsOf(r.id)),
   }));
   const timePerCaseMs = stats(cases.flatMap((c) => (c.verdict !== null && c.durationMs !== null ? [c.durationMs] : [])));
 
@@ -481,6 +486,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     crashes: { ...crashCounts, ...faultyRunCounts },
     casesReusingFailureFree,
     shrinkCandidates,
+    coverage: crashCoverage(db, [id]),
     runs,
     exits,
     failures: problems.filter((p) => p.outcome === 'fail'),

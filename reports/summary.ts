@@ -4,6 +4,7 @@
 // counterexample. The Markdown report has every case.
 
 import { formatMs, formatRatio, formatStats } from './format.js';
+import { describeCoverage } from './crash-coverage.js';
 import type { CaseProblem, Counterexample, SuiteReport } from './suite-report.js';
 import { verdictLine } from './verdict-line.js';
 
@@ -39,6 +40,8 @@ export function renderSummary(r: SuiteReport): string {
 
   const kinds = r.byFaultKind.map((k) => `${k.kind} ${k.faultsRecovered}/${k.faultsInjected} recovered (${k.faultsRecorded} applied)`);
   lines.push(`faults: ${kinds.length === 0 ? "none applied" : kinds.join(", ")}`);
+  const coverage = describeCoverage(r.coverage);
+  if (coverage.length > 0) lines.push('crash-space coverage (landed faults):', ...coverage.map((l) => `  ${l}`));
   lines.push(`exits: ${r.exits.map((e) => `${e.type} ${e.total}`).join(', ')}`);
   lines.push(`runs that gave up: ${r.runs.map((x) => `${x.kind} ${x.gaveUp} of ${x.runs}`).join(', ')}`);
   lines.push(`recovery cost (faulty / failure-free run): ${formatStats(r.recoveryCost.ratio, formatRatio)}`);

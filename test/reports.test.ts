@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import test from 'ava';
-import { replayCommand } from '../reports/replay-command.js';
+import { replayCommand, storedReplayOptions } from '../reports/replay-command.js';
 import Database from 'better-sqlite3';
 import { dir } from 'tmp-promise';
 import { classifyExit, type KillReason } from '../harness/process/process-exit.js';
@@ -177,7 +177,7 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
   t.is(r.failures.length, 1);
   const f = r.failures[0]!;
   t.like(f, { caseIndex: 1, scenario: 'word-count', seed: 12, path: '1:0', anomaly: 'lost-batch', firstBatchMs: 2000, firstKey: '"apple"' });
-  t.is(f.replayLine, `streamcheck replay --scenario word-count --seed 12 --path "1:0" --sut "${MANIFEST}"`);
+  t.is(f.replayLine, `streamcheck replay --sut "${MANIFEST}" --scenario word-count --seed 12 --path "1:0"`);
   t.deepEqual(f.faults, [{ attempt: 1, kind: 'crash-point', injected: true, atMs: 50, fault: { kind: 'crash-point', n: 1 } }]);
   t.deepEqual(r.unknowns.map((u) => [u.caseIndex, u.message]), [[3, 'checker outputs-equal-model threw: boom']]);
   t.deepEqual(r.counterexamples.map((x) => [x.caseIndex, x.shrunkCase]), [[1, { shrunk: true }]]);
@@ -198,7 +198,7 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
 test('the Markdown, summary and JUnit carry the verdict line and the failure’s replay line', async (t) => {
   const { file, cleanup } = await fixture();
   const r = suiteReport(file);
-  const replay = `streamcheck replay --scenario word-count --seed 12 --path "1:0" --sut "${MANIFEST}"`;
+  const replay = `streamcheck replay --sut "${MANIFEST}" --scenario word-count --seed 12 --path "1:0"`;
   const verdict = 'FAIL: 6 cases, 1 failed, 1 unknown; 6 crashes injected, 5 recovered (4 of 5 crashed runs completed)';
 
   const md = renderMarkdown(r);
@@ -246,10 +246,20 @@ test('a passing suite says PASS, and missing measurements read n/a', async (t) =
   await d.cleanup();
 });
 
-test('a report\'s replay line carries the level the suite stored, so it replays the same case on any machine', (t) => {
-  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0:1' }, null, 'L5'), 'streamcheck replay --level L5 --scenario join --seed 7 --path "0:1"');
-  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, '/m.json', null), 'streamcheck replay --scenario join --seed 7 --path "0" --sut /m.json');
-  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, null, 'L5; rm -rf /'), 'streamcheck replay --scenario join --seed 7 --path "0"');
+test('a report\'s replay line carries the level, bounds, serve mode and kill points the suite stored, so it replays the same case on any machine', (t) => {
+  const none = { manifestFile: null, level: null, bounds: null, serve: null };
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0:1' }, { ...none, level: 'L5' }), 'streamcheck replay --level L5 --scenario join --seed 7 --path "0:1"');
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, { ...none, manifestFile: '/m.json' }), 'streamcheck replay --sut /m.json --scenario join --seed 7 --path "0"');
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, { ...none, level: 'L5; rm -rf /' }), 'streamcheck replay --scenario join --seed 7 --path "0"');
+  const stored = storedReplayOptions({ level: 'L2', serve: false, bounds: { runTimeoutMs: 5000, caseTimeoutMs: 30000, restartsMax: 4 } }, '/my sut.json');
+  const faults = [
+    { attempt: 1, kind: 'kill-after', injected: true, fault: { kind: 'kill-after', delayMs: 40, eventLines: 7 } },
+    { attempt: 2, kind: 'kill-after', injected: false, fault: { kind: 'kill-after', delayMs: 900 } },
+  ];
+  t.is(
+    replayCommand({ scenario: 'join', seed: 7, path: '0' }, stored, faults),
+    'streamcheck replay --sut "/my sut.json" --level L2 --scenario join --seed 7 --path "0" --run-timeout 5000ms --case-timeout 30000ms --restarts-max 4 --no-serve --kill-at-events 1:7,2:-',
+  );
 });
 
 test('the summary never hides a scenario that did not pass behind "and N more"', async (t) => {

@@ -18,6 +18,7 @@ import { failureLine } from '../run/run-suite.js';
 import type { TimelineEntry } from '../run/timeline.js';
 import { describeFault, describeInjectedFault } from '../faults/fault.js';
 import { faultProfile, type Level } from '../case/conformance-level.js';
+import type { KillAtEvent } from '../case/replay-line.js';
 
 export interface ReplayOptions {
   sut: LoadedManifest;
@@ -32,6 +33,8 @@ export interface ReplayOptions {
   keepDir: string;
   /** Run in serving processes when the manifest declares serve, as `streamcheck run` does. */
   serve: boolean;
+  /** Where the recorded run's timed kills landed (--kill-at-events): the replay kills there. */
+  killAtEvents?: readonly KillAtEvent[];
 }
 
 export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
@@ -46,7 +49,7 @@ export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; 
   let services: ServiceSet | null = null;
   try {
     services = await ServiceSet.start(o.sut.manifest, o.sut.cwd);
-    const result = await runCase({ seed: o.seed, path: o.path, drawn }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined });
+    const result = await runCase({ seed: o.seed, path: o.path, drawn, killAtEvents: o.killAtEvents ?? [] }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, serve: o.serve, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined });
     return { drawn, result };
   } finally {
     await pool?.close();

@@ -34,7 +34,13 @@ import { registerSelftest } from './selftest-command.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { describeLanded } from '../conformance/level-evidence.js';
 import { describeFault, describeInjectedFault } from '../faults/fault.js';
-import { highestLevel, highestRunnableLevel, isLevel, levelUnavailable, LEVELS, type Level } from '../case/conformance-level.js';
+import { parseKillAtEvents, type KillAtEvent } from '../case/replay-line.js';
+import { CorpusError, mergeCorpus, readCorpusFile, writeCorpusFile, type CorpusEntry } from '../store/corpus-file.js';
+import { corpusEntriesFor } from '../run/corpus-entries-for.js';
+import Database from 'better-sqlite3';
+import { crashSpace, isReferenceEngine, parseCoverageCells, type RequiredCell } from '../case/crash-space.js';
+import { crashCoverage, describeCoverage, emptyCells } from '../../reports/crash-coverage.js';
+import { faultProfile, highestLevel, highestRunnableLevel, isLevel, levelUnavailable, LEVELS, type Level } from '../case/conformance-level.js';
 
 class UsageError extends Error {}
 
@@ -79,6 +85,14 @@ function describeLevel(l: LevelOutcome): string {
   }
 }
 
+function killAtEventsArg(text: string): KillAtEvent[] {
+  try {
+    return parseKillAtEvents(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 function levelArg(text: string): Level {
   if (!isLevel(text)) throw new InvalidArgumentError(`--level must be one of ${LEVELS.join(', ')}, received ${JSON.stringify(text)}`);
   return text;
@@ -86,6 +100,8 @@ function levelArg(text: string): Level {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_MANIFEST = path.join(root, 'harness/protocol/reference-engine.manifest.json');
+/** The regression corpus every run reads and adds to, across result folders. */
+const DEFAULT_CORPUS = path.join(root, 'results', 'corpus.json');
 
 function manifestAt(file: string): LoadedManifest {
   if (!fs.existsSync(file)) throw new UsageError(`--sut: no manifest file ${file}`);
@@ -136,6 +152,7 @@ function progressPrinter(total: number, untilBudget = false): { onEvent: (e: Sui
         case 'started':
           finished = e.alreadyDone;
           for (const s of e.skipped) say(`skipping scenario ${s.name}: ${s.why}`);
+          if (e.corpus > 0) say(`replaying ${e.corpus} stored failure(s) from the corpus first (cases ${e.total - e.corpus}..${e.total - 1})`);
           if (e.alreadyDone > 0) say(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
           if (e.swept.workRoots.length > 0) say(`removed ${e.swept.workRoots.length} work root(s) of streamcheck processes that no longer run: ${e.swept.workRoots.join(', ')}`);
           if (e.swept.processes.length > 0) say(`killed ${e.swept.processes.length} SUT process(es) left by streamcheck processes that no longer run: ${e.swept.processes.map((p) => `${p.pid} ${p.command}`).join('; ')}`);
@@ -251,7 +268,11 @@ async function main(argv: string[]): Promise<number> {
     .option('--check-determinism', 'run each failure-free run twice and compare output hashes; a difference makes the case NONDETERMINISTIC')
     .option('--max-failures <n>', 'start no new case once this many cases failed (FAIL or FLAKY)', positiveInt('--max-failures'))
     .option('-v, --verbose', 'print every failure in full, not one per signature')
+    .option('--corpus <file>', 'the regression corpus: its failures of this SUT are replayed first, and new failures are added to it (default: results/corpus.json, or corpus.json beside --db)')
+    .option('--no-corpus', 'neither replay nor add to the regression corpus')
+    .option('--min-coverage <cells>', 'exit non-zero when one of these crash-space cells stays empty, e.g. crash-point:output:renamed,phase:recovery-2,kill-after/phase:recovery-1')
     .action(async (o, command: Command) => {
+      let coverageShort = false;
       const fromCli = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       let manifestFile: string = path.resolve(o.sut);
       let opts: StoredSuiteOptions;
@@ -314,7 +335,14 @@ async function main(argv: string[]): Promise<number> {
           reruns: o.reruns,
           checkDeterminism: o.checkDeterminism === true,
           maxFailures: o.maxFailures ?? null,
+          corpusFile: o.corpus === false ? null : typeof o.corpus === 'string' ? path.resolve(o.corpus) : o.db === undefined ? DEFAULT_CORPUS : path.join(path.dirname(dbFile), 'corpus.json'),
         };
+        if (opts.corpusFile != null) {
+          const { replay, skipped } = corpusEntriesFor(readCorpusFile(opts.corpusFile, true), manifestAt(manifestFile).manifest);
+          opts.corpus = replay;
+          if (replay.length > 0) process.stdout.write(`corpus: replaying ${replay.length} stored failure(s) of this SUT from ${path.relative(process.cwd(), opts.corpusFile)} first\n`);
+          for (const x of skipped) process.stdout.write(`corpus: not replaying ${x.entry.scenario} seed ${x.entry.seed} path ${x.entry.path} (${x.entry.level}): ${x.why}\n`);
+        }
       }
       fs.mkdirSync(path.dirname(dbFile), { recursive: true });
       currentDbFile = dbFile;
@@ -329,9 +357,18 @@ async function main(argv: string[]): Promise<number> {
       } else if (levelUnavailable(opts.level) !== null) {
         throw new UsageError(`--level ${opts.level}: ${levelUnavailable(opts.level)}`);
       }
+      const space = crashSpace(faultProfile(opts.level, sut.manifest), isReferenceEngine(sut.manifest.command));
+      let required: RequiredCell[] = [];
+      if (o.minCoverage !== undefined) {
+        try {
+          required = parseCoverageCells(o.minCoverage as string, space);
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+      }
       const howMany = opts.untilBudget === true ? `cases until the time budget (${Math.round((opts.timeBudgetMs ?? 0) / 1000)} s)` : `${opts.cases} cases`;
       say(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${howMany}, ${sut.manifest.services === undefined ? `${opts.workers} workers` : `1 worker (the SUT has services: ${sut.manifest.services.map((x) => x.name).join(', ')}, started for the suite)`}, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\ncontainment: ${containmentMode()}\n`);
-      const progress = progressPrinter(opts.cases, opts.untilBudget === true);
+      const progress = progressPrinter(opts.cases + (opts.corpus?.length ?? 0), opts.untilBudget === true);
       let result: SuiteResult;
       try {
         result = await runSuite({ ...opts, sut, dbFile }, progress.onEvent, resumeId);
@@ -349,12 +386,27 @@ async function main(argv: string[]): Promise<number> {
       const htmlFile = o.report === undefined ? undefined : htmlBeside(reportFile);
       const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit), htmlFile);
       say(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
+      if (required.length > 0) {
+        const db = new Database(dbFile, { readonly: true });
+        let empty: string[];
+        try {
+          empty = emptyCells(crashCoverage(db, [result.suiteId]), required);
+        } finally {
+          db.close();
+        }
+        if (empty.length > 0) {
+          say(`--min-coverage: ${empty.length} of ${required.length} required cell(s) never hit by a landed fault: ${empty.join(', ')}\n`);
+          coverageShort = true;
+        }
+      }
+      if (result.corpusReplayed > 0) say(`corpus: ${result.corpusReplayed} stored failure(s) replayed, ${result.corpusFailed} failed again\n`);
+      if (result.corpusAdded > 0 && opts.corpusFile != null) say(`corpus: ${result.corpusAdded} new failure(s) added to ${path.relative(process.cwd(), opts.corpusFile)}\n`);
       const c = result.counts;
       const flakyFails = c.flaky > 0 && o.allowFlaky !== true;
       if (c.flaky > 0 && o.allowFlaky === true && c.fail === 0) say(`${c.flaky} flaky ${c.flaky === 1 ? 'case' : 'cases'} allowed by --allow-flaky\n`);
       // A suite whose every case the SUT declined tested nothing: inconclusive, not a pass.
       const allSkipped = result.casesRun > 0 && c.skipped === result.casesRun;
-      exitCode = c.fail === 0 && c.unknown === 0 && c.nondeterministic === 0 && !flakyFails && !allSkipped && !result.stoppedByBudget && !result.stoppedByMaxFailures ? 0 : 1;
+      exitCode = c.fail === 0 && c.unknown === 0 && c.nondeterministic === 0 && !flakyFails && !allSkipped && !result.stoppedByBudget && !result.stoppedByMaxFailures && !coverageShort ? 0 : 1;
     });
 
   program
@@ -389,12 +441,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--case-timeout <duration>', 'bound on the faulty run', durationMs('--case-timeout'))
     .option('--restarts-max <n>', 'restarts before giving up', nonNegativeInt('--restarts-max'))
     .option('--no-serve', 'start the SUT command for every run, even if its manifest declares serve (PROTOCOL.md §9)')
+    .option('--kill-at-events <list>', 'where the recorded run\'s timed kills landed, as start:event-line (- for one that did not land), e.g. 1:5,3:-; printed by the failure', killAtEventsArg)
     .action(async (o) => {
       if (!scenarioNames().includes(o.scenario)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(o.scenario)} (known: ${scenarioNames().join(', ')})`);
       if (!/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 0:1:3, received ${JSON.stringify(o.path)}`);
       const manifestFile = path.resolve(o.sut);
       const sut = manifestAt(manifestFile);
-      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean };
+      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean, killAtEvents: (o.killAtEvents ?? []) as KillAtEvent[] };
       const { drawn, result } = await replayCase(options);
       say(`${describeReplay(options, drawn, result)}\n`);
       exitCode = result.verdict.verdict === 'pass' ? 0 : result.verdict.verdict === 'fail' ? 1 : 3;
@@ -444,10 +497,57 @@ async function main(argv: string[]): Promise<number> {
         const faults = failed.failure.result.timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [`start ${e.attempt}: ${describeInjectedFault(e.fault)}${e.injected ? '' : ' (did not land)'}${e.detail === undefined ? '' : ` — ${terminalSafe(e.detail)}`}`] : []));
         say(`\nfirst failing case (level ${failed.level}):\n${failed.failure.line}\n  fault plan: ${plan.faults.map(describeFault).join('; ') || 'none'}\n${faults.map((f) => `    ${f}\n`).join('')}  replay: ${failed.failure.replayLine}\n`);
       }
+      const suiteIds = outcomes.flatMap((x) => ('suiteId' in x ? [x.suiteId] : []));
+      if (suiteIds.length > 0) {
+        const db = new Database(dbFile, { readonly: true });
+        try {
+          const lines = describeCoverage(crashCoverage(db, suiteIds));
+          if (lines.length > 0) process.stdout.write(`\ncrash-space coverage (landed faults, all levels):\n${lines.map((l) => `  ${terminalSafe(l)}\n`).join('')}`);
+        } finally {
+          db.close();
+        }
+      }
       exitCode = reached === highestLevel(sut.manifest) ? 0 : 1;
     });
 
   registerSelftest(program);
+
+  const corpus = program.command('corpus').description('the regression corpus: failing cases kept to be replayed first by every run against the same SUT');
+  corpus
+    .command('export <file>')
+    .description('write the corpus (or one database\'s found failures) to a JSON file you can commit')
+    .option('--from <corpus file>', 'the corpus to export', DEFAULT_CORPUS)
+    .option('--db <file>', 'export the failures a suite database found instead')
+    .option('--sut <manifest>', 'only the entries of this SUT')
+    .action((file: string, o) => {
+      let entries: CorpusEntry[];
+      if (o.db !== undefined) {
+        if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db}`);
+        const store = Store.open(path.resolve(o.db));
+        try {
+          entries = mergeCorpus([], store.corpusEntries()).entries;
+        } finally {
+          store.close();
+        }
+      } else entries = readCorpusFile(path.resolve(o.from), false);
+      if (o.sut !== undefined) {
+        const name = manifestAt(path.resolve(o.sut)).manifest.name;
+        entries = entries.filter((e) => e.sut === name);
+      }
+      writeCorpusFile(path.resolve(file), entries);
+      process.stdout.write(`${entries.length} corpus entr${entries.length === 1 ? 'y' : 'ies'} written to ${path.relative(process.cwd(), path.resolve(file))}\n`);
+    });
+  corpus
+    .command('import <file>')
+    .description('add the entries of a corpus JSON file (validated) to the corpus')
+    .option('--into <corpus file>', 'the corpus to add to', DEFAULT_CORPUS)
+    .action((file: string, o) => {
+      const incoming = readCorpusFile(path.resolve(file), false);
+      const into = path.resolve(o.into);
+      const merged = mergeCorpus(readCorpusFile(into, true), incoming);
+      writeCorpusFile(into, merged.entries);
+      process.stdout.write(`${merged.added} of ${incoming.length} entr${incoming.length === 1 ? 'y' : 'ies'} added to ${path.relative(process.cwd(), into)} (${merged.entries.length} in all)\n`);
+    });
 
   program
     .command('report')
@@ -499,7 +599,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
 main(process.argv).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError || error instanceof StoreError;
+    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError || error instanceof StoreError || error instanceof CorpusError;
     const message = error instanceof Error ? error.message : String(error);
     // SQLite names no file ("database or disk is full"); the operator needs to know which.
     const sqlite = currentDbFile !== null && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_');

@@ -10,6 +10,9 @@ export type Fault =
   | { kind: 'crash-point'; n: number }
   /** The harness SIGKILLs the SUT's process group delayMs after spawning it. */
   | { kind: 'kill-after'; delayMs: number }
+  /** The harness SIGKILLs the SUT once the start has printed `event` event lines: a replayed timed
+   *  kill (kill-at-event-fault.ts). Null: the recorded timed kill did not land, so none is made. */
+  | { kind: 'kill-at-event'; event: number | null; afterMs?: number }
   /** strace SIGKILLs the SUT as it enters the nth call of `syscall` in a thread: for the first start,
    *  its op-th file-changing operation in the failure-free run's trace. Null syscall: no trace to
    *  place it (the fault is then not injected, and says why). */
@@ -49,6 +52,7 @@ export function mechanismOf(fault: Fault): CrashMechanism {
     case 'crash-point':
       return 'crash-points';
     case 'kill-after':
+    case 'kill-at-event':
     case 'syscall-kill':
     case 'power-loss':
     case 'io-error':
@@ -89,6 +93,8 @@ export function describeFault(fault: Fault): string {
       return `crash at crash point ${fault.n}`;
     case 'kill-after':
       return `SIGKILL after ${fault.delayMs} ms`;
+    case 'kill-at-event':
+      return fault.event === null ? 'no SIGKILL (the recorded timed kill did not land)' : `SIGKILL ${fault.afterMs ?? 0} ms after event line ${fault.event} (a replayed timed kill)`;
     case 'syscall-kill':
       return fault.syscall === null ? 'SIGKILL at a file operation (unplaced: no trace)' : `SIGKILL entering ${fault.syscall} #${fault.nth} of its thread${fault.op === null ? '' : ` (file operation ${fault.op} of the failure-free run)`}`;
     case 'power-loss':

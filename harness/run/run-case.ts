@@ -13,7 +13,8 @@ import { observeRun } from '../check/observed-run.js';
 import { statefulOutputs } from '../check/stateful-outputs.js';
 import { skippedVerdict, type Verdict } from '../check/verdict.js';
 import type { CaseOutcome } from '../check/case-outcome.js';
-import type { FaultPlan } from '../faults/fault.js';
+import { describeFault, type Fault, type FaultPlan } from '../faults/fault.js';
+import { killAtEventsOf, replayLine, type KillAtEvent } from '../case/replay-line.js';
 import { resolveFaultPlan } from '../case/fault-plan-draw.js';
 import type { DrawnCase } from '../case/case-arbitrary.js';
 import type { SutEvent } from '../protocol/event-line.js';
@@ -36,6 +37,8 @@ export interface CaseSpec {
   drawn: DrawnCase;
   /** A concrete plan to inject instead of resolving the drawn one (tests, hand-written cases). */
   plan?: FaultPlan;
+  /** Replay: the timed kills of these starts strike after the recorded event line instead (replay-line.ts). */
+  killAtEvents?: readonly KillAtEvent[];
 }
 
 export interface RunCaseOptions {
@@ -50,6 +53,8 @@ export interface RunCaseOptions {
   manifestFile?: string;
   /** The conformance level, for replay lines, when it is not the SUT's highest. */
   level?: string;
+  /** Whether starts run in serving processes (pool given), for replay lines; default: whether a pool is given. */
+  serve?: boolean;
   bounds?: RunBounds;
   /** Serving processes (PROTOCOL.md §9) for SUTs whose manifest has serve; absent: a process per start. */
   pool?: ProcessPool | undefined;
@@ -75,6 +80,8 @@ export interface CaseResult {
   caseId: number | null;
   /** The line `streamcheck replay` takes. */
   replayLine: string;
+  /** Where the faulty run's timed kills landed (the replay line's --kill-at-events). */
+  killAtEvents: KillAtEvent[];
   /** Starts of the faulty run that a fault ended (crashes that really happened). */
   crashesInjected: number;
   failureFreeReused: boolean;
@@ -88,10 +95,18 @@ export interface CaseResult {
   outcome: CaseOutcome;
 }
 
-export function replayLine(spec: { scenario: string; seed: number; path: string }, manifestFile?: string, level?: string): string {
-  const sut = manifestFile === undefined ? '' : ` --sut ${JSON.stringify(manifestFile)}`;
-  const lvl = level === undefined ? '' : ` --level ${level}`;
-  return `streamcheck replay${sut}${lvl} --scenario ${spec.scenario} --seed ${spec.seed} --path "${spec.path}"`;
+/** The plan with the timed kills of the named starts replaced by kills at the recorded event line. */
+export function withKillsAtEvents(plan: FaultPlan, kills: readonly KillAtEvent[]): FaultPlan {
+  if (kills.length === 0) return plan;
+  const faults = plan.faults.map((f, i): Fault => {
+    const k = kills.find((x) => x.attempt === i + 1);
+    if (k === undefined) return f;
+    if (f.kind !== 'kill-after' && f.kind !== 'kill-at-event') throw new Error(`--kill-at-events names start ${k.attempt}, whose fault is not a timed kill: ${describeFault(f)}`);
+    return k.event === null ? { kind: 'kill-at-event', event: null } : { kind: 'kill-at-event', event: k.event, ...(k.afterMs === undefined ? {} : { afterMs: k.afterMs }) };
+  });
+  const beyond = kills.find((k) => k.attempt > plan.faults.length);
+  if (beyond !== undefined) throw new Error(`--kill-at-events names start ${beyond.attempt}, but the case's plan has ${plan.faults.length} fault(s)`);
+  return { ...plan, faults };
 }
 
 let caseCounter = 0;
@@ -126,7 +141,8 @@ function skipCase(
     timeline: x.timeline,
     workDir: null,
     caseId: x.caseId,
-    replayLine: replayLine({ scenario: c.scenario, seed: spec.seed, path: spec.path }, o.manifestFile, o.level),
+    killAtEvents: [],
+    replayLine: replayLine({ scenario: c.scenario, seed: spec.seed, path: spec.path, manifestFile: o.manifestFile ?? null, level: o.level ?? null, bounds: o.bounds ?? DEFAULT_RUN_BOUNDS, serve: o.serve ?? o.pool !== undefined, killAtEvents: [] }),
     crashesInjected: 0,
     failureFreeReused: x.reused,
     failureFreeMs: x.ffMs,
@@ -161,7 +177,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   const declined = declinedBy(ff.outcome);
   if (declined !== null) return skipCase(spec, o, { work, caseId, stored, reused, ffMs: ff.durationMs, timeline: reused ? [] : ff.timeline, reason: declined });
   const ffTrace = ff.trace?.type === 'traced' ? ff.trace.trace : null;
-  const plan = spec.plan ?? resolveFaultPlan(spec.drawn.plan, { ...ff, trace: ffTrace });
+  const plan = withKillsAtEvents(spec.plan ?? resolveFaultPlan(spec.drawn.plan, { ...ff, trace: ffTrace }), spec.killAtEvents ?? []);
   const lint = ff.lint;
   if (stored !== undefined && storage) {
     stored.store.recordTrace(stored.caseId, ff.trace === null ? { type: 'untraced', reason: 'strace is not installed' } : ff.trace, reused, lint);
@@ -241,14 +257,25 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     });
     if (caseOutcome.type === 'nondeterministic') stored.store.setCaseOutcome(stored.caseId, { outcome: 'nondeterministic', reruns: 0, reproduced: 0, detail: { hashes: caseOutcome.hashes, judged: judged.verdict } });
   }
-  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error' || e.fault.kind === 'service-kill')).length;
+  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'kill-at-event' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error' || e.fault.kind === 'service-kill')).length;
+  const killAtEvents = killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, afterMs: e.fault.kind === 'kill-at-event' ? (e.fault.afterMs ?? null) : null, event: e.fault.kind === 'kill-at-event' ? e.fault.event : null }] : [])));
   return {
     verdict,
     plan,
+    killAtEvents,
     timeline: [...(reused ? [] : ff.timeline), ...timeline],
     workDir: keptDir,
     caseId,
-    replayLine: replayLine({ scenario: c.scenario, seed: spec.seed, path: spec.path }, o.manifestFile, o.level),
+    replayLine: replayLine({
+      scenario: c.scenario,
+      seed: spec.seed,
+      path: spec.path,
+      manifestFile: o.manifestFile ?? null,
+      level: o.level ?? null,
+      bounds,
+      serve: o.serve ?? o.pool !== undefined,
+      killAtEvents,
+    }),
     crashesInjected,
     failureFreeReused: reused,
     failureFreeMs: ff.durationMs,

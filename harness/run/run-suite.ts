@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { caseArbitrary, caseSeed, type DrawnCase } from '../case/case-arbitrary.js';
 import { suiteFingerprint } from './suite-fingerprint.js';
-import { supportedScenarios } from '../case/supported-scenarios.js';
+import { scenarioForSut, supportedScenarios } from '../case/supported-scenarios.js';
 import { faultProfile, highestRunnableLevel, levelUnavailable, levelUnsupported, type Level } from '../case/conformance-level.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import { Store } from '../store/store.js';
@@ -32,6 +32,10 @@ import { failureSignature, type FailureSignature } from '../check/failure-signat
 export const RERUNS_DEFAULT = 3;
 /** The most re-runs --reruns accepts: each is a whole faulty run. */
 export const RERUNS_MAX = 20;
+import { drawnAtPath } from '../case/drawn-at-path.js';
+import { crashSpace, isReferenceEngine, type CoverageDimension } from '../case/crash-space.js';
+import { formatKillAtEvents, parseKillAtEvents } from '../case/replay-line.js';
+import { manifestHash, mergeCorpus, readCorpusFile, writeCorpusFile, type CorpusEntry } from '../store/corpus-file.js';
 
 export interface SuiteOptions {
   sut: LoadedManifest;
@@ -61,13 +65,19 @@ export interface SuiteOptions {
   checkDeterminism?: boolean;
   /** Start no new case once this many cases failed or were flaky (null or absent: no limit). */
   maxFailures?: number | null;
+  /** Stored failures of this SUT to replay before the drawn cases (corpus-entries-for.ts), as cases cases, cases+1, ... */
+  corpus?: CorpusEntry[];
+  /** The corpus file every failing case found is added to (null or absent: none). */
+  corpusFile?: string | null;
+  /** The crash space the level could hit (crash-space.ts), stored so reports can name the cells never hit. */
+  crashSpace?: Record<CoverageDimension, string[]>;
 }
 
 /** What a suite stores as its options, and --resume reads back. */
 export type StoredSuiteOptions = Omit<SuiteOptions, 'sut' | 'dbFile'>;
 
 export type SuiteEvent =
-  | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; why: string }[]; swept: { workRoots: string[]; processes: Survivor[] } }
+  | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; why: string }[]; swept: { workRoots: string[]; processes: Survivor[] }; corpus: number }
   | { type: 'case-finished'; index: number; scenario: string; seed: number; result: CaseResult }
   | { type: 'reran'; index: number; scenario: string; seed: number; outcome: CaseOutcome }
   | { type: 'shrinking'; index: number; scenario: string; seed: number; resumedFrom: string | null }
@@ -111,6 +121,11 @@ export interface SuiteResult {
   survivors: { count: number; listed: Survivor[] };
   /** Writes outside the SUT's directories (harness/run/outside-writes.ts), the first SURVIVORS_LISTED_MAX of them; all are in SQLite. */
   outside: { count: number; listed: OutsideWrite[] };
+  /** Stored failures replayed first, and how many of them failed again. */
+  corpusReplayed: number;
+  corpusFailed: number;
+  /** Failures this suite added to the corpus (file and table). */
+  corpusAdded: number;
 }
 
 /** Survivors kept in a suite's result (the count is complete; the list is for the message). */
@@ -169,20 +184,32 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       done = store.finishedCaseIndexes(suiteId);
       store.reopenSuite(suiteId);
     } else {
-      const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, untilBudget: o.untilBudget, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve, reruns, checkDeterminism: o.checkDeterminism === true, maxFailures: o.maxFailures ?? null };
+      const lvl = o.level ?? highestRunnableLevel(o.sut.manifest);
+      const space = crashSpace(faultProfile(lvl, o.sut.manifest), isReferenceEngine(o.sut.manifest.command));
+      const stored: StoredSuiteOptions = { crashSpace: space, corpus: o.corpus ?? [], corpusFile: o.corpusFile ?? null, level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, untilBudget: o.untilBudget, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve, reruns, checkDeterminism: o.checkDeterminism === true, maxFailures: o.maxFailures ?? null };
+      suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
+      store.setSuiteFingerprint(suiteId, suiteFingerprint(o.manifestFile, o.sut));
+      store.takeSuiteLease(suiteId);
+      leased = suiteId;
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
       store.setSuiteFingerprint(suiteId, suiteFingerprint(o.manifestFile, o.sut));
       store.takeSuiteLease(suiteId);
       leased = suiteId;
     }
     services = await ServiceSet.start(o.sut.manifest, o.sut.cwd);
-    onEvent({ type: 'started', suiteId, total: o.cases, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped, swept });
+    const corpus = o.corpus ?? [];
+    onEvent({ type: 'started', suiteId, total: o.cases + corpus.length, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped, swept, corpus: corpus.length });
 
     const level = o.level ?? highestRunnableLevel(o.sut.manifest);
     const unsupported = levelUnsupported(o.sut.manifest, level) ?? levelUnavailable(level);
     if (unsupported !== null) throw new Error(`${o.sut.manifest.name} cannot be tested at level ${level}: ${unsupported}`);
     const caps = faultProfile(level, o.sut.manifest);
-    const todo = Array.from({ length: o.cases }, (_, i) => i).filter((i) => !done.has(i));
+    // Stored failures first (indexes cases, cases+1, ...), then the drawn cases.
+    const todo = [...Array.from({ length: corpus.length }, (_, k) => o.cases + k), ...Array.from({ length: o.cases }, (_, i) => i)].filter((i) => !done.has(i));
+    const hash = manifestHash(o.sut.manifest);
+    const found: CorpusEntry[] = [];
+    let corpusReplayed = 0;
+    let corpusFailed = 0;
     const counts: Record<OutcomeName, number> = { pass: 0, fail: 0, flaky: 0, unknown: 0, nondeterministic: 0, skipped: 0 };
     const failures: SuiteFailure[] = [];
     let crashesInjected = 0;
@@ -191,7 +218,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     let stoppedByBudget = false;
     let stoppedByMaxFailures = false;
     const t0 = Date.now();
-    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level, bounds: o.bounds, store, suiteId, pool, storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined };
+    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level, bounds: o.bounds, store, suiteId, serve: o.serve, pool, storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined };
 
     const drawnAt0 = (scenario: Scenario, seed: number): DrawnCase => fc.sample(caseArbitrary(scenario, caps), { seed, numRuns: 1 })[0]!;
 
@@ -206,7 +233,40 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       return { index, scenario: scenario.name, seed, path: shrink.path, line: failureLine(scenario.name, seed, shrink.path, r), replayLine: r.replayLine, result: r, drawn: shrink.drawn, outcome, signature: failureSignature(scenario.name, r.verdict), shrink: { ending: shrink.ending, candidates: shrink.candidates, unverified: shrink.unverified } };
     };
 
+    /** A stored failure, replayed at its own level and kill points; a failure again is not shrunk (it was). */
+    const replayStored = async (index: number, entry: CorpusEntry): Promise<void> => {
+      const scenario = scenarioForSut(entry.scenario, o.sut.manifest);
+      const entryCaps = faultProfile(entry.level, o.sut.manifest);
+      const drawn = drawnAtPath(scenario, entryCaps, entry.seed, entry.path);
+      if (drawn === undefined) throw new Error(`corpus entry: seed ${entry.seed} and path ${entry.path} name no case of scenario ${entry.scenario}`);
+      const result = await runCase({ seed: entry.seed, path: entry.path, drawn, killAtEvents: parseKillAtEvents(entry.killAtEvents) }, { ...common, level: entry.level, storage: entryCaps.powerLoss || entryCaps.syscallCrashes, caseIndex: index });
+      store.recordCorpus(suiteId, result.caseId, 'replayed', entry);
+      casesRun += 1;
+      corpusReplayed += 1;
+      counts[result.outcome.type] += 1;
+      crashesInjected += result.crashesInjected;
+      if (result.crashesInjected > 0) casesWithCrash += 1;
+      onEvent({ type: 'case-finished', index, scenario: scenario.name, seed: entry.seed, result });
+      if (result.verdict.verdict !== 'fail') return;
+      corpusFailed += 1;
+      if (result.caseId !== null) store.recordCounterexample(result.caseId, result.replayLine, drawn, result.timeline);
+      const outcome = { type: 'fail' as const, runs: 1, reproduced: 1 };
+      failures.push({ index, scenario: scenario.name, seed: entry.seed, path: entry.path, line: failureLine(scenario.name, entry.seed, entry.path, result, outcome), replayLine: result.replayLine, result, drawn, outcome, signature: failureSignature(scenario.name, result.verdict), shrink: null });
+    };
+
+    /** A failing case found by this suite joins the corpus: table now, file at the end. */
+    const keep = (f: SuiteFailure): void => {
+      const entry: CorpusEntry = { sut: o.sut.manifest.name, manifestHash: hash, scenario: f.scenario, seed: f.seed, path: f.path, level, killAtEvents: formatKillAtEvents(f.result.killAtEvents), anomaly: f.result.verdict.anomaly?.kind ?? null, addedAt: new Date().toISOString() };
+      store.recordCorpus(suiteId, f.result.caseId, 'found', entry);
+      found.push(entry);
+    };
+    const addFailure = (f: SuiteFailure): void => {
+      failures.push(f);
+      keep(f);
+    };
+
     const runOne = async (index: number): Promise<void> => {
+      if (index >= o.cases) return replayStored(index, corpus[index - o.cases]!);
       const scenario: Scenario = scenarios[index % scenarios.length]!;
       const seed = caseSeed(o.seed, index);
       const drawn = drawnAt0(scenario, seed);
@@ -244,15 +304,15 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       const asDrawn: SuiteFailure = { index, scenario: scenario.name, seed, path: '0', line: failureLine(scenario.name, seed, '0', result, outcome), replayLine: result.replayLine, result, drawn, outcome, signature: failureSignature(scenario.name, result.verdict), shrink: null };
       if (outcome.type === 'flaky') {
         // A flaky case is not shrunk: a candidate that passes would prove nothing.
-        failures.push(asDrawn);
+        addFailure(asDrawn);
         return;
       }
       if (!o.shrink) {
         if (result.caseId !== null) store.recordCounterexample(result.caseId, result.replayLine, drawn, result.timeline);
-        failures.push(asDrawn);
+        addFailure(asDrawn);
         return;
       }
-      failures.push((await shrinkFailure(index, scenario, seed, result.caseId, { drawn, result }, outcome)) ?? asDrawn);
+      addFailure((await shrinkFailure(index, scenario, seed, result.caseId, { drawn, result }, outcome)) ?? asDrawn);
     };
 
     // Shrinks an earlier run of this suite left unfinished (killed, or stopped at its budget) go on first.
@@ -263,7 +323,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
         const stored = store.caseOutcome(u.caseId);
         const outcome = { type: 'fail' as const, runs: (stored?.reruns ?? 0) + 1, reproduced: (stored?.reproduced ?? 0) + 1 };
         const f = await shrinkFailure(u.caseIndex, scenario, u.seed, u.caseId, { drawn: drawnAt0(scenario, u.seed), result: null }, outcome, { path: u.progress.path, candidates: u.progress.candidates });
-        if (f !== null) failures.push(f);
+        if (f !== null) addFailure(f);
       }
     }
 
@@ -289,7 +349,13 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     if (stoppedByBudget) onEvent({ type: 'budget-exhausted', started: next });
     if (stoppedByMaxFailures) onEvent({ type: 'max-failures', failures: counts.fail + counts.flaky, started: next });
     if (!stoppedByBudget && !stoppedByMaxFailures) store.finishSuite(suiteId);
-    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, stoppedByMaxFailures, processes: pool === undefined ? null : { ...pool.stats }, survivors: { count: survivorCount, listed: survivors }, outside: { count: outsideCount, listed: outside } };
+    let corpusAdded = 0;
+    if (o.corpusFile != null && found.length > 0) {
+      const merged = mergeCorpus(readCorpusFile(o.corpusFile, true), found);
+      writeCorpusFile(o.corpusFile, merged.entries);
+      corpusAdded = merged.added;
+    }
+    return { suiteId, dbFile: o.dbFile, casesRun, counts, crashesInjected, casesWithCrash, failures, stoppedByBudget, stoppedByMaxFailures, processes: pool === undefined ? null : { ...pool.stats }, survivors: { count: survivorCount, listed: survivors }, outside: { count: outsideCount, listed: outside }, corpusReplayed, corpusFailed, corpusAdded };
   } finally {
     await pool?.close();
     await services?.stop();

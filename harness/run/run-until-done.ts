@@ -7,8 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ScenarioCase } from '../../scenarios/scenario.js';
 import { crashPointEnv, crashPointInjected } from '../faults/crash-point-fault.js';
-import { describeFault, mechanismOf, type Fault } from '../faults/fault.js';
+import { describeFault, mechanismOf, type Fault, type InjectedFault } from '../faults/fault.js';
+import { coverageCells } from '../case/crash-space.js';
 import { armKillAfter } from '../faults/kill-after-fault.js';
+import { armKillAtEvent } from '../faults/kill-at-event-fault.js';
 import { corruptNewestCheckpoint } from '../faults/corrupt-checkpoint-fault.js';
 import type { FaultPlan } from '../faults/fault.js';
 import { applyPowerLoss } from '../faults/power-loss-fault.js';
@@ -97,6 +99,10 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     fs.rmSync(o.dirs.scratchDir, { recursive: true, force: true });
     fs.mkdirSync(o.dirs.scratchDir, { recursive: true });
   };
+  /** A fault that landed in a faulty run: the crash-space cells it hit (crash_coverage). */
+  const covered = (fault: InjectedFault, attempt: number, crashPointName: string | null = null): void => {
+    if (o.kind === 'faulty' && o.store !== undefined) o.store.store.recordCoverage(o.store.caseId, fault.kind, coverageCells(fault, attempt, crashPointName));
+  };
   for (let attempt = 1; attempt <= startsMax; attempt++) {
     const remainingMs = o.bounds.caseTimeoutMs - (o.clock() - started);
     if (remainingMs <= 0) return finish({ type: 'gave-up', attempts: attempt - 1, exits, reason: `caseTimeoutMs ${o.bounds.caseTimeoutMs} ms passed before start ${attempt}` });
@@ -105,6 +111,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       emptyScratch();
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault: { kind: 'wipe-scratch' }, injected: true });
+      covered({ kind: 'wipe-scratch' }, attempt);
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'wipe-scratch', fault: { kind: 'wipe-scratch' }, injected: true, atMs });
     }
     for (const c of o.corruptCheckpointBefore ?? []) {
@@ -115,6 +122,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       const fault = { kind: 'corrupt-checkpoint' as const, how: c.how, fraction: c.fraction };
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected });
+      if (r.injected) covered(fault, attempt);
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'corrupt-checkpoint', fault: { ...fault, file: r.file, detail: r.detail }, injected: r.injected, atMs: r.injected ? atMs : null });
     }
     if (fault?.kind === 'power-loss') {
@@ -130,6 +138,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       }
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected, detail: r.detail });
+      if (r.injected) covered(fault, attempt);
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: { ...fault, detail: r.detail }, injected: r.injected, atMs: r.injected ? atMs : null });
       if (r.applied) continue;
     }
@@ -145,6 +154,11 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const startAt = o.clock();
     // A start's events go to the store in one transaction when it ends, before its fault and exit rows.
     const eventRows: EventRow[] = [];
+    // Event lines of this start: where a timed kill landed in the SUT's progress, and where a replayed one strikes.
+    let eventLines = 0;
+    let lastEventAtMs = 0;
+    let crashPointName: string | null = null;
+    let onEventLine = (): void => {};
     o.timeline.push({ type: 'start', atMs: startAt, run: o.kind, attempt });
     const request: RunRequest = {
       env: { ...o.sut.manifest.env, ...o.services?.env(), ...protocolEnv(o.dirs, o.scenarioCase), ...(fault?.kind === 'crash-point' ? crashPointEnv(fault.n) : {}) },
@@ -153,6 +167,10 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       onLine: (line, atMs) => {
         const at = startAt + atMs;
         if (line.kind === 'event') {
+          eventLines += 1;
+          if (line.event.event === 'crash-point' && typeof line.event['name'] === 'string') crashPointName = line.event['name'];
+          if (killedAtMs === null) lastEventAtMs = atMs;
+          onEventLine();
           o.timeline.push({ type: 'event', atMs: at, run: o.kind, attempt, event: line.event });
           if (runId !== undefined) eventRows.push({ runId, attempt, atMs: at, kind: 'event', name: line.event.event, json: line.event });
         } else {
@@ -171,7 +189,13 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           ? SutProcess.spawn({ command: o.sut.manifest.command, cwd: o.sut.cwd, ...request })
           : o.pool.start({ ...request, restart: o.kind === 'faulty' && attempt > 1 });
     let killedAtMs: number | null = null;
-    const disarm = fault?.kind === 'kill-after' ? armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs)) : () => {};
+    let disarm = (): void => {};
+    if (fault?.kind === 'kill-after') disarm = armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs));
+    if (fault?.kind === 'kill-at-event') {
+      const armed = armKillAtEvent(proc, fault.event, fault.afterMs ?? 0, (atMs) => (killedAtMs = startAt + atMs));
+      onEventLine = armed.onEvent;
+      disarm = armed.disarm;
+    }
     const serviceKill = fault?.kind === 'service-kill' && fault.delayMs !== null ? armServiceKill(proc, o.services, fault.service, fault.delayMs) : null;
     const exit = await proc.wait();
     disarm();
@@ -191,12 +215,26 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     if (fault !== undefined) {
       let injected: boolean;
       let detail: string | undefined;
+      let killedAfterLines: number | undefined;
+      let afterMs = 0;
       switch (fault.kind) {
         case 'crash-point':
           injected = crashPointInjected(exit);
           break;
         case 'kill-after':
           injected = exit.type === 'killed-by-harness' && exit.overLimit === null;
+          // Every line printed before the SIGKILL has been read by now (wait() resolves after the last).
+          if (injected) {
+            killedAfterLines = eventLines;
+            afterMs = killedAtMs === null ? 0 : Math.max(0, killedAtMs - startAt - lastEventAtMs);
+          }
+          break;
+        case 'kill-at-event':
+          injected = exit.type === 'killed-by-harness' && exit.overLimit === null;
+          if (injected) {
+            killedAfterLines = fault.event ?? undefined;
+            afterMs = fault.afterMs ?? 0;
+          }
           break;
         case 'service-kill':
           injected = serviceKilled?.injected === true;
@@ -232,8 +270,11 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       }
       const atMs = injected ? (killedAtMs ?? endAt) : null;
       if (fault.kind !== 'power-loss') {
-        o.timeline.push({ type: 'fault', atMs: atMs ?? endAt, run: o.kind, attempt, fault, injected, ...(detail === undefined ? {} : { detail }) });
-        if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: detail === undefined ? fault : { ...fault, detail }, injected, atMs });
+        if (killedAfterLines !== undefined) detail = `${afterMs} ms after event line ${killedAfterLines} of the start`;
+        const lines = killedAfterLines === undefined ? {} : { eventLines: killedAfterLines, afterMs };
+        if (injected) covered(fault, attempt, fault.kind === 'crash-point' ? crashPointName : null);
+        o.timeline.push({ type: 'fault', atMs: atMs ?? endAt, run: o.kind, attempt, fault, injected, ...(detail === undefined ? {} : { detail }), ...lines });
+        if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: { ...fault, ...(detail === undefined ? {} : { detail }), ...lines }, injected, atMs });
       }
     }
     o.timeline.push({ type: 'exit', atMs: endAt, run: o.kind, attempt, exit });

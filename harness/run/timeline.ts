@@ -10,5 +10,6 @@ export type TimelineEntry =
   | { type: 'start'; atMs: number; run: RunKind; attempt: number }
   | { type: 'event'; atMs: number; run: RunKind; attempt: number; event: SutEvent }
   | { type: 'garbage'; atMs: number; run: RunKind; attempt: number; line: string; reason: string }
-  | { type: 'fault'; atMs: number; run: RunKind; attempt: number; fault: InjectedFault; injected: boolean; detail?: string }
+  /** eventLines: for a landed timed kill, the event lines the start had printed when it died (where a replay kills it). */
+  | { type: 'fault'; atMs: number; run: RunKind; attempt: number; fault: InjectedFault; injected: boolean; detail?: string; eventLines?: number; afterMs?: number }
   | { type: 'exit'; atMs: number; run: RunKind; attempt: number; exit: ProcessExit };

@@ -2,7 +2,10 @@
 // so a suite killed midway keeps every finished case, and checkers can be re-run from the store.
 // Bump SCHEMA_VERSION on any change; openStore refuses a database of another version.
 
-export const SCHEMA_VERSION = 3;
+// 3: verdict skipped; tables suite_leases, outside_writes, suite_fingerprints, case_outcomes, shrink_progress,
+// crash_coverage, corpus (issues 12, 13, 15); views. 4: all of those together (branches that each called
+// themselves 3 were merged).
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS suites (
@@ -188,6 +191,36 @@ CREATE TABLE IF NOT EXISTS durability_findings (
   path TEXT NOT NULL,
   batch_time_ms INTEGER,
   message TEXT NOT NULL
+);
+
+-- Crash-space coverage (issue 12 item 2): for every fault that landed, the cells of the crash space
+-- it hit, one row each: its crash point by name, the file operation it struck (a syscall kill's or an
+-- I/O error's system call), the power-loss crash state, and its phase (first-run, recovery-1, ...).
+CREATE TABLE IF NOT EXISTS crash_coverage (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  fault_kind TEXT NOT NULL,
+  dimension TEXT NOT NULL CHECK (dimension IN ('crash-point', 'file-op', 'power-loss', 'phase')),
+  value TEXT NOT NULL
+);
+
+-- The regression corpus (issue 12 item 7, harness/store/corpus-file.ts): failing cases this suite
+-- found ('found', added to the corpus file) and stored failures it replayed first ('replayed';
+-- case_id is the case that replayed it).
+CREATE TABLE IF NOT EXISTS corpus (
+  id INTEGER PRIMARY KEY,
+  suite_id INTEGER NOT NULL REFERENCES suites(id),
+  case_id INTEGER REFERENCES cases(id),
+  role TEXT NOT NULL CHECK (role IN ('found', 'replayed')),
+  sut_name TEXT NOT NULL,
+  manifest_hash TEXT NOT NULL,
+  scenario TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  level TEXT NOT NULL,
+  kill_at_events TEXT NOT NULL,
+  anomaly TEXT,
+  added_at TEXT NOT NULL
 );
 
 CREATE INDEX IF NOT EXISTS cases_by_suite ON cases (suite_id, verdict);

@@ -9,6 +9,7 @@ import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { lintShape, type LintFinding } from '../check/durability-lint.js';
 import { describeOp, isChange } from '../trace/file-op.js';
 import type { TraceResult } from '../trace/read-trace.js';
+import type { CorpusEntry } from './corpus-file.js';
 
 /** A stored trace keeps at most this many operations (their descriptions, not their data). */
 export const TRACE_OPS_STORED_MAX = 5000;
@@ -262,6 +263,8 @@ export class Store {
         this.sql('DELETE FROM outside_writes WHERE case_id = ?').run(id);
         this.sql('DELETE FROM case_outcomes WHERE case_id = ?').run(id);
         this.sql('DELETE FROM shrink_progress WHERE case_id = ?').run(id);
+        this.sql('DELETE FROM crash_coverage WHERE case_id = ?').run(id);
+        this.sql('DELETE FROM corpus WHERE case_id = ?').run(id);
         this.sql('UPDATE cases SET parent_case_id = NULL WHERE parent_case_id = ?').run(id);
         this.sql('DELETE FROM cases WHERE id = ?').run(id);
       }
@@ -355,6 +358,23 @@ export class Store {
       const insert = this.sql('INSERT INTO durability_findings (case_id, kind, shape, seq, syscall, op, path, batch_time_ms, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       for (const f of lint) insert.run(caseId, f.kind, lintShape(f), f.seq, f.syscall, f.op, f.path, f.batchTimeMs, f.message);
     })();
+  }
+
+  /** The crash-space cells one landed fault hit (harness/run/coverage-cells.ts). */
+  recordCoverage(caseId: number, faultKind: string, cells: readonly { dimension: string; value: string }[]): void {
+    const insert = this.sql('INSERT INTO crash_coverage (case_id, fault_kind, dimension, value) VALUES (?, ?, ?, ?)');
+    for (const c of cells) insert.run(caseId, faultKind, c.dimension, c.value);
+  }
+
+  recordCorpus(suiteId: number, caseId: number | null, role: 'found' | 'replayed', e: CorpusEntry): void {
+    this.sql('INSERT INTO corpus (suite_id, case_id, role, sut_name, manifest_hash, scenario, seed, path, level, kill_at_events, anomaly, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(suiteId, caseId, role, e.sut, e.manifestHash, e.scenario, e.seed, e.path, e.level, e.killAtEvents, e.anomaly, e.addedAt);
+  }
+
+  /** The corpus entries a database holds (every suite's found failures), oldest first, each once. */
+  corpusEntries(): CorpusEntry[] {
+    const rows = this.sql("SELECT sut_name, manifest_hash, scenario, seed, path, level, kill_at_events, anomaly, added_at FROM corpus WHERE role = 'found' ORDER BY id").all() as Record<string, unknown>[];
+    return rows.map((r) => ({ sut: r.sut_name as string, manifestHash: r.manifest_hash as string, scenario: r.scenario as string, seed: r.seed as number, path: r.path as string, level: r.level as CorpusEntry['level'], killAtEvents: r.kill_at_events as string, anomaly: r.anomaly as string | null, addedAt: r.added_at as string }));
   }
 
   recordCounterexample(caseId: number, replayLine: string, caseJson: unknown, timeline: unknown): void {

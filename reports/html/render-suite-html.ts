@@ -6,6 +6,7 @@
 import { formatMs, formatRatio, formatStats, NA } from '../format.js';
 import type { SuiteReport, VerdictCounts } from '../suite-report.js';
 import { verdictLine } from '../verdict-line.js';
+import { describeCoverage } from '../crash-coverage.js';
 import type { BatchCommits } from './batch-commits.js';
 import type { CaseDetail } from './case-detail.js';
 import { caseTimesSvg } from './case-times-svg.js';
@@ -41,10 +42,14 @@ export function renderSuiteHtml(d: HtmlSuiteData): string {
       ],
     ),
   );
-  out.push('<nav><a href="#matrix">Matrix</a><a href="#recovery">Recovery cost</a><a href="#time-per-case">Time per case</a><a href="#groups">Failure groups</a><a href="#cases">Failing cases</a><a href="#runs">Runs and exits</a></nav>');
+  out.push('<nav><a href="#matrix">Matrix</a><a href="#coverage">Coverage</a><a href="#recovery">Recovery cost</a><a href="#time-per-case">Time per case</a><a href="#groups">Failure groups</a><a href="#cases">Failing cases</a><a href="#runs">Runs and exits</a></nav>');
 
   out.push('<h2 id="matrix">Cases by scenario and fault kind</h2>');
   out.push(matrixTable(d, r));
+
+  out.push('<h2 id="coverage">Crash-space coverage</h2>');
+  const coverage = describeCoverage(r.coverage);
+  out.push(coverage.length === 0 ? '<p>No fault landed, and the level has no crash space to cover.</p>' : `<ul>${coverage.map((l) => `<li>${e(l)}</li>`).join('')}</ul><p>Cells hit by faults that landed (cases in each), and the cells this level could hit that none did.</p>`);
 
   out.push('<h2 id="recovery">Recovery cost</h2>');
   const progress = d.recoveries.flatMap((x) => (x.toFirstProgressMs === null ? [] : [x.toFirstProgressMs]));

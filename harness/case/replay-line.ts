@@ -1,0 +1,75 @@
+// The one place a replay line is built: the `streamcheck replay` command that re-runs one case with
+// everything that influenced it — the SUT's manifest, the level its fault kinds were drawn at, the
+// case's seed and path, the run bounds, serve mode, and where each timed kill landed (the k-th event
+// line, since a delay is not replayable). The runner, the terminal, report.md, JUnit and the HTML
+// report all call replayLine, so the lines cannot drift apart.
+
+/** Words a POSIX shell reads literally; anything else is quoted. */
+const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
+
+/** Where a timed kill of one start landed: after the start's `event`-th event line, or null when it
+ *  did not land (the start ended first), so the replay does not kill that start either. */
+export interface KillAtEvent {
+  attempt: number;
+  event: number | null;
+  /** Milliseconds after that line the kill struck (0 when unknown). */
+  afterMs?: number;
+}
+
+export interface ReplaySpec {
+  scenario: string;
+  seed: number;
+  path: string;
+  /** The SUT's manifest file; null: the default SUT (the reference engine). */
+  manifestFile: string | null;
+  /** The conformance level the case was drawn at; null when unknown (old databases). */
+  level: string | null;
+  /** The run bounds the case ran under; null when unknown (old databases). */
+  bounds: { runTimeoutMs: number; caseTimeoutMs: number; restartsMax: number } | null;
+  /** Whether the case ran in serving processes; null when unknown. */
+  serve: boolean | null;
+  /** Where the case's timed kills landed, by start. */
+  killAtEvents: readonly KillAtEvent[];
+}
+
+const quote = (s: string): string => (SHELL_SAFE.test(s) ? s : JSON.stringify(s));
+
+export function formatKillAtEvents(k: readonly KillAtEvent[]): string {
+  return [...k].sort((a, b) => a.attempt - b.attempt).map((x) => `${x.attempt}:${x.event === null ? '-' : `${x.event}${(x.afterMs ?? 0) > 0 ? `+${x.afterMs}ms` : ''}`}`).join(',');
+}
+
+/** Parses `1:5,3:-` (start 1 killed after its 5th event line, start 3's timed kill did not land); throws a message naming the flag. */
+export function parseKillAtEvents(text: string): KillAtEvent[] {
+  const out: KillAtEvent[] = [];
+  for (const part of text.split(',').filter((p) => p.trim() !== '')) {
+    const m = /^(\d+):(?:(\d+)(?:\+(\d+)ms)?|(-))$/.exec(part.trim());
+    if (m === null || Number(m[1]) < 1) throw new Error(`--kill-at-events must look like 1:5+20ms,3:- (start:event line[+ms after it], or - for a kill that did not land), received ${JSON.stringify(text)}`);
+    const attempt = Number(m[1]);
+    if (out.some((x) => x.attempt === attempt)) throw new Error(`--kill-at-events names start ${attempt} twice in ${JSON.stringify(text)}`);
+    out.push(m[4] === '-' ? { attempt, event: null } : { attempt, event: Number(m[2]), ...(m[3] === undefined || Number(m[3]) === 0 ? {} : { afterMs: Number(m[3]) }) });
+  }
+  return out;
+}
+
+export function replayLine(s: ReplaySpec): string {
+  const parts = ['streamcheck replay'];
+  if (s.manifestFile !== null) parts.push(`--sut ${quote(s.manifestFile)}`);
+  if (s.level !== null && /^L\d$/.test(s.level)) parts.push(`--level ${s.level}`);
+  parts.push(`--scenario ${quote(s.scenario)}`, `--seed ${s.seed}`, `--path ${JSON.stringify(s.path)}`);
+  if (s.bounds !== null) parts.push(`--run-timeout ${s.bounds.runTimeoutMs}ms`, `--case-timeout ${s.bounds.caseTimeoutMs}ms`, `--restarts-max ${s.bounds.restartsMax}`);
+  if (s.serve === false) parts.push('--no-serve');
+  if (s.killAtEvents.length > 0) parts.push(`--kill-at-events ${formatKillAtEvents(s.killAtEvents)}`);
+  return parts.join(' ');
+}
+
+/** Where a case's timed kills landed, from its faulty run's fault records (timeline entries or stored rows). */
+export function killAtEventsOf(faults: readonly { attempt: number; kind: string; injected: boolean; eventLines?: number | null; afterMs?: number | null; event?: number | null }[]): KillAtEvent[] {
+  // The milliseconds a recorded kill struck after its last line are not carried over: they measure
+  // how busy the machine was as much as the SUT's progress (a replay that waited them saw the SUT
+  // finish first); the kill is replayed right after the line, between it and the next one.
+  return faults.flatMap((f): KillAtEvent[] => {
+    if (f.kind === 'kill-after') return [f.injected && typeof f.eventLines === 'number' ? { attempt: f.attempt, event: f.eventLines } : { attempt: f.attempt, event: null }];
+    if (f.kind === 'kill-at-event') return [f.event == null ? { attempt: f.attempt, event: null } : { attempt: f.attempt, event: f.event, ...(typeof f.afterMs === 'number' && f.afterMs > 0 ? { afterMs: f.afterMs } : {}) }];
+    return [];
+  });
+}
