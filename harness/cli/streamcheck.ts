@@ -19,6 +19,8 @@ import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
 import { writeSuiteReport } from './write-report.js';
 import { writeHtmlIndex } from '../../reports/html/write-html-index.js';
 import { registerSelftest } from './selftest-command.js';
+import { claimResultsFolder, DATABASE_FILE, resultsFolder, RESULTS_DIR_DEFAULT, type ResultsFolder } from './results-folder.js';
+import { supportedScenarios } from '../case/supported-scenarios.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { describeLanded } from '../conformance/level-evidence.js';
 import { describeFault, describeInjectedFault } from '../faults/fault.js';
@@ -68,10 +70,6 @@ const DEFAULT_MANIFEST = path.join(root, 'harness/protocol/reference-engine.mani
 function manifestAt(file: string): LoadedManifest {
   if (!fs.existsSync(file)) throw new UsageError(`--sut: no manifest file ${file}`);
   return loadManifest(file);
-}
-
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
 }
 
 function scenarioList(text: string): string[] {
@@ -161,7 +159,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--cases <n>', 'number of cases', positiveInt('--cases'), 100)
     .option('--seed <n>', 'the suite\'s seed (default: random)', nonNegativeInt('--seed'))
     .option('--workers <n>', 'cases run at once (default: one per core)', positiveInt('--workers'), os.availableParallelism())
-    .option('--db <file>', 'SQLite database (default: results/<time>/streamcheck.sqlite)')
+    .option('--db <file>', `SQLite database (default: <out>/run-<time>/${DATABASE_FILE})`)
+    .option('--out <dir>', `results folder (default: ./${RESULTS_DIR_DEFAULT} under the current directory)`)
     .option('--time-budget <duration>', 'start no new case after this long, e.g. 2m', durationMs('--time-budget'))
     .option('--no-shrink', 'do not shrink failing cases')
     .option('--no-serve', 'start the SUT command for every run, even if its manifest declares serve (PROTOCOL.md §9)')
@@ -178,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
       let opts: StoredSuiteOptions;
       let resumeId: number | undefined;
       let dbFile: string;
+      let folder: ResultsFolder | undefined;
       if (o.resume !== undefined) {
         if (o.db === undefined) throw new UsageError('--resume needs --db <file>: the database of the suite to continue');
         if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db} to resume`);
@@ -191,7 +191,8 @@ async function main(argv: string[]): Promise<number> {
         manifestFile = opts.manifestFile;
         resumeId = suite.id;
       } else {
-        dbFile = path.resolve(o.db ?? path.join(root, 'results', stamp(), 'streamcheck.sqlite'));
+        folder = o.db === undefined ? resultsFolder('run', o.out) : undefined;
+        dbFile = path.resolve(o.db ?? folder!.dbFile);
         opts = {
           manifestFile,
           scenarios: o.scenarios ?? [],
@@ -206,7 +207,6 @@ async function main(argv: string[]): Promise<number> {
           level: o.level,
         };
       }
-      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
       const sut = manifestAt(manifestFile);
       if (opts.level === undefined) {
         opts.level = highestRunnableLevel(sut.manifest);
@@ -215,6 +215,10 @@ async function main(argv: string[]): Promise<number> {
       } else if (levelUnavailable(opts.level) !== null) {
         throw new UsageError(`--level ${opts.level}: ${levelUnavailable(opts.level)}`);
       }
+      if (supportedScenarios(sut.manifest.operations, opts.scenarios).scenarios.length === 0) throw new UsageError(`--sut: ${sut.manifest.name} implements none of the scenarios' operations`);
+      // Checked: only now does anything appear on disk.
+      if (folder !== undefined) claimResultsFolder(folder);
+      else fs.mkdirSync(path.dirname(dbFile), { recursive: true });
       process.stdout.write(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases, ${opts.workers} workers, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const progress = progressPrinter(opts.cases);
       let result: SuiteResult;
@@ -225,9 +229,9 @@ async function main(argv: string[]): Promise<number> {
       }
       printFailures(result, (opts.level ?? highestRunnableLevel(sut.manifest)) as Level);
       const reportFile = path.resolve(o.report ?? path.join(path.dirname(dbFile), 'report.md'));
-      const htmlFile = o.report === undefined ? undefined : htmlBeside(reportFile);
+      const htmlFile = htmlBeside(reportFile);
       const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit), htmlFile);
-      process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
+      process.stdout.write(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\nhtml report: ${path.relative(process.cwd(), htmlFile)}\n`);
       exitCode = result.counts.fail === 0 && result.counts.unknown === 0 && !result.stoppedByBudget ? 0 : 1;
     });
 
@@ -265,12 +269,15 @@ async function main(argv: string[]): Promise<number> {
     .option('--scenarios <names>', 'comma-separated scenarios (default: all the SUT supports)', scenarioList)
     .option('--seed <n>', 'seed (default: random)', nonNegativeInt('--seed'))
     .option('--workers <n>', 'cases run at once', positiveInt('--workers'), os.availableParallelism())
-    .option('--db <file>', 'SQLite database (default: results/conformance-<time>/streamcheck.sqlite)')
+    .option('--db <file>', `SQLite database (default: <out>/conformance-<time>/${DATABASE_FILE})`)
+    .option('--out <dir>', `results folder (default: ./${RESULTS_DIR_DEFAULT} under the current directory)`)
     .action(async (o) => {
       const manifestFile = path.resolve(o.sut);
       const sut = manifestAt(manifestFile);
-      const dbFile = path.resolve(o.db ?? path.join(root, 'results', `conformance-${stamp()}`, 'streamcheck.sqlite'));
-      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+      const folder = o.db === undefined ? resultsFolder('conformance', o.out) : undefined;
+      const dbFile = path.resolve(o.db ?? folder!.dbFile);
+      if (folder !== undefined) claimResultsFolder(folder);
+      else fs.mkdirSync(path.dirname(dbFile), { recursive: true });
       const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
       process.stdout.write(`streamcheck conformance: ${sut.manifest.name}, seed ${seed}, ${o.casesPerLevel} cases per level\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const outcomes = await runConformance(
