@@ -21,6 +21,9 @@ import { writeHtmlIndex } from '../../reports/html/write-html-index.js';
 import { registerSelftest } from './selftest-command.js';
 import { claimResultsFolder, DATABASE_FILE, resultsFolder, RESULTS_DIR_DEFAULT, type ResultsFolder } from './results-folder.js';
 import { supportedScenarios } from '../case/supported-scenarios.js';
+import { parseShard, type Shard } from '../run/shard.js';
+import { registerMerge } from './merge-command.js';
+import { MergeError } from '../store/merge-shards.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { describeLanded } from '../conformance/level-evidence.js';
 import { describeFault, describeInjectedFault } from '../faults/fault.js';
@@ -88,10 +91,11 @@ function bounds(o: { runTimeout?: number; caseTimeout?: number; restartsMax?: nu
 }
 
 /** Prints progress: a bar on a terminal, one line per failure always. */
-function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; stop: () => void } {
+function progressPrinter(cases: number): { onEvent: (e: SuiteEvent) => void; stop: () => void } {
   const tty = process.stderr.isTTY === true;
   const bar = tty ? new cliProgress.SingleBar({ format: 'cases {bar} {value}/{total} | pass {pass} fail {fail} unknown {unknown} | crashes {crashes} | {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   const tally = { pass: 0, fail: 0, unknown: 0, crashes: 0 };
+  let total = cases;
   let finished = 0;
   const say = (line: string) => {
     if (bar !== undefined) bar.stop();
@@ -103,6 +107,7 @@ function progressPrinter(total: number): { onEvent: (e: SuiteEvent) => void; sto
       switch (e.type) {
         case 'started':
           finished = e.alreadyDone;
+          total = e.total;
           for (const s of e.skipped) say(`skipping scenario ${s.name}: the SUT does not implement ${s.missing.join(', ')}`);
           if (e.alreadyDone > 0) say(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
           bar?.start(total, finished, tally);
@@ -171,6 +176,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--level <level>', 'conformance level of the faults to inject, L1..L5 (default: the highest the SUT allows that this machine can run)', levelArg)
     .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
     .option('--report <file>', 'write the Markdown report here (default: beside the database), and the HTML report beside it')
+    .option('--shard <i/n>', 'run only shard i of n of the suite\'s cases (same seed on every machine; join them with merge)', parseShard)
     .option('--junit <file>', 'also write a JUnit XML report (one test case per case) for CI')
     .action(async (o) => {
       let manifestFile: string = path.resolve(o.sut);
@@ -205,6 +211,7 @@ async function main(argv: string[]): Promise<number> {
           shrinkBudgetMs: o.shrinkBudget,
           serve: o.serve,
           level: o.level,
+          ...(o.shard === undefined ? {} : { shard: o.shard as Shard }),
         };
       }
       const sut = manifestAt(manifestFile);
@@ -219,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
       // Checked: only now does anything appear on disk.
       if (folder !== undefined) claimResultsFolder(folder);
       else fs.mkdirSync(path.dirname(dbFile), { recursive: true });
-      process.stdout.write(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases, ${opts.workers} workers, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
+      process.stdout.write(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${opts.cases} cases${opts.shard === undefined ? '' : ` (shard ${opts.shard.index}/${opts.shard.count})`}, ${opts.workers} workers, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const progress = progressPrinter(opts.cases);
       let result: SuiteResult;
       try {
@@ -306,6 +313,9 @@ async function main(argv: string[]): Promise<number> {
     });
 
   registerSelftest(program);
+  registerMerge(program, (code) => {
+    exitCode = code;
+  });
 
   program
     .command('report')
@@ -351,7 +361,7 @@ process.on('SIGTERM', () => process.exit(143));
 main(process.argv).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError;
+    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError || error instanceof MergeError;
     process.stderr.write(`streamcheck: error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (!usage && error instanceof Error && error.stack !== undefined && process.env.STREAMCHECK_DEBUG === '1') process.stderr.write(`${error.stack}\n`);
     process.exit(usage ? 2 : 1);

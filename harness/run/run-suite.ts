@@ -19,6 +19,7 @@ import { fastTempRoot } from './fast-temp-root.js';
 import type { RunBounds } from './run-bounds.js';
 import { runCase, type CaseResult } from './run-case.js';
 import { shrinkCase, type ShrinkResult } from './shrink-case.js';
+import { inShard, type Shard } from './shard.js';
 
 export interface SuiteOptions {
   sut: LoadedManifest;
@@ -40,6 +41,8 @@ export interface SuiteOptions {
   level?: Level;
   /** Stop starting cases once one has failed (conformance, self-test). */
   stopAtFirstFailure?: boolean;
+  /** Run only this machine's part of the cases (`--shard i/n`); every case when absent. */
+  shard?: Shard;
 }
 
 /** What a suite stores as its options, and --resume reads back. */
@@ -102,16 +105,17 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       done = store.finishedCaseIndexes(suiteId);
       store.reopenSuite(suiteId);
     } else {
-      const stored: StoredSuiteOptions = { level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
+      const stored: StoredSuiteOptions = { ...(o.shard === undefined ? {} : { shard: o.shard }), level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
     }
-    onEvent({ type: 'started', suiteId, total: o.cases, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped });
+    const total = Array.from({ length: o.cases }, (_, i) => i).filter((i) => inShard(i, o.shard)).length;
+    onEvent({ type: 'started', suiteId, total, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped });
 
     const level = o.level ?? highestRunnableLevel(o.sut.manifest);
     const unsupported = levelUnsupported(o.sut.manifest, level) ?? levelUnavailable(level);
     if (unsupported !== null) throw new Error(`${o.sut.manifest.name} cannot be tested at level ${level}: ${unsupported}`);
     const caps = faultProfile(level, o.sut.manifest);
-    const todo = Array.from({ length: o.cases }, (_, i) => i).filter((i) => !done.has(i));
+    const todo = Array.from({ length: o.cases }, (_, i) => i).filter((i) => inShard(i, o.shard) && !done.has(i));
     const counts = { pass: 0, fail: 0, unknown: 0 };
     const failures: SuiteFailure[] = [];
     let crashesInjected = 0;
