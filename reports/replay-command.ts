@@ -9,7 +9,7 @@ const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
 
 export function replayCommand(c: { scenario: string; seed: number; path: string }, manifestFile: string | null, level: string | null = null): string {
   const lvl = level !== null && /^L\d$/.test(level) ? ` --level ${level}` : '';
-  const base = `streamcheck replay${lvl} --scenario ${c.scenario} --seed ${c.seed} --path ${JSON.stringify(c.path)}`;
+  const base = `npx streamcheck replay${lvl} --scenario ${c.scenario} --seed ${c.seed} --path ${JSON.stringify(c.path)}`;
   if (manifestFile === null) return base;
   return `${base} --sut ${SHELL_SAFE.test(manifestFile) ? manifestFile : JSON.stringify(manifestFile)}`;
 }

@@ -47,7 +47,7 @@ test('a SUT that forgets pending batches on recovery is caught, shrunk, and repl
   t.is(r.exitCode, 1, r.stdout + r.stderr);
   const fail = /^FAIL scenario=(\S+) seed=(\d+) path=(\S+): (\S+)/m.exec(r.stdout);
   t.truthy(fail, r.stdout);
-  const replay = /^ {2}replay: streamcheck (replay .*)$/m.exec(r.stdout);
+  const replay = /^ {2}replay: npx streamcheck (replay .*)$/m.exec(r.stdout);
   t.truthy(replay, r.stdout);
   // The printed replay line, taken as it is.
   const args = replay![1]!.match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"(.*)"$/, '$1'));

@@ -177,7 +177,7 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
   t.is(r.failures.length, 1);
   const f = r.failures[0]!;
   t.like(f, { caseIndex: 1, scenario: 'word-count', seed: 12, path: '1:0', anomaly: 'lost-batch', firstBatchMs: 2000, firstKey: '"apple"' });
-  t.is(f.replayLine, `streamcheck replay --scenario word-count --seed 12 --path "1:0" --sut "${MANIFEST}"`);
+  t.is(f.replayLine, `npx streamcheck replay --scenario word-count --seed 12 --path "1:0" --sut "${MANIFEST}"`);
   t.deepEqual(f.faults, [{ attempt: 1, kind: 'crash-point', injected: true, atMs: 50, fault: { kind: 'crash-point', n: 1 } }]);
   t.deepEqual(r.unknowns.map((u) => [u.caseIndex, u.message]), [[3, 'checker outputs-equal-model threw: boom']]);
   t.deepEqual(r.counterexamples.map((x) => [x.caseIndex, x.shrunkCase]), [[1, { shrunk: true }]]);
@@ -190,7 +190,7 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
   t.like(old, { verdict: 'pass', totals: { cases: 1, pass: 1, fail: 0, unknown: 0, unfinished: 0 } });
   t.is(old.suite.manifestFile, null);
   t.deepEqual(old.recoveryCost.ratio, { count: 0, median: null, p90: null });
-  t.is(old.cases[0]!.replayLine, 'streamcheck replay --scenario word-count --seed 1 --path "0"');
+  t.is(old.cases[0]!.replayLine, 'npx streamcheck replay --scenario word-count --seed 1 --path "0"');
   t.throws(() => suiteReport(file, 9), { message: /expected suite 9, received no such suite/ });
   await cleanup();
 });
@@ -198,7 +198,7 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
 test('the Markdown, summary and JUnit carry the verdict line and the failure’s replay line', async (t) => {
   const { file, cleanup } = await fixture();
   const r = suiteReport(file);
-  const replay = `streamcheck replay --scenario word-count --seed 12 --path "1:0" --sut "${MANIFEST}"`;
+  const replay = `npx streamcheck replay --scenario word-count --seed 12 --path "1:0" --sut "${MANIFEST}"`;
   const verdict = 'FAIL: 6 cases, 1 failed, 1 unknown; 6 crashes injected, 5 recovered (4 of 5 crashed runs completed)';
 
   const md = renderMarkdown(r);
@@ -244,7 +244,7 @@ test('a passing suite says PASS, and missing measurements read n/a', async (t) =
 });
 
 test('a report\'s replay line carries the level the suite stored, so it replays the same case on any machine', (t) => {
-  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0:1' }, null, 'L5'), 'streamcheck replay --level L5 --scenario join --seed 7 --path "0:1"');
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0:1' }, null, 'L5'), 'npx streamcheck replay --level L5 --scenario join --seed 7 --path "0:1"');
   t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, '/m.json', null), 'streamcheck replay --scenario join --seed 7 --path "0" --sut /m.json');
   t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, null, 'L5; rm -rf /'), 'streamcheck replay --scenario join --seed 7 --path "0"');
 });

@@ -24,6 +24,7 @@ import { supportedScenarios } from '../case/supported-scenarios.js';
 import { parseShard, type Shard } from '../run/shard.js';
 import { registerMerge } from './merge-command.js';
 import { MergeError } from '../store/merge-shards.js';
+import { referenceManifestFile } from '../protocol/reference-manifest-file.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { describeLanded } from '../conformance/level-evidence.js';
 import { describeFault, describeInjectedFault } from '../faults/fault.js';
@@ -67,8 +68,15 @@ function levelArg(text: string): Level {
   return text;
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DEFAULT_MANIFEST = path.join(root, 'harness/protocol/reference-engine.manifest.json');
+/** This package's version, from its package.json (two folders above dist/harness/cli). */
+function packageVersion(): string {
+  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../package.json');
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** The reference engine's manifest (with or without its startup snapshot, whichever loads here) when no --sut is given. */
+const sutFile = (sut: string | undefined): string => (sut === undefined ? referenceManifestFile((line) => process.stderr.write(`note: ${line}\n`)) : path.resolve(sut));
+const SUT_HELP = 'the system under test\'s manifest (default: the reference engine)';
 
 function manifestAt(file: string): LoadedManifest {
   if (!fs.existsSync(file)) throw new UsageError(`--sut: no manifest file ${file}`);
@@ -151,6 +159,7 @@ function printFailures(result: SuiteResult, level: Level): void {
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('streamcheck')
+    .version(packageVersion(), '-V, --version', 'print streamcheck\'s version')
     .description('Crash-tests a streaming engine\'s checkpointing: randomized SIGKILLs, restarts, and checks against a failure-free run and a pure model.')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `streamcheck: ${s}` : s) });
@@ -159,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('run')
     .description('run a randomized crash suite')
-    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--sut <manifest>', SUT_HELP)
     .option('--scenarios <names>', `comma-separated scenarios (default: all the SUT supports): ${scenarioNames().join(', ')}`, scenarioList)
     .option('--cases <n>', 'number of cases', positiveInt('--cases'), 100)
     .option('--seed <n>', 'the suite\'s seed (default: random)', nonNegativeInt('--seed'))
@@ -179,7 +188,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--shard <i/n>', 'run only shard i of n of the suite\'s cases (same seed on every machine; join them with merge)', parseShard)
     .option('--junit <file>', 'also write a JUnit XML report (one test case per case) for CI')
     .action(async (o) => {
-      let manifestFile: string = path.resolve(o.sut);
+      let manifestFile: string = sutFile(o.sut);
       let opts: StoredSuiteOptions;
       let resumeId: number | undefined;
       let dbFile: string;
@@ -245,7 +254,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('replay')
     .description('re-run exactly one case, from the line a failure printed')
-    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--sut <manifest>', SUT_HELP)
     .requiredOption('--scenario <name>', 'the case\'s scenario')
     .requiredOption('--seed <n>', 'the case\'s seed', nonNegativeInt('--seed'))
     .option('--path <path>', 'the fast-check path of the (shrunk) case', '0')
@@ -258,7 +267,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (o) => {
       if (!scenarioNames().includes(o.scenario)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(o.scenario)} (known: ${scenarioNames().join(', ')})`);
       if (!/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 0:1:3, received ${JSON.stringify(o.path)}`);
-      const manifestFile = path.resolve(o.sut);
+      const manifestFile = sutFile(o.sut);
       const sut = manifestAt(manifestFile);
       const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean };
       const { drawn, result } = await replayCase(options);
@@ -269,7 +278,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('conformance')
     .description('run a suite at each conformance level (L1..L5) and report which levels the SUT passes')
-    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--sut <manifest>', SUT_HELP)
     .option('--cases-per-level <n>', 'cases at each level', positiveInt('--cases-per-level'), 40)
     .option('--level-budget <duration>', 'start no new case of a level after this long', durationMs('--level-budget'), 120_000)
     .option('--shrink-budget <duration>', 'time to spend shrinking the failing case', durationMs('--shrink-budget'), 60_000)
@@ -279,7 +288,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--db <file>', `SQLite database (default: <out>/conformance-<time>/${DATABASE_FILE})`)
     .option('--out <dir>', `results folder (default: ./${RESULTS_DIR_DEFAULT} under the current directory)`)
     .action(async (o) => {
-      const manifestFile = path.resolve(o.sut);
+      const manifestFile = sutFile(o.sut);
       const sut = manifestAt(manifestFile);
       const folder = o.db === undefined ? resultsFolder('conformance', o.out) : undefined;
       const dbFile = path.resolve(o.db ?? folder!.dbFile);

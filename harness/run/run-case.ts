@@ -81,7 +81,7 @@ export interface CaseResult {
 export function replayLine(spec: { scenario: string; seed: number; path: string }, manifestFile?: string, level?: string): string {
   const sut = manifestFile === undefined ? '' : ` --sut ${JSON.stringify(manifestFile)}`;
   const lvl = level === undefined ? '' : ` --level ${level}`;
-  return `streamcheck replay${sut}${lvl} --scenario ${spec.scenario} --seed ${spec.seed} --path "${spec.path}"`;
+  return `npx streamcheck replay${sut}${lvl} --scenario ${spec.scenario} --seed ${spec.seed} --path "${spec.path}"`;
 }
 
 let caseCounter = 0;
