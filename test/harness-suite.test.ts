@@ -28,7 +28,7 @@ test('a suite against the reference engine passes, and every case, fault and exi
   const db = path.join(tmp, 'pass', 'suite.sqlite');
   const r = await streamcheck(['run', '--cases', '10', '--seed', '3', '--workers', '2', '--db', db]);
   t.is(r.exitCode, 0, r.stdout + r.stderr);
-  t.regex(r.stdout, /PASS: 10 cases, 0 failed, 0 unknown; \d+ crashes injected, \d+ recovered/);
+  t.regex(r.stdout, /PASS: 10 cases, 0 failed, 0 unknown; \d+ faults landed, \d+ recovered/);
   const d = new Database(db, { readonly: true });
   const verdicts = d.prepare("SELECT verdict, COUNT(*) AS n FROM cases WHERE role = 'case' GROUP BY verdict").all();
   t.deepEqual(verdicts, [{ verdict: 'pass', n: 10 }]);

@@ -72,6 +72,16 @@ test('npx streamcheck runs a suite in a scratch project, and its replay lines ru
   t.regex(line, /^npx streamcheck replay /);
   const replay = await execa(line, { cwd: dir, shell: true, reject: false });
   t.is(replay.exitCode, 0, `${line}\n${replay.stdout}${replay.stderr}`);
+
+  // The tarball ships the snapshot's bundle, not a blob: the first run built one for this node.
+  const snapshot = path.join(dir, 'node_modules', 'streamcheck', 'dist', 'snapshot');
+  t.is(fs.readFileSync(path.join(snapshot, 'engine.node-version'), 'utf8').trim(), `${process.version} ${process.arch}`);
+  // A blob of another node that cannot be rebuilt (no bundle): the plain command, said on one line.
+  fs.writeFileSync(path.join(snapshot, 'engine.node-version'), 'v0.0.0 other\n');
+  fs.rmSync(path.join(snapshot, 'engine-snapshot.cjs'));
+  const plain = await execa('npx', ['--offline', 'streamcheck', 'run', '--cases', '1', '--seed', '8', '--workers', '1', '--level', 'L2'], { cwd: dir, reject: false, env: { CI: '1' } });
+  t.is(plain.exitCode, 0, plain.stdout + plain.stderr);
+  t.regex(plain.stderr, /runs without its startup snapshot/);
 });
 
 test('a user\'s test runs a crash suite through the typed API', async (t) => {

@@ -156,7 +156,7 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
   ]);
   t.is(r.casesWithoutFaults.cases, 0);
   // The scratch wipe is a fault but not a crash; the shrink candidate's crash is not the suite's.
-  t.deepEqual(r.crashes, { applied: 7, injected: 6, recovered: 5, faultyRuns: 6, runsCrashed: 5, runsRecovered: 4 });
+  t.deepEqual(r.crashes, { applied: 8, injected: 7, recovered: 6, faultyRuns: 6, runsCrashed: 5, runsRecovered: 4 });
   t.is(r.casesReusingFailureFree, 1);
   t.is(r.shrinkCandidates, 1);
   t.deepEqual(r.runs, [
@@ -199,7 +199,7 @@ test('the Markdown, summary and JUnit carry the verdict line and the failure’s
   const { file, cleanup } = await fixture();
   const r = suiteReport(file);
   const replay = `npx streamcheck replay --scenario word-count --seed 12 --path "1:0" --sut "${MANIFEST}"`;
-  const verdict = 'FAIL: 6 cases, 1 failed, 1 unknown; 6 crashes injected, 5 recovered (4 of 5 crashed runs completed)';
+  const verdict = 'FAIL: 6 cases, 1 failed, 1 unknown; 7 faults landed, 6 recovered (4 of 5 crashed runs completed)';
 
   const md = renderMarkdown(r);
   t.is(md.split('\n').find((l) => l.startsWith('**')), `**${verdict}**`);
@@ -236,7 +236,7 @@ test('a passing suite says PASS, and missing measurements read n/a', async (t) =
   t.is(r.verdict, 'pass');
   t.is(r.suite.finishedAt, null);
   const md = renderMarkdown(r);
-  t.true(md.includes('**PASS: 1 case, 0 failed, 0 unknown; 0 crashes injected, 0 recovered**'));
+  t.true(md.includes('**PASS: 1 case, 0 failed, 0 unknown; 0 faults landed, 0 recovered**'));
   t.regex(md, /\| Faulty run \/ failure-free run \| n\/a \| n\/a \| 0 \|/);
   t.regex(md, /\| Finished \| did not finish \|/);
   t.true(renderSummary(r).includes('recovery cost (faulty / failure-free run): n/a (no data)'));
@@ -245,8 +245,8 @@ test('a passing suite says PASS, and missing measurements read n/a', async (t) =
 
 test('a report\'s replay line carries the level the suite stored, so it replays the same case on any machine', (t) => {
   t.is(replayCommand({ scenario: 'join', seed: 7, path: '0:1' }, null, 'L5'), 'npx streamcheck replay --level L5 --scenario join --seed 7 --path "0:1"');
-  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, '/m.json', null), 'streamcheck replay --scenario join --seed 7 --path "0" --sut /m.json');
-  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, null, 'L5; rm -rf /'), 'streamcheck replay --scenario join --seed 7 --path "0"');
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, '/m.json', null), 'npx streamcheck replay --scenario join --seed 7 --path "0" --sut /m.json');
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, null, 'L5; rm -rf /'), 'npx streamcheck replay --scenario join --seed 7 --path "0"');
 });
 
 test('the summary never hides a scenario that did not pass behind "and N more"', async (t) => {

@@ -62,7 +62,7 @@ export function registerSelftest(program: Command): void {
     .option('--db <file>', `SQLite database (default: <out>/selftest-<time>/${DATABASE_FILE})`)
     .option('--out <dir>', `results folder (default: ./${RESULTS_DIR_DEFAULT} under the current directory)`)
     .option('--seed <n>', 'the seed of every variant\'s suite (default: random)', nonNegativeInt('--seed'))
-    .option('--workers <n>', 'cases run at once (default: one per core)', positiveInt('--workers'), os.availableParallelism())
+    .addOption(new Option('--workers <n>', 'cases run at once').argParser(positiveInt('--workers')).default(os.availableParallelism(), `one per core, ${os.availableParallelism()}`))
     .action(async (o: { bugs?: BugName[]; budget: number; shrinkBudget: number; db?: string; out?: string; seed?: number; workers: number }) => {
       const all = o.bugs ?? (Object.keys(BUGS) as BugName[]);
       // A variant whose level cannot run here (L5 without strace) is skipped and named, never counted caught.

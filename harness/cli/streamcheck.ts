@@ -101,8 +101,9 @@ function bounds(o: { runTimeout?: number; caseTimeout?: number; restartsMax?: nu
 /** Prints progress: a bar on a terminal, one line per failure always. */
 function progressPrinter(cases: number): { onEvent: (e: SuiteEvent) => void; stop: () => void } {
   const tty = process.stderr.isTTY === true;
-  const bar = tty ? new cliProgress.SingleBar({ format: 'cases {bar} {value}/{total} | pass {pass} fail {fail} unknown {unknown} | crashes {crashes} | {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-  const tally = { pass: 0, fail: 0, unknown: 0, crashes: 0 };
+  const bar = tty ? new cliProgress.SingleBar({ format: 'cases {bar} {value}/{total} | pass {pass} fail {fail} unknown {unknown} | faults landed {faults} | {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  // Faults landed, every kind, counted as the summary counts them (verdict-line.ts).
+  const tally = { pass: 0, fail: 0, unknown: 0, faults: 0 };
   let total = cases;
   let finished = 0;
   const say = (line: string) => {
@@ -123,9 +124,9 @@ function progressPrinter(cases: number): { onEvent: (e: SuiteEvent) => void; sto
         case 'case-finished':
           finished += 1;
           tally[e.result.verdict.verdict] += 1;
-          tally.crashes += e.result.crashesInjected;
+          tally.faults += e.result.timeline.filter((x) => x.type === 'fault' && x.injected).length;
           if (bar !== undefined) bar.update(finished, tally);
-          else if (finished % 25 === 0 || finished === total) process.stderr.write(`${finished}/${total} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown}\n`);
+          else if (finished % 25 === 0 || finished === total) process.stderr.write(`${finished}/${total} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown}, faults landed ${tally.faults}\n`);
           if (e.result.verdict.verdict === 'unknown') say(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
           break;
         case 'shrinking':
@@ -172,13 +173,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--scenarios <names>', `comma-separated scenarios (default: all the SUT supports): ${scenarioNames().join(', ')}`, scenarioList)
     .option('--cases <n>', 'number of cases', positiveInt('--cases'), 100)
     .option('--seed <n>', 'the suite\'s seed (default: random)', nonNegativeInt('--seed'))
-    .option('--workers <n>', 'cases run at once (default: one per core)', positiveInt('--workers'), os.availableParallelism())
+    .addOption(new Option('--workers <n>', 'cases run at once').argParser(positiveInt('--workers')).default(os.availableParallelism(), `one per core, ${os.availableParallelism()}`))
     .option('--db <file>', `SQLite database (default: <out>/run-<time>/${DATABASE_FILE})`)
     .option('--out <dir>', `results folder (default: ./${RESULTS_DIR_DEFAULT} under the current directory)`)
     .option('--time-budget <duration>', 'start no new case after this long, e.g. 2m', durationMs('--time-budget'))
     .option('--no-shrink', 'do not shrink failing cases')
     .option('--no-serve', 'start the SUT command for every run, even if its manifest declares serve (PROTOCOL.md §9)')
-    .option('--shrink-budget <duration>', 'time to spend shrinking one failing case', durationMs('--shrink-budget'), 60_000)
+    .addOption(new Option('--shrink-budget <duration>', 'time to spend shrinking one failing case').argParser(durationMs('--shrink-budget')).default(60_000, '60s'))
     .option('--run-timeout <duration>', 'bound on one start of the SUT', durationMs('--run-timeout'))
     .option('--case-timeout <duration>', 'bound on a case\'s faulty run, all restarts together', durationMs('--case-timeout'))
     .option('--restarts-max <n>', 'restarts after the first start before a case gives up', nonNegativeInt('--restarts-max'))
@@ -280,11 +281,11 @@ async function main(argv: string[]): Promise<number> {
     .description('run a suite at each conformance level (L1..L5) and report which levels the SUT passes')
     .option('--sut <manifest>', SUT_HELP)
     .option('--cases-per-level <n>', 'cases at each level', positiveInt('--cases-per-level'), 40)
-    .option('--level-budget <duration>', 'start no new case of a level after this long', durationMs('--level-budget'), 120_000)
-    .option('--shrink-budget <duration>', 'time to spend shrinking the failing case', durationMs('--shrink-budget'), 60_000)
+    .addOption(new Option('--level-budget <duration>', 'start no new case of a level after this long').argParser(durationMs('--level-budget')).default(120_000, '2m'))
+    .addOption(new Option('--shrink-budget <duration>', 'time to spend shrinking the failing case').argParser(durationMs('--shrink-budget')).default(60_000, '60s'))
     .option('--scenarios <names>', 'comma-separated scenarios (default: all the SUT supports)', scenarioList)
     .option('--seed <n>', 'seed (default: random)', nonNegativeInt('--seed'))
-    .option('--workers <n>', 'cases run at once', positiveInt('--workers'), os.availableParallelism())
+    .addOption(new Option('--workers <n>', 'cases run at once').argParser(positiveInt('--workers')).default(os.availableParallelism(), `one per core, ${os.availableParallelism()}`))
     .option('--db <file>', `SQLite database (default: <out>/conformance-<time>/${DATABASE_FILE})`)
     .option('--out <dir>', `results folder (default: ./${RESULTS_DIR_DEFAULT} under the current directory)`)
     .action(async (o) => {
