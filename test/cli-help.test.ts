@@ -28,7 +28,8 @@ test('every default the help shows is accepted by its flag, and none is shown tw
   for (const command of ['run', 'replay', 'conformance', 'selftest', 'report', 'merge']) {
     const help = await streamcheck([command, '--help']);
     t.is(help.exitCode, 0, help.stderr);
-    for (const line of help.stdout.split('\n')) {
+    // Commander wraps a long description onto indented lines: join them to their option.
+    for (const line of help.stdout.replace(/\n {20,}(?=\S)(?!-)/g, ' ').split('\n')) {
       t.false((line.match(/\(default:/g) ?? []).length > 1, `${command}: ${line}`);
       const m = /^\s+(--[\w-]+) <[^>]+>.*\(default: ([^)]*)\)/.exec(line);
       if (m === null) continue;
