@@ -3,6 +3,7 @@
 // node:test) and read a stored suite's results. The same engine as the command; every fact is in the
 // SQLite database it names, and the Markdown and HTML reports are written beside it.
 
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadManifest } from './harness/protocol/manifest.js';
@@ -74,7 +75,10 @@ export interface SuiteOutcome {
 }
 
 function databaseFile(kind: 'run' | 'conformance', db: string | undefined, out: string | undefined): string {
-  if (db !== undefined) return path.resolve(db);
+  if (db !== undefined) {
+    fs.mkdirSync(path.dirname(path.resolve(db)), { recursive: true });
+    return path.resolve(db);
+  }
   const folder = resultsFolder(kind, out);
   claimResultsFolder(folder);
   return folder.dbFile;
