@@ -66,12 +66,16 @@ export interface FaultKindRow extends VerdictCounts {
   faultsRecovered: number;
 }
 
-/** Crashes only: faults that end a start (not those between starts, such as a scratch wipe). */
+/**
+ * Faults of every kind (kills, power losses, corruptions, scratch wipes: byFaultKind splits them),
+ * counted as "faults landed" in every report and in the progress line; crashed runs count only faults
+ * that end a start.
+ */
 export interface CrashTotals {
   applied: number;
-  /** Crashes whose moment came before the SUT exited on its own. */
+  /** Faults that landed: their moment came before the SUT exited on its own. */
   injected: number;
-  /** Injected crashes whose run later completed (exit 0). */
+  /** Landed faults whose run later completed (exit 0). */
   recovered: number;
   faultyRuns: number;
   /** Faulty runs with at least one injected crash. */
@@ -313,7 +317,7 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     `SELECT count(*) AS applied, coalesce(sum(f.injected), 0) AS injected,
             coalesce(sum(f.injected = 1 AND r.outcome = 'completed'), 0) AS recovered
      FROM faults f JOIN runs r ON r.id = f.run_id JOIN cases c ON c.id = f.case_id
-     WHERE ${IN_SUITE} AND ${IS_CRASH}`,
+     WHERE ${IN_SUITE}`,
     id,
   );
   const faultyRunCounts = one<{ faultyRuns: number; runsCrashed: number; runsRecovered: number }>(

@@ -11,7 +11,7 @@ export function verdictLine(r: SuiteReport): string {
   const nondeterministic = t.nondeterministic > 0 ? `, ${t.nondeterministic} nondeterministic` : '';
   const skipped = t.skipped > 0 ? `, ${t.skipped} skipped (declined by the SUT${t.skipped === t.cases ? ': every case, so nothing was tested' : ''})` : '';
   const cases = `${t.cases} ${t.cases === 1 ? 'case' : 'cases'}, ${t.fail} failed${flaky}, ${t.unknown} unknown${nondeterministic}${skipped}${unfinished}`;
-  const crashes = `${f.injected} ${f.injected === 1 ? 'crash' : 'crashes'} injected, ${f.recovered} recovered`;
+  const crashes = `${f.injected} ${f.injected === 1 ? 'fault' : 'faults'} landed, ${f.recovered} recovered`;
   const runs = f.runsCrashed > 0 ? ` (${f.runsRecovered} of ${f.runsCrashed} crashed runs completed)` : '';
   return `${r.verdict.toUpperCase()}: ${cases}; ${crashes}${runs}`;
 }

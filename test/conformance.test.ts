@@ -41,7 +41,7 @@ test('an engine that forgets pending batches is stopped above L1, with its faili
   d.close();
   const failed = rows.find((x) => x.outcome === 'fail');
   t.truthy(failed);
-  t.regex(failed!.replay_line ?? '', /^streamcheck replay --sut .* --level L[234] --scenario stateful-word-count --seed \d+ --path "[\d:]+" --run-timeout \d+ms --case-timeout \d+ms --restarts-max \d+/);
+  t.regex(failed!.replay_line ?? '', /^npx streamcheck replay --sut .* --level L[234] --scenario stateful-word-count --seed \d+ --path "[\d:]+" --run-timeout \d+ms --case-timeout \d+ms --restarts-max \d+/);
   t.true(rows.slice(rows.indexOf(failed!) + 1).every((x) => x.outcome === 'not-run'));
 });
 

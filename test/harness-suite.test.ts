@@ -28,7 +28,7 @@ test('a suite against the reference engine passes, and every case, fault and exi
   const db = path.join(tmp, 'pass', 'suite.sqlite');
   const r = await streamcheck(['run', '--cases', '10', '--seed', '3', '--workers', '2', '--db', db]);
   t.is(r.exitCode, 0, r.stdout + r.stderr);
-  t.regex(r.stdout, /PASS: 10 cases, 0 failed, 0 unknown; \d+ crashes injected, \d+ recovered/);
+  t.regex(r.stdout, /PASS: 10 cases, 0 failed, 0 unknown; \d+ faults landed, \d+ recovered/);
   const d = new Database(db, { readonly: true });
   const verdicts = d.prepare("SELECT verdict, COUNT(*) AS n FROM cases WHERE role = 'case' GROUP BY verdict").all();
   t.deepEqual(verdicts, [{ verdict: 'pass', n: 10 }]);
@@ -47,7 +47,7 @@ test('a SUT that forgets pending batches on recovery is caught, shrunk, and repl
   t.is(r.exitCode, 1, r.stdout + r.stderr);
   const fail = /^FAIL scenario=(\S+) seed=(\d+) path=(\S+): (\S+)/m.exec(r.stdout);
   t.truthy(fail, r.stdout);
-  const replay = /^ {2}replay: streamcheck (replay .*)$/m.exec(r.stdout);
+  const replay = /^ {2}replay: npx streamcheck (replay .*)$/m.exec(r.stdout);
   t.truthy(replay, r.stdout);
   // The printed replay line, taken as it is.
   const args = replay![1]!.match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"(.*)"$/, '$1'));

@@ -72,7 +72,7 @@ test('a failure carries the shrunk counterexample’s replay line before the cas
   const xml = junitOf(1, 'sut', sample);
   const failure = /<failure [^>]*>([\s\S]*?)<\/failure>/.exec(xml)![1]!;
   const shrunk = failure.indexOf('replay shrunk counterexample: streamcheck replay --scenario word-count --seed 12 --path "0:0:1"');
-  const drawn = failure.indexOf('replay case as drawn: streamcheck replay --scenario word-count --seed 12 --path "0"');
+  const drawn = failure.indexOf('replay case as drawn: npx streamcheck replay --scenario word-count --seed 12 --path "0"');
   t.true(shrunk >= 0 && drawn > shrunk, failure);
   t.true(junitOf(1, 'sut', sample, { shrink: false }).includes('replay counterexample (not shrunk): '));
 });

@@ -156,7 +156,7 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
   ]);
   t.is(r.casesWithoutFaults.cases, 0);
   // The scratch wipe is a fault but not a crash; the shrink candidate's crash is not the suite's.
-  t.deepEqual(r.crashes, { applied: 7, injected: 6, recovered: 5, faultyRuns: 6, runsCrashed: 5, runsRecovered: 4 });
+  t.deepEqual(r.crashes, { applied: 8, injected: 7, recovered: 6, faultyRuns: 6, runsCrashed: 5, runsRecovered: 4 });
   t.is(r.casesReusingFailureFree, 1);
   t.is(r.shrinkCandidates, 1);
   t.deepEqual(r.runs, [
@@ -177,7 +177,7 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
   t.is(r.failures.length, 1);
   const f = r.failures[0]!;
   t.like(f, { caseIndex: 1, scenario: 'word-count', seed: 12, path: '1:0', anomaly: 'lost-batch', firstBatchMs: 2000, firstKey: '"apple"' });
-  t.is(f.replayLine, `streamcheck replay --sut "${MANIFEST}" --scenario word-count --seed 12 --path "1:0"`);
+  t.is(f.replayLine, `npx streamcheck replay --sut "${MANIFEST}" --scenario word-count --seed 12 --path "1:0"`);
   t.deepEqual(f.faults, [{ attempt: 1, kind: 'crash-point', injected: true, atMs: 50, fault: { kind: 'crash-point', n: 1 } }]);
   t.deepEqual(r.unknowns.map((u) => [u.caseIndex, u.message]), [[3, 'checker outputs-equal-model threw: boom']]);
   t.deepEqual(r.counterexamples.map((x) => [x.caseIndex, x.shrunkCase]), [[1, { shrunk: true }]]);
@@ -190,7 +190,7 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
   t.like(old, { verdict: 'pass', totals: { cases: 1, pass: 1, fail: 0, flaky: 0, unknown: 0, nondeterministic: 0, unfinished: 0 } });
   t.is(old.suite.manifestFile, null);
   t.deepEqual(old.recoveryCost.ratio, { count: 0, median: null, p90: null });
-  t.is(old.cases[0]!.replayLine, 'streamcheck replay --scenario word-count --seed 1 --path "0"');
+  t.is(old.cases[0]!.replayLine, 'npx streamcheck replay --scenario word-count --seed 1 --path "0"');
   t.throws(() => suiteReport(file, 9), { message: /expected suite 9, received no such suite/ });
   await cleanup();
 });
@@ -198,8 +198,8 @@ test('a suite report counts cases, faults, recoveries and exits from the store',
 test('the Markdown, summary and JUnit carry the verdict line and the failure’s replay line', async (t) => {
   const { file, cleanup } = await fixture();
   const r = suiteReport(file);
-  const replay = `streamcheck replay --sut "${MANIFEST}" --scenario word-count --seed 12 --path "1:0"`;
-  const verdict = 'FAIL: 6 cases, 1 failed, 1 unknown; 6 crashes injected, 5 recovered (4 of 5 crashed runs completed)';
+  const replay = `npx streamcheck replay --sut "${MANIFEST}" --scenario word-count --seed 12 --path "1:0"`;
+  const verdict = 'FAIL: 6 cases, 1 failed, 1 unknown; 7 faults landed, 6 recovered (4 of 5 crashed runs completed)';
 
   const md = renderMarkdown(r);
   t.is(md.split('\n').find((l) => l.startsWith('**')), `**${verdict}**`);
@@ -239,7 +239,7 @@ test('a passing suite says PASS, and missing measurements read n/a', async (t) =
   t.is(r.verdict, 'pass');
   t.is(r.suite.finishedAt, null);
   const md = renderMarkdown(r);
-  t.true(md.includes('**PASS: 1 case, 0 failed, 0 unknown; 0 crashes injected, 0 recovered**'));
+  t.true(md.includes('**PASS: 1 case, 0 failed, 0 unknown; 0 faults landed, 0 recovered**'));
   t.regex(md, /\| Faulty run \/ failure-free run \| n\/a \| n\/a \| 0 \|/);
   t.regex(md, /\| Finished \| did not finish \|/);
   t.true(renderSummary(r).includes('recovery cost (faulty / failure-free run): n/a (no data)'));
@@ -248,9 +248,9 @@ test('a passing suite says PASS, and missing measurements read n/a', async (t) =
 
 test('a report\'s replay line carries the level, bounds, serve mode and kill points the suite stored, so it replays the same case on any machine', (t) => {
   const none = { manifestFile: null, level: null, bounds: null, serve: null };
-  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0:1' }, { ...none, level: 'L5' }), 'streamcheck replay --level L5 --scenario join --seed 7 --path "0:1"');
-  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, { ...none, manifestFile: '/m.json' }), 'streamcheck replay --sut /m.json --scenario join --seed 7 --path "0"');
-  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, { ...none, level: 'L5; rm -rf /' }), 'streamcheck replay --scenario join --seed 7 --path "0"');
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0:1' }, { ...none, level: 'L5' }), 'npx streamcheck replay --level L5 --scenario join --seed 7 --path "0:1"');
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, { ...none, manifestFile: '/m.json' }), 'npx streamcheck replay --sut /m.json --scenario join --seed 7 --path "0"');
+  t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, { ...none, level: 'L5; rm -rf /' }), 'npx streamcheck replay --scenario join --seed 7 --path "0"');
   const stored = storedReplayOptions({ level: 'L2', serve: false, bounds: { runTimeoutMs: 5000, caseTimeoutMs: 30000, restartsMax: 4 } }, '/my sut.json');
   const faults = [
     { attempt: 1, kind: 'kill-after', injected: true, fault: { kind: 'kill-after', delayMs: 40, eventLines: 7 } },
@@ -258,7 +258,7 @@ test('a report\'s replay line carries the level, bounds, serve mode and kill poi
   ];
   t.is(
     replayCommand({ scenario: 'join', seed: 7, path: '0' }, stored, faults),
-    'streamcheck replay --sut "/my sut.json" --level L2 --scenario join --seed 7 --path "0" --run-timeout 5000ms --case-timeout 30000ms --restarts-max 4 --no-serve --kill-at-events 1:7,2:-',
+    'npx streamcheck replay --sut "/my sut.json" --level L2 --scenario join --seed 7 --path "0" --run-timeout 5000ms --case-timeout 30000ms --restarts-max 4 --no-serve --kill-at-events 1:7,2:-',
   );
 });
 

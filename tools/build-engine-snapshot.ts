@@ -11,11 +11,11 @@
 // Without rehashing, every process of one build shares the seed V8 drew when the build ran: still not
 // a constant anyone can read from the source, and the engine only hashes what the harness gives it.
 
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { buildEngineBlob } from '../harness/protocol/reference-manifest-file.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const entry = path.join(root, 'dist/reference/cli/engine-snapshot.js');
@@ -57,20 +57,8 @@ try {
 } catch (error) {
   fail(`esbuild could not bundle ${path.relative(root, entry)}: ${(error as Error).message.split('\n')[0]}`);
 }
-// Built beside the blob and renamed over it, so a suite running during a rebuild never finds it
-// missing or half written.
-const partial = `${blob}.partial-${process.pid}`;
-const r = spawnSync(process.execPath, [...nodeOptions, '--snapshot-blob', partial, '--build-snapshot', bundle], { cwd: root, encoding: 'utf8' });
-// Node warns that the builder uses a module it has not verified in snapshots (commander requires
-// child_process for subcommands, which the engine has none of); anything else on stderr is news.
-const stderr = r.stderr
-  .split('\n')
-  .filter((l) => l.trim() !== '' && !/not yet fully verified|may still work in some cases|issue tracker|--trace-warnings/.test(l))
-  .join('\n');
-if (r.status !== 0 || !fs.existsSync(partial)) {
-  fs.rmSync(partial, { force: true });
-  fail(`node --build-snapshot ${path.relative(root, bundle)} exited ${r.status ?? r.signal}${stderr ? `: ${stderr.split('\n').at(-1)}` : ''}`);
-}
-fs.renameSync(partial, blob);
-if (stderr) process.stderr.write(`${stderr}\n`);
+// Built beside the blob and renamed over it, and stamped with this node's version: the harness
+// rebuilds it (or runs the plain command) under another node (harness/protocol/reference-manifest-file.ts).
+const why = buildEngineBlob(nodeOptions);
+if (why !== null) fail(why);
 process.stdout.write(`build-engine-snapshot: ${path.relative(root, blob)} (${(fs.statSync(blob).size / 1e6).toFixed(1)} MB)\n`);

@@ -52,7 +52,7 @@ export function parseKillAtEvents(text: string): KillAtEvent[] {
 }
 
 export function replayLine(s: ReplaySpec): string {
-  const parts = ['streamcheck replay'];
+  const parts = ['npx streamcheck replay'];
   if (s.manifestFile !== null) parts.push(`--sut ${quote(s.manifestFile)}`);
   if (s.level !== null && /^L\d$/.test(s.level)) parts.push(`--level ${s.level}`);
   parts.push(`--scenario ${quote(s.scenario)}`, `--seed ${s.seed}`, `--path ${JSON.stringify(s.path)}`);

@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BUGS, isBugName, type BugName } from '../../reference/engine/bugs.js';
 import { levelUnavailable } from '../case/conformance-level.js';
@@ -15,8 +14,7 @@ import { DEFAULT_RUN_BOUNDS } from '../run/run-bounds.js';
 import { runSelftest, type SelftestEvent } from '../selftest/run-selftest.js';
 import { selftestReplays, selftestTable } from '../selftest/selftest-table.js';
 import { durationMs, nonNegativeInt, positiveInt } from './durations.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+import { claimResultsFolder, DATABASE_FILE, resultsFolder, RESULTS_DIR_DEFAULT } from './results-folder.js';
 
 /** Thrown when a variant was not caught, after the table is printed: the CLI exits 1. */
 export class SelftestFailedError extends Error {
@@ -61,10 +59,11 @@ export function registerSelftest(program: Command): void {
     .option('--bugs <names>', `comma-separated bugs (default: all): ${Object.keys(BUGS).join(', ')}`, bugList)
     .addOption(new Option('--budget <duration>', 'per variant: start no new case after this long').argParser(durationMs('--budget')).default(60_000, '60s'))
     .addOption(new Option('--shrink-budget <duration>', 'per variant: time to shrink its first failing case (0s: do not shrink)').argParser(durationMs('--shrink-budget')).default(30_000, '30s'))
-    .option('--db <file>', 'SQLite database (default: results/selftest-<time>/selftest.sqlite)')
+    .option('--db <file>', `SQLite database (default: <out>/selftest-<time>/${DATABASE_FILE})`)
+    .option('--out <dir>', `results folder (default: ./${RESULTS_DIR_DEFAULT} under the current directory)`)
     .option('--seed <n>', 'the seed of every variant\'s suite (default: random)', nonNegativeInt('--seed'))
-    .option('--workers <n>', 'cases run at once (default: one per core)', positiveInt('--workers'), os.availableParallelism())
-    .action(async (o: { bugs?: BugName[]; budget: number; shrinkBudget: number; db?: string; seed?: number; workers: number }) => {
+    .addOption(new Option('--workers <n>', 'cases run at once').argParser(positiveInt('--workers')).default(os.availableParallelism(), `one per core, ${os.availableParallelism()}`))
+    .action(async (o: { bugs?: BugName[]; budget: number; shrinkBudget: number; db?: string; out?: string; seed?: number; workers: number }) => {
       const all = o.bugs ?? (Object.keys(BUGS) as BugName[]);
       // A variant whose level cannot run here (L5 without strace) is skipped and named, never counted caught.
       const bugs = all.filter((b) => levelUnavailable(bugLevel(b)) === null);
@@ -74,9 +73,10 @@ export function registerSelftest(program: Command): void {
         process.stdout.write(`skipped ${skipped.join(', ')}: ${levelUnavailable('L5')}\n`);
       }
       const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
-      const dbFile = path.resolve(o.db ?? path.join(root, 'results', `selftest-${stamp}`, 'selftest.sqlite'));
-      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+      const folder = o.db === undefined ? resultsFolder('selftest', o.out) : undefined;
+      const dbFile = path.resolve(o.db ?? folder!.dbFile);
+      if (folder !== undefined) claimResultsFolder(folder);
+      else fs.mkdirSync(path.dirname(dbFile), { recursive: true });
       process.stdout.write(`streamcheck selftest: seed ${seed}, ${bugs.length} variants, budget ${o.budget / 1000} s each, shrink budget ${o.shrinkBudget / 1000} s, ${o.workers} workers\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const result = await runSelftest({ bugs, seed, budgetMs: o.budget, shrinkBudgetMs: o.shrinkBudget, dbFile, workers: o.workers, bounds: DEFAULT_RUN_BOUNDS }, printer());
       process.stdout.write(`\n${selftestTable(result.variants)}\n`);

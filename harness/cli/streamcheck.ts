@@ -31,6 +31,11 @@ import { boundedInt, durationMs, nonNegativeInt, positiveInt } from './durations
 import { writeSuiteReport } from './write-report.js';
 import { writeHtmlIndex } from '../../reports/html/write-html-index.js';
 import { registerSelftest } from './selftest-command.js';
+import { claimResultsFolder, DATABASE_FILE, resultsFolder, RESULTS_DIR_DEFAULT, type ResultsFolder } from './results-folder.js';
+import { parseShard, type Shard } from '../run/shard.js';
+import { registerMerge } from './merge-command.js';
+import { MergeError } from '../store/merge-shards.js';
+import { referenceManifestFile } from '../protocol/reference-manifest-file.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { describeLanded } from '../conformance/level-evidence.js';
 import { describeFault, describeInjectedFault } from '../faults/fault.js';
@@ -98,18 +103,21 @@ function levelArg(text: string): Level {
   return text;
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DEFAULT_MANIFEST = path.join(root, 'harness/protocol/reference-engine.manifest.json');
-/** The regression corpus every run reads and adds to, across result folders. */
-const DEFAULT_CORPUS = path.join(root, 'results', 'corpus.json');
+/** This package's version, from its package.json (two folders above dist/harness/cli). */
+function packageVersion(): string {
+  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../package.json');
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** The reference engine's manifest (with or without its startup snapshot, whichever loads here) when no --sut is given. */
+const sutFile = (sut: string | undefined): string => (sut === undefined ? referenceManifestFile((line) => process.stderr.write(`note: ${line}\n`)) : path.resolve(sut));
+/** The regression corpus every run reads and adds to, across result folders (under the current directory). */
+const DEFAULT_CORPUS = path.join(RESULTS_DIR_DEFAULT, 'corpus.json');
+const SUT_HELP = 'the system under test\'s manifest (default: the reference engine)';
 
 function manifestAt(file: string): LoadedManifest {
   if (!fs.existsSync(file)) throw new UsageError(`--sut: no manifest file ${file}`);
   return loadManifest(file);
-}
-
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
 }
 
 function scenarioList(text: string): string[] {
@@ -135,10 +143,12 @@ function bounds(o: { runTimeout?: number; caseTimeout?: number; restartsMax?: nu
 
 /** Prints progress: a bar on a terminal, one line per failure always. */
 /** Progress on stderr; with untilBudget the total is only a bound, so it is not shown. */
-function progressPrinter(total: number, untilBudget = false): { onEvent: (e: SuiteEvent) => void; stop: () => void } {
+function progressPrinter(cases: number, untilBudget = false): { onEvent: (e: SuiteEvent) => void; stop: () => void } {
   const tty = process.stderr.isTTY === true;
-  const bar = tty ? new cliProgress.SingleBar({ format: `cases ${untilBudget ? '{value}' : '{bar} {value}/{total}'} | pass {pass} fail {fail} unknown {unknown} skipped {skipped} | crashes {crashes}${untilBudget ? '' : ' | {eta_formatted}'}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-  const tally = { pass: 0, fail: 0, unknown: 0, skipped: 0, crashes: 0 };
+  const bar = tty ? new cliProgress.SingleBar({ format: `cases ${untilBudget ? '{value}' : '{bar} {value}/{total}'} | pass {pass} fail {fail} unknown {unknown} skipped {skipped} | faults landed {faults}${untilBudget ? '' : ' | {eta_formatted}'}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  // Faults landed, every kind, counted as the summary counts them (verdict-line.ts).
+  const tally = { pass: 0, fail: 0, unknown: 0, skipped: 0, faults: 0 };
+  let total = cases;
   let finished = 0;
   if (bar !== undefined) cursorHidden = true;
   const line = (text: string) => {
@@ -151,6 +161,7 @@ function progressPrinter(total: number, untilBudget = false): { onEvent: (e: Sui
       switch (e.type) {
         case 'started':
           finished = e.alreadyDone;
+          total = e.total;
           for (const s of e.skipped) say(`skipping scenario ${s.name}: ${s.why}`);
           if (e.corpus > 0) say(`replaying ${e.corpus} stored failure(s) from the corpus first (cases ${e.total - e.corpus}..${e.total - 1})`);
           if (e.alreadyDone > 0) say(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
@@ -161,9 +172,9 @@ function progressPrinter(total: number, untilBudget = false): { onEvent: (e: Sui
         case 'case-finished':
           finished += 1;
           tally[e.result.verdict.verdict] += 1;
-          tally.crashes += e.result.crashesInjected;
+          tally.faults += e.result.timeline.filter((x) => x.type === 'fault' && x.injected).length;
           if (bar !== undefined) bar.update(finished, tally);
-          else if (finished % 25 === 0 || (!untilBudget && finished === total)) process.stderr.write(`${finished}${untilBudget ? '' : `/${total}`} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown} skipped ${tally.skipped}\n`);
+          else if (finished % 25 === 0 || (!untilBudget && finished === total)) process.stderr.write(`${finished}${untilBudget ? '' : `/${total}`} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown} skipped ${tally.skipped}, faults landed ${tally.faults}\n`);
           if (e.result.outcome.type === 'nondeterministic') say(`NONDETERMINISTIC scenario=${e.scenario} seed=${e.seed} path=0: the failure-free run committed different outputs when run twice\n  ${e.result.replayLine}`);
           else if (e.result.verdict.verdict === 'unknown') say(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
           break;
@@ -235,6 +246,7 @@ function printFailures(result: SuiteResult, level: Level, verbose: boolean): voi
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('streamcheck')
+    .version(packageVersion(), '-V, --version', 'print streamcheck\'s version')
     .description('Crash-tests a streaming engine\'s checkpointing: randomized SIGKILLs, restarts, and checks against a failure-free run and a pure model.')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `streamcheck: ${s}` : s) });
@@ -243,16 +255,17 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('run')
     .description('run a randomized crash suite')
-    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--sut <manifest>', SUT_HELP)
     .option('--scenarios <names>', `comma-separated scenarios (default: all the SUT supports): ${scenarioNames().join(', ')}`, scenarioList)
     .option('--cases <n>', `number of cases (default: ${CASES_DEFAULT}, or as many as --time-budget allows when that is given alone)`, positiveInt('--cases'))
     .option('--seed <n>', 'the suite\'s seed (default: random)', nonNegativeInt('--seed'))
-    .option('--workers <n>', 'cases run at once (default: one per core)', positiveInt('--workers'), os.availableParallelism())
-    .option('--db <file>', 'SQLite database (default: results/<time>/streamcheck.sqlite)')
+    .addOption(new Option('--workers <n>', 'cases run at once').argParser(positiveInt('--workers')).default(os.availableParallelism(), `one per core, ${os.availableParallelism()}`))
+    .option('--db <file>', `SQLite database (default: <out>/run-<time>/${DATABASE_FILE})`)
+    .option('--out <dir>', `results folder (default: ./${RESULTS_DIR_DEFAULT} under the current directory)`)
     .option('--time-budget <duration>', 'start no new case after this long, e.g. 2m', durationMs('--time-budget'))
     .option('--no-shrink', 'do not shrink failing cases')
     .option('--no-serve', 'start the SUT command for every run, even if its manifest declares serve (PROTOCOL.md §9)')
-    .option('--shrink-budget <duration>', 'time to spend shrinking one failing case', durationMs('--shrink-budget'), 60_000)
+    .addOption(new Option('--shrink-budget <duration>', 'time to spend shrinking one failing case').argParser(durationMs('--shrink-budget')).default(60_000, '60s'))
     .option('--run-timeout <duration>', 'bound on one start of the SUT', durationMs('--run-timeout'))
     .option('--case-timeout <duration>', 'bound on a case\'s faulty run, all restarts together', durationMs('--case-timeout'))
     .option('--restarts-max <n>', 'restarts after the first start before a case gives up', nonNegativeInt('--restarts-max'))
@@ -262,6 +275,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--level <level>', 'conformance level of the faults to inject, L1..L5 (default: the highest the SUT allows that this machine can run)', levelArg)
     .addOption(new Option('--resume [suiteId]', 'continue the latest (or given) suite in --db').argParser(positiveInt('--resume')))
     .option('--report <file>', 'write the Markdown report here (default: beside the database), and the HTML report beside it')
+    .option('--shard <i/n>', 'run only shard i of n of the suite\'s cases (same seed on every machine; join them with merge)', parseShard)
     .option('--junit <file>', 'also write a JUnit XML report (one test case per case) for CI')
     .option('--reruns <n>', `re-runs of a failing case: FAIL if every one fails the same way, else FLAKY (at most ${RERUNS_MAX})`, boundedInt('--reruns', RERUNS_MAX), RERUNS_DEFAULT)
     .option('--allow-flaky', 'exit 0 even if some failures are flaky (they are still reported)')
@@ -274,10 +288,11 @@ async function main(argv: string[]): Promise<number> {
     .action(async (o, command: Command) => {
       let coverageShort = false;
       const fromCli = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
-      let manifestFile: string = path.resolve(o.sut);
+      let manifestFile: string = sutFile(o.sut);
       let opts: StoredSuiteOptions;
       let resumeId: number | undefined;
       let dbFile: string;
+      let folder: ResultsFolder | undefined;
       if (o.resume !== undefined) {
         if (o.db === undefined) throw new UsageError('--resume needs --db <file>: the database of the suite to continue');
         if (!fs.existsSync(o.db)) throw new UsageError(`--db: no database ${o.db} to resume`);
@@ -318,7 +333,8 @@ async function main(argv: string[]): Promise<number> {
         manifestFile = opts.manifestFile;
         resumeId = suite.id;
       } else {
-        dbFile = path.resolve(o.db ?? path.join(root, 'results', stamp(), 'streamcheck.sqlite'));
+        folder = o.db === undefined ? resultsFolder('run', o.out) : undefined;
+        dbFile = path.resolve(o.db ?? folder!.dbFile);
         opts = {
           manifestFile,
           scenarios: o.scenarios ?? [],
@@ -335,7 +351,8 @@ async function main(argv: string[]): Promise<number> {
           reruns: o.reruns,
           checkDeterminism: o.checkDeterminism === true,
           maxFailures: o.maxFailures ?? null,
-          corpusFile: o.corpus === false ? null : typeof o.corpus === 'string' ? path.resolve(o.corpus) : o.db === undefined ? DEFAULT_CORPUS : path.join(path.dirname(dbFile), 'corpus.json'),
+          corpusFile: o.corpus === false ? null : typeof o.corpus === 'string' ? path.resolve(o.corpus) : (o.db === undefined ? path.join(path.dirname(path.dirname(dbFile)), 'corpus.json') : path.join(path.dirname(dbFile), 'corpus.json')),
+          ...(o.shard === undefined ? {} : { shard: o.shard as Shard }),
         };
         if (opts.corpusFile != null) {
           const { replay, skipped } = corpusEntriesFor(readCorpusFile(opts.corpusFile, true), manifestAt(manifestFile).manifest);
@@ -344,8 +361,6 @@ async function main(argv: string[]): Promise<number> {
           for (const x of skipped) process.stdout.write(`corpus: not replaying ${x.entry.scenario} seed ${x.entry.seed} path ${x.entry.path} (${x.entry.level}): ${x.why}\n`);
         }
       }
-      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
-      currentDbFile = dbFile;
       const sut = manifestAt(manifestFile);
       const capped = capWorkers(opts.workers);
       if (capped.warning !== null) process.stderr.write(`${capped.warning}\n`);
@@ -357,6 +372,10 @@ async function main(argv: string[]): Promise<number> {
       } else if (levelUnavailable(opts.level) !== null) {
         throw new UsageError(`--level ${opts.level}: ${levelUnavailable(opts.level)}`);
       }
+      // Checked: only now does anything appear on disk.
+      if (folder !== undefined) claimResultsFolder(folder);
+      else fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+      currentDbFile = dbFile;
       const space = crashSpace(faultProfile(opts.level, sut.manifest), isReferenceEngine(sut.manifest.command));
       let required: RequiredCell[] = [];
       if (o.minCoverage !== undefined) {
@@ -367,7 +386,7 @@ async function main(argv: string[]): Promise<number> {
         }
       }
       const howMany = opts.untilBudget === true ? `cases until the time budget (${Math.round((opts.timeBudgetMs ?? 0) / 1000)} s)` : `${opts.cases} cases`;
-      say(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${howMany}, ${sut.manifest.services === undefined ? `${opts.workers} workers` : `1 worker (the SUT has services: ${sut.manifest.services.map((x) => x.name).join(', ')}, started for the suite)`}, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\ncontainment: ${containmentMode()}\n`);
+      say(`streamcheck run: level ${opts.level}, seed ${opts.seed}, ${howMany}${opts.shard === undefined ? '' : ` (shard ${opts.shard.index}/${opts.shard.count})`}, ${sut.manifest.services === undefined ? `${opts.workers} workers` : `1 worker (the SUT has services: ${sut.manifest.services.map((x) => x.name).join(', ')}, started for the suite)`}, SUT ${sut.manifest.name}\ndatabase: ${path.relative(process.cwd(), dbFile)}\ncontainment: ${containmentMode()}\n`);
       const progress = progressPrinter(opts.cases + (opts.corpus?.length ?? 0), opts.untilBudget === true);
       let result: SuiteResult;
       try {
@@ -383,9 +402,9 @@ async function main(argv: string[]): Promise<number> {
         say(`\nwarning: ${result.survivors.count} process(es) started by the SUT left their process group (setsid) and outlived their case; the harness killed them:\n${result.survivors.listed.map((p) => `  pid ${p.pid}: ${p.command}\n`).join('')}`);
       }
       const reportFile = path.resolve(o.report ?? path.join(path.dirname(dbFile), 'report.md'));
-      const htmlFile = o.report === undefined ? undefined : htmlBeside(reportFile);
+      const htmlFile = htmlBeside(reportFile);
       const summary = writeSuiteReport(dbFile, result.suiteId, reportFile, o.junit === undefined ? undefined : path.resolve(o.junit), htmlFile);
-      say(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\n${htmlFile === undefined ? '' : `html report: ${path.relative(process.cwd(), htmlFile)}\n`}`);
+      say(`\n${summary}\nreport: ${path.relative(process.cwd(), reportFile)}\nhtml report: ${path.relative(process.cwd(), htmlFile)}\n`);
       if (required.length > 0) {
         const db = new Database(dbFile, { readonly: true });
         let empty: string[];
@@ -412,10 +431,10 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('scenarios')
     .description('list which scenarios a SUT runs (and as what), and why the others cannot')
-    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--sut <manifest>', SUT_HELP)
     .option('--verbose', 'also print what each scenario\'s program does')
     .action((o) => {
-      const sut = manifestAt(path.resolve(o.sut));
+      const sut = manifestAt(sutFile(o.sut));
       const { choices } = supportedScenarios(sut.manifest);
       const width = Math.max(...choices.map((c) => c.name.length));
       for (const c of choices) {
@@ -431,7 +450,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('replay')
     .description('re-run exactly one case, from the line a failure printed')
-    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--sut <manifest>', SUT_HELP)
     .requiredOption('--scenario <name>', 'the case\'s scenario')
     .requiredOption('--seed <n>', 'the case\'s seed', nonNegativeInt('--seed'))
     .option('--path <path>', 'the fast-check path of the (shrunk) case', '0')
@@ -445,7 +464,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (o) => {
       if (!scenarioNames().includes(o.scenario)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(o.scenario)} (known: ${scenarioNames().join(', ')})`);
       if (!/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 0:1:3, received ${JSON.stringify(o.path)}`);
-      const manifestFile = path.resolve(o.sut);
+      const manifestFile = sutFile(o.sut);
       const sut = manifestAt(manifestFile);
       const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean, killAtEvents: (o.killAtEvents ?? []) as KillAtEvent[] };
       const { drawn, result } = await replayCase(options);
@@ -456,19 +475,22 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('conformance')
     .description('run a suite at each conformance level (L1..L5) and report which levels the SUT passes')
-    .option('--sut <manifest>', 'the system under test\'s manifest', DEFAULT_MANIFEST)
+    .option('--sut <manifest>', SUT_HELP)
     .option('--cases-per-level <n>', 'cases at each level', positiveInt('--cases-per-level'), 40)
-    .option('--level-budget <duration>', 'start no new case of a level after this long', durationMs('--level-budget'), 120_000)
-    .option('--shrink-budget <duration>', 'time to spend shrinking the failing case', durationMs('--shrink-budget'), 60_000)
+    .addOption(new Option('--level-budget <duration>', 'start no new case of a level after this long').argParser(durationMs('--level-budget')).default(120_000, '2m'))
+    .addOption(new Option('--shrink-budget <duration>', 'time to spend shrinking the failing case').argParser(durationMs('--shrink-budget')).default(60_000, '60s'))
     .option('--scenarios <names>', 'comma-separated scenarios (default: all the SUT supports)', scenarioList)
     .option('--seed <n>', 'seed (default: random)', nonNegativeInt('--seed'))
-    .option('--workers <n>', 'cases run at once', positiveInt('--workers'), os.availableParallelism())
-    .option('--db <file>', 'SQLite database (default: results/conformance-<time>/streamcheck.sqlite)')
+    .addOption(new Option('--workers <n>', 'cases run at once').argParser(positiveInt('--workers')).default(os.availableParallelism(), `one per core, ${os.availableParallelism()}`))
+    .option('--db <file>', `SQLite database (default: <out>/conformance-<time>/${DATABASE_FILE})`)
+    .option('--out <dir>', `results folder (default: ./${RESULTS_DIR_DEFAULT} under the current directory)`)
     .action(async (o) => {
-      const manifestFile = path.resolve(o.sut);
+      const manifestFile = sutFile(o.sut);
       const sut = manifestAt(manifestFile);
-      const dbFile = path.resolve(o.db ?? path.join(root, 'results', `conformance-${stamp()}`, 'streamcheck.sqlite'));
-      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+      const folder = o.db === undefined ? resultsFolder('conformance', o.out) : undefined;
+      const dbFile = path.resolve(o.db ?? folder!.dbFile);
+      if (folder !== undefined) claimResultsFolder(folder);
+      else fs.mkdirSync(path.dirname(dbFile), { recursive: true });
       const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
       say(`streamcheck conformance: ${sut.manifest.name}, seed ${seed}, ${o.casesPerLevel} cases per level\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const outcomes = await runConformance(
@@ -511,6 +533,9 @@ async function main(argv: string[]): Promise<number> {
     });
 
   registerSelftest(program);
+  registerMerge(program, (code) => {
+    exitCode = code;
+  });
 
   const corpus = program.command('corpus').description('the regression corpus: failing cases kept to be replayed first by every run against the same SUT');
   corpus
@@ -599,7 +624,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
 main(process.argv).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError || error instanceof StoreError || error instanceof CorpusError;
+    const usage = error instanceof UsageError || error instanceof ManifestError || error instanceof InvalidArgumentError || error instanceof StoreError || error instanceof CorpusError || error instanceof MergeError;
     const message = error instanceof Error ? error.message : String(error);
     // SQLite names no file ("database or disk is full"); the operator needs to know which.
     const sqlite = currentDbFile !== null && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_');

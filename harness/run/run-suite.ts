@@ -36,6 +36,7 @@ import { drawnAtPath } from '../case/drawn-at-path.js';
 import { crashSpace, isReferenceEngine, type CoverageDimension } from '../case/crash-space.js';
 import { formatKillAtEvents, parseKillAtEvents } from '../case/replay-line.js';
 import { manifestHash, mergeCorpus, readCorpusFile, writeCorpusFile, type CorpusEntry } from '../store/corpus-file.js';
+import { inShard, type Shard } from './shard.js';
 
 export interface SuiteOptions {
   sut: LoadedManifest;
@@ -71,6 +72,8 @@ export interface SuiteOptions {
   corpusFile?: string | null;
   /** The crash space the level could hit (crash-space.ts), stored so reports can name the cells never hit. */
   crashSpace?: Record<CoverageDimension, string[]>;
+  /** Run only this machine's part of the cases (`--shard i/n`); every case when absent. */
+  shard?: Shard;
 }
 
 /** What a suite stores as its options, and --resume reads back. */
@@ -186,7 +189,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     } else {
       const lvl = o.level ?? highestRunnableLevel(o.sut.manifest);
       const space = crashSpace(faultProfile(lvl, o.sut.manifest), isReferenceEngine(o.sut.manifest.command));
-      const stored: StoredSuiteOptions = { crashSpace: space, corpus: o.corpus ?? [], corpusFile: o.corpusFile ?? null, level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, untilBudget: o.untilBudget, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve, reruns, checkDeterminism: o.checkDeterminism === true, maxFailures: o.maxFailures ?? null };
+      const stored: StoredSuiteOptions = { ...(o.shard === undefined ? {} : { shard: o.shard }), crashSpace: space, corpus: o.corpus ?? [], corpusFile: o.corpusFile ?? null, level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, untilBudget: o.untilBudget, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve, reruns, checkDeterminism: o.checkDeterminism === true, maxFailures: o.maxFailures ?? null };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
       store.setSuiteFingerprint(suiteId, suiteFingerprint(o.manifestFile, o.sut));
       store.takeSuiteLease(suiteId);
@@ -198,14 +201,15 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     }
     services = await ServiceSet.start(o.sut.manifest, o.sut.cwd);
     const corpus = o.corpus ?? [];
-    onEvent({ type: 'started', suiteId, total: o.cases + corpus.length, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped, swept, corpus: corpus.length });
+    const total = Array.from({ length: o.cases }, (_, i) => i).filter((i) => inShard(i, o.shard)).length + corpus.length;
+    onEvent({ type: 'started', suiteId, total, alreadyDone: done.size, scenarios: scenarios.map((s) => s.name), skipped, swept, corpus: corpus.length });
 
     const level = o.level ?? highestRunnableLevel(o.sut.manifest);
     const unsupported = levelUnsupported(o.sut.manifest, level) ?? levelUnavailable(level);
     if (unsupported !== null) throw new Error(`${o.sut.manifest.name} cannot be tested at level ${level}: ${unsupported}`);
     const caps = faultProfile(level, o.sut.manifest);
     // Stored failures first (indexes cases, cases+1, ...), then the drawn cases.
-    const todo = [...Array.from({ length: corpus.length }, (_, k) => o.cases + k), ...Array.from({ length: o.cases }, (_, i) => i)].filter((i) => !done.has(i));
+    const todo = [...Array.from({ length: corpus.length }, (_, k) => o.cases + k), ...Array.from({ length: o.cases }, (_, i) => i).filter((i) => inShard(i, o.shard))].filter((i) => !done.has(i));
     const hash = manifestHash(o.sut.manifest);
     const found: CorpusEntry[] = [];
     let corpusReplayed = 0;

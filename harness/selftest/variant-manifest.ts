@@ -4,15 +4,12 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BugName } from '../../reference/engine/bugs.js';
 import { loadManifest, type LoadedManifest } from '../protocol/manifest.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const REFERENCE_MANIFEST = path.join(root, 'harness/protocol/reference-engine.manifest.json');
+import { referenceManifestFile } from '../protocol/reference-manifest-file.js';
 
 /** Writes `<dir>/<bug>.manifest.json` and loads it back through the ordinary manifest validation. */
-export function variantManifest(bug: BugName, dir: string, base: string = REFERENCE_MANIFEST): { file: string; sut: LoadedManifest } {
+export function variantManifest(bug: BugName, dir: string, base: string = referenceManifestFile()): { file: string; sut: LoadedManifest } {
   const reference = loadManifest(base);
   const manifest = {
     ...reference.manifest,

@@ -223,6 +223,33 @@ CREATE TABLE IF NOT EXISTS corpus (
   added_at TEXT NOT NULL
 );
 
+-- Views for the questions people ask of a suite in sqlite3 (README, "Asking the database"). Drawn
+-- cases only (role 'case'); a view changes no table, so databases of this version gain them on open.
+-- What a landed fault of each kind cost: faulty run against failure-free run of the cases it landed in.
+CREATE VIEW IF NOT EXISTS recovery_cost_by_fault_kind AS
+SELECT c.suite_id AS suite_id, k.kind AS kind,
+       count(*) AS cases,
+       sum(k.landed) AS faults_landed,
+       sum(r.outcome = 'completed') AS cases_recovered,
+       round(avg(CAST(c.faulty_ms AS REAL) / NULLIF(c.failure_free_ms, 0)), 2) AS mean_cost_ratio,
+       round(max(CAST(c.faulty_ms AS REAL) / NULLIF(c.failure_free_ms, 0)), 2) AS max_cost_ratio,
+       round(avg(c.faulty_ms - c.failure_free_ms)) AS mean_extra_ms
+FROM (SELECT case_id, run_id, kind, count(*) AS landed FROM faults WHERE injected = 1 GROUP BY case_id, run_id, kind) k
+JOIN cases c ON c.id = k.case_id
+JOIN runs r ON r.id = k.run_id
+WHERE c.role = 'case'
+GROUP BY c.suite_id, k.kind;
+
+-- Cases that did not pass, grouped by what the checkers found ('unknown' when none was named).
+CREATE VIEW IF NOT EXISTS failures_by_anomaly AS
+SELECT c.suite_id AS suite_id, c.verdict AS verdict, coalesce(c.anomaly, c.verdict) AS anomaly,
+       count(*) AS cases,
+       group_concat(DISTINCT c.scenario) AS scenarios,
+       min(c.case_index) AS first_case_index
+FROM cases c
+WHERE c.role = 'case' AND c.verdict IN ('fail', 'unknown')
+GROUP BY c.suite_id, c.verdict, coalesce(c.anomaly, c.verdict);
+
 CREATE INDEX IF NOT EXISTS cases_by_suite ON cases (suite_id, verdict);
 CREATE INDEX IF NOT EXISTS events_by_run ON events (run_id, attempt);
 
