@@ -269,7 +269,7 @@ for (const s of L5_SUITES) {
     const fail = /^FAIL scenario=(\S+) seed=(\d+) path=(\S+): ([a-z-]+)/m.exec(r.stdout);
     t.truthy(fail, r.stdout);
     t.regex(fail![4]!, s.anomaly);
-    const replay = /^ {2}replay: streamcheck (replay .*)$/m.exec(r.stdout);
+    const replay = /^ {2}replay: npx streamcheck (replay .*)$/m.exec(r.stdout);
     t.truthy(replay, r.stdout);
     t.regex(replay![1]!, / --level L5 /);
     const d = new Database(db, { readonly: true });

@@ -73,7 +73,7 @@ for (const [i, bugs] of GROUPS.entries()) {
     const row = rows.find((r) => r.variant === shrunkBug);
     if (row !== undefined && row.shrunk_replay_line !== null) {
       t.true((row.shrunk_input_records as number) >= 0 && (row.shrunk_faults as number) >= 1, JSON.stringify(row));
-      t.regex(row.shrunk_replay_line as string, new RegExp(`^streamcheck replay --sut "?.*${shrunkBug}\\.manifest\\.json"? .*--seed \\d+ --path "[\\d:]+" --run-timeout \\d+ms`));
+      t.regex(row.shrunk_replay_line as string, new RegExp(`^npx streamcheck replay --sut "?.*${shrunkBug}\\.manifest\\.json"? .*--seed \\d+ --path "[\\d:]+" --run-timeout \\d+ms`));
     }
     db.close();
   });

@@ -128,7 +128,7 @@ test('shrinking prints a case re-run and seen failing whose path draws it, says 
   d.close();
 
   // The printed replay line gives the same failure.
-  const replay = /^ {2}replay: streamcheck (replay .*)$/m.exec(r.stdout)!;
+  const replay = /^ {2}replay: npx streamcheck (replay .*)$/m.exec(r.stdout)!;
   const again = await streamcheck(replay[1]!.match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"(.*)"$/, '$1')));
   t.is(again.exitCode, 1, again.stdout);
   t.true(again.stdout.startsWith(`FAIL scenario=${fail![1]} seed=${fail![2]} path=${fail![3]}: ${fail![4]}`), again.stdout.slice(0, 300));
