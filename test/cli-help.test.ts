@@ -45,7 +45,7 @@ test('every default the help shows is accepted by its flag, and none is shown tw
 test('the progress line and the summary count the same faults landed', async (t) => {
   const r = await streamcheck(['run', '--cases', '4', '--seed', '11', '--level', 'L4', '--workers', '2', '--db', path.join(tmp, 'counts.sqlite')]);
   t.is(r.exitCode, 0, r.stdout + r.stderr);
-  const progress = /4\/4 cases: pass \d+ fail \d+ unknown \d+, faults landed (\d+)/.exec(r.stderr);
+  const progress = /4\/4 cases: pass \d+ fail \d+ unknown \d+ skipped \d+, faults landed (\d+)/.exec(r.stderr);
   const summary = /; (\d+) faults? landed, \d+ recovered/.exec(r.stdout);
   t.truthy(progress, r.stderr);
   t.truthy(summary, r.stdout);

@@ -41,7 +41,7 @@ test('--kill-at-events round-trips through its printed form', (t) => {
 
 test('a replay line carries every option that influenced the case', (t) => {
   const line = replayLine({ scenario: 'join', seed: 3, path: '0:2', manifestFile: '/x y/m.json', level: 'L2', bounds: { runTimeoutMs: 1000, caseTimeoutMs: 9000, restartsMax: 2 }, serve: false, killAtEvents: [{ attempt: 2, event: null }, { attempt: 1, event: 4, afterMs: 12 }] });
-  t.deepEqual(shellWords(line), ['streamcheck', 'replay', '--sut', '/x y/m.json', '--level', 'L2', '--scenario', 'join', '--seed', '3', '--path', '0:2', '--run-timeout', '1000ms', '--case-timeout', '9000ms', '--restarts-max', '2', '--no-serve', '--kill-at-events', '1:4+12ms,2:-']);
+  t.deepEqual(shellWords(line), ['npx', 'streamcheck', 'replay', '--sut', '/x y/m.json', '--level', 'L2', '--scenario', 'join', '--seed', '3', '--path', '0:2', '--run-timeout', '1000ms', '--case-timeout', '9000ms', '--restarts-max', '2', '--no-serve', '--kill-at-events', '1:4+12ms,2:-']);
 });
 
 // Bugs a timed kill (L2) or the bug's own level catches within seconds, with the level to draw at.
@@ -65,7 +65,7 @@ test.serial('replaying the printed line of a failing case of the bug catalogue g
       if (failure === undefined) return; // not caught with this seed: nothing to replay
       const anomaly = failure.result.verdict.anomaly?.kind;
       const words = shellWords(failure.replayLine);
-      t.deepEqual(words.slice(0, 2), ['streamcheck', 'replay']);
+      t.deepEqual(words.slice(0, 3), ['npx', 'streamcheck', 'replay']);
       if (failure.result.plan.faults.some((f) => f.kind === 'kill-after')) t.true(words.includes('--kill-at-events'), failure.replayLine);
       // A replayed timed kill strikes at the recorded event line, so the replay prints the same line
       // back; the SUT may move on a little between that line and the signal, so the anomaly is
@@ -74,7 +74,7 @@ test.serial('replaying the printed line of a failing case of the bug catalogue g
       const firsts: string[] = [];
       let same = 0;
       for (let i = 0; i < REPLAY_TRIES && same === 0; i++) {
-        const replay = await execa('node', [CLI, ...words.slice(1), '--keep', kept], { reject: false, timeout: 120_000 });
+        const replay = await execa('node', [CLI, ...words.slice(2), '--keep', kept], { reject: false, timeout: 120_000 });
         const lines = replay.stdout.split('\n');
         firsts.push(lines[0] ?? replay.stderr);
         t.is(lines.find((l) => l.startsWith('replay: ')), `replay: ${failure.replayLine}`, `${bug}: the replay ran another case, or its kills landed elsewhere`);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BUGS, isBugName, type BugName } from '../../reference/engine/bugs.js';
 import { levelUnavailable } from '../case/conformance-level.js';
+import { capWorkers } from './workers-cap.js';
 import { bugLevel } from '../selftest/bug-scenarios.js';
 import { DEFAULT_RUN_BOUNDS } from '../run/run-bounds.js';
 import { runSelftest, type SelftestEvent } from '../selftest/run-selftest.js';
@@ -64,6 +65,9 @@ export function registerSelftest(program: Command): void {
     .option('--seed <n>', 'the seed of every variant\'s suite (default: random)', nonNegativeInt('--seed'))
     .addOption(new Option('--workers <n>', 'cases run at once').argParser(positiveInt('--workers')).default(os.availableParallelism(), `one per core, ${os.availableParallelism()}`))
     .action(async (o: { bugs?: BugName[]; budget: number; shrinkBudget: number; db?: string; out?: string; seed?: number; workers: number }) => {
+      const capped = capWorkers(o.workers);
+      if (capped.warning !== null) process.stderr.write(`${capped.warning}\n`);
+      o.workers = capped.workers;
       const all = o.bugs ?? (Object.keys(BUGS) as BugName[]);
       // A variant whose level cannot run here (L5 without strace) is skipped and named, never counted caught.
       const bugs = all.filter((b) => levelUnavailable(bugLevel(b)) === null);

@@ -113,6 +113,12 @@ function packageVersion(): string {
 const sutFile = (sut: string | undefined): string => (sut === undefined ? referenceManifestFile((line) => process.stderr.write(`note: ${line}\n`)) : path.resolve(sut));
 /** The regression corpus every run reads and adds to, across result folders (under the current directory). */
 const DEFAULT_CORPUS = path.join(RESULTS_DIR_DEFAULT, 'corpus.json');
+/** --workers as asked, capped by cores and memory (workers-cap.ts), with its warning on stderr. */
+function cappedWorkers(requested: number): number {
+  const capped = capWorkers(requested);
+  if (capped.warning !== null) process.stderr.write(`${capped.warning}\n`);
+  return capped.workers;
+}
 const SUT_HELP = 'the system under test\'s manifest (default: the reference engine)';
 
 function manifestAt(file: string): LoadedManifest {
@@ -162,11 +168,11 @@ function progressPrinter(cases: number, untilBudget = false): { onEvent: (e: Sui
         case 'started':
           finished = e.alreadyDone;
           total = e.total;
-          for (const s of e.skipped) say(`skipping scenario ${s.name}: ${s.why}`);
-          if (e.corpus > 0) say(`replaying ${e.corpus} stored failure(s) from the corpus first (cases ${e.total - e.corpus}..${e.total - 1})`);
-          if (e.alreadyDone > 0) say(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
-          if (e.swept.workRoots.length > 0) say(`removed ${e.swept.workRoots.length} work root(s) of streamcheck processes that no longer run: ${e.swept.workRoots.join(', ')}`);
-          if (e.swept.processes.length > 0) say(`killed ${e.swept.processes.length} SUT process(es) left by streamcheck processes that no longer run: ${e.swept.processes.map((p) => `${p.pid} ${p.command}`).join('; ')}`);
+          for (const s of e.skipped) line(`skipping scenario ${s.name}: ${s.why}`);
+          if (e.corpus > 0) line(`replaying ${e.corpus} stored failure(s) from the corpus first (cases ${e.total - e.corpus}..${e.total - 1})`);
+          if (e.alreadyDone > 0) line(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
+          if (e.swept.workRoots.length > 0) line(`removed ${e.swept.workRoots.length} work root(s) of streamcheck processes that no longer run: ${e.swept.workRoots.join(', ')}`);
+          if (e.swept.processes.length > 0) line(`killed ${e.swept.processes.length} SUT process(es) left by streamcheck processes that no longer run: ${e.swept.processes.map((p) => `${p.pid} ${p.command}`).join('; ')}`);
           bar?.start(total, finished, tally);
           break;
         case 'case-finished':
@@ -175,18 +181,18 @@ function progressPrinter(cases: number, untilBudget = false): { onEvent: (e: Sui
           tally.faults += e.result.timeline.filter((x) => x.type === 'fault' && x.injected).length;
           if (bar !== undefined) bar.update(finished, tally);
           else if (finished % 25 === 0 || (!untilBudget && finished === total)) process.stderr.write(`${finished}${untilBudget ? '' : `/${total}`} cases: pass ${tally.pass} fail ${tally.fail} unknown ${tally.unknown} skipped ${tally.skipped}, faults landed ${tally.faults}\n`);
-          if (e.result.outcome.type === 'nondeterministic') say(`NONDETERMINISTIC scenario=${e.scenario} seed=${e.seed} path=0: the failure-free run committed different outputs when run twice\n  ${e.result.replayLine}`);
-          else if (e.result.verdict.verdict === 'unknown') say(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
+          if (e.result.outcome.type === 'nondeterministic') line(`NONDETERMINISTIC scenario=${e.scenario} seed=${e.seed} path=0: the failure-free run committed different outputs when run twice\n  ${e.result.replayLine}`);
+          else if (e.result.verdict.verdict === 'unknown') line(`UNKNOWN scenario=${e.scenario} seed=${e.seed} path=0: ${e.result.verdict.results.find((r) => r.type === 'unknown')?.type === 'unknown' ? (e.result.verdict.results.find((r) => r.type === 'unknown') as { error: string }).error : ''}\n  ${e.result.replayLine}`);
           break;
         case 'reran':
-          if (e.outcome.type === 'flaky') say(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) FLAKY: ${reproductionRate(e.outcome)}; not shrunk`);
-          else if (e.outcome.type === 'fail' && e.outcome.runs > 1) say(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed, ${reproductionRate(e.outcome)}`);
+          if (e.outcome.type === 'flaky') line(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) FLAKY: ${reproductionRate(e.outcome)}; not shrunk`);
+          else if (e.outcome.type === 'fail' && e.outcome.runs > 1) line(`case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed, ${reproductionRate(e.outcome)}`);
           break;
         case 'shrinking':
-          say(e.resumedFrom === null ? `case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed; shrinking...` : `resuming the shrink of case ${e.index} (scenario=${e.scenario} seed=${e.seed}) from path ${e.resumedFrom}...`);
+          line(e.resumedFrom === null ? `case ${e.index} (scenario=${e.scenario} seed=${e.seed}) failed; shrinking...` : `resuming the shrink of case ${e.index} (scenario=${e.scenario} seed=${e.seed}) from path ${e.resumedFrom}...`);
           break;
         case 'shrunk':
-          say(
+          line(
             !e.shrink.verified
               ? `  shrinking found no case that failed again after ${e.shrink.candidates} candidates: no counterexample`
               : `  shrunk after ${e.shrink.candidates} candidates${e.shrink.ending === 'budget-ended' ? ' (stopped at the shrink budget: the smallest case re-run and seen failing, which may not be minimal)' : ''}: path ${e.shrink.path}`,
@@ -196,7 +202,7 @@ function progressPrinter(cases: number, untilBudget = false): { onEvent: (e: Sui
           line(`time budget used up after starting ${e.started} cases; resume with --resume`);
           break;
         case 'max-failures':
-          say(`stopped early: ${e.failures} failing cases reached --max-failures after starting ${e.started} cases; resume with --resume`);
+          line(`stopped early: ${e.failures} failing cases reached --max-failures after starting ${e.started} cases; resume with --resume`);
           break;
         default: {
           const never: never = e;
@@ -362,9 +368,7 @@ async function main(argv: string[]): Promise<number> {
         }
       }
       const sut = manifestAt(manifestFile);
-      const capped = capWorkers(opts.workers);
-      if (capped.warning !== null) process.stderr.write(`${capped.warning}\n`);
-      opts.workers = capped.workers;
+      opts.workers = cappedWorkers(opts.workers);
       if (opts.level === undefined) {
         opts.level = highestRunnableLevel(sut.manifest);
         const claimed = highestLevel(sut.manifest);
@@ -494,7 +498,7 @@ async function main(argv: string[]): Promise<number> {
       const seed = o.seed ?? Math.floor(Math.random() * 0x7fffffff);
       say(`streamcheck conformance: ${sut.manifest.name}, seed ${seed}, ${o.casesPerLevel} cases per level\ndatabase: ${path.relative(process.cwd(), dbFile)}\n`);
       const outcomes = await runConformance(
-        { sut, manifestFile, dbFile, casesPerLevel: o.casesPerLevel, seed, workers: o.workers, levelBudgetMs: o.levelBudget, shrinkBudgetMs: o.shrinkBudget, bounds: bounds({}), scenarios: o.scenarios ?? [] },
+        { sut, manifestFile, dbFile, casesPerLevel: o.casesPerLevel, seed, workers: cappedWorkers(o.workers), levelBudgetMs: o.levelBudget, shrinkBudgetMs: o.shrinkBudget, bounds: bounds({}), scenarios: o.scenarios ?? [] },
         (l) => {
           say(`${describeLevel(l)}\n`);
           const e = 'evidence' in l ? l.evidence : undefined;

@@ -194,10 +194,6 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
       store.setSuiteFingerprint(suiteId, suiteFingerprint(o.manifestFile, o.sut));
       store.takeSuiteLease(suiteId);
       leased = suiteId;
-      suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
-      store.setSuiteFingerprint(suiteId, suiteFingerprint(o.manifestFile, o.sut));
-      store.takeSuiteLease(suiteId);
-      leased = suiteId;
     }
     services = await ServiceSet.start(o.sut.manifest, o.sut.cwd);
     const corpus = o.corpus ?? [];
