@@ -632,7 +632,8 @@ main(process.argv).then(
     const message = error instanceof Error ? error.message : String(error);
     // SQLite names no file ("database or disk is full"); the operator needs to know which.
     const sqlite = currentDbFile !== null && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_');
-    process.stderr.write(`streamcheck: error: ${terminalSafe(sqlite ? `${message}: ${currentDbFile}` : message)}\n`);
+    // Several problems (a refused --resume) are several lines, each one prefixed; nothing else the message holds is a control character.
+    process.stderr.write(`${terminalSafe(sqlite ? `${message}: ${currentDbFile}` : message, true).split('\n').map((l) => `streamcheck: error: ${l}`).join('\n')}\n`);
     if (!usage && error instanceof Error && error.stack !== undefined && process.env.STREAMCHECK_DEBUG === '1') process.stderr.write(`${error.stack}\n`);
     process.exit(usage ? 2 : 1);
   },

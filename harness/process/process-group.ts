@@ -116,7 +116,8 @@ export interface Survivor {
   command: string;
 }
 
-const alive = (pid: number): boolean => {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export const processAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
@@ -124,6 +125,7 @@ const alive = (pid: number): boolean => {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 };
+const alive = processAlive;
 
 /** Reads /proc once: kills and returns every marked process whose group has ended (this harness's) or whose
  *  harness is dead (orphans: a harness SIGKILLed while its SUT ran); processes of live groups are left. */

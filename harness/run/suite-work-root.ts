@@ -5,19 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fastTempRoot } from './fast-temp-root.js';
+import { processAlive } from '../process/process-group.js';
 
 const PREFIX = 'streamcheck-suite-';
 const live = new Set<string>();
 let exitHookInstalled = false;
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+const alive = processAlive;
 
 /** Makes a suite's work root; it is removed by removeSuiteWorkRoot, or at the latest when this process exits. */
 export function makeSuiteWorkRoot(parent = fastTempRoot()): string {

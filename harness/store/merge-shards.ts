@@ -151,7 +151,10 @@ export function mergeShards(files: string[], target: string): MergeResult {
               if (target !== undefined && offsets.has(target)) return `${q} + ${offsets.get(target)!}`;
               return q;
             });
-            db.exec(`INSERT INTO main.${quote(t.name)} (${columns.map(quote).join(', ')}) SELECT ${values.join(', ')} FROM shard.${quote(t.name)}`);
+            // A table of one row per suite (keyed by its suite, no id of its own: fingerprints,
+            // leases) keeps the first shard's row: the shards were checked to be one suite.
+            const perSuite = !t.hasId && [...t.references.values()].includes('suites');
+            db.exec(`INSERT ${perSuite ? 'OR IGNORE ' : ''}INTO main.${quote(t.name)} (${columns.map(quote).join(', ')}) SELECT ${values.join(', ')} FROM shard.${quote(t.name)}`);
           }
         })();
       } finally {
