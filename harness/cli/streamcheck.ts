@@ -633,7 +633,7 @@ main(process.argv).then(
     // SQLite names no file ("database or disk is full"); the operator needs to know which.
     const sqlite = currentDbFile !== null && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_');
     // Several problems (a refused --resume) are several lines, each one prefixed; nothing else the message holds is a control character.
-    process.stderr.write(`${terminalSafe(sqlite ? `${message}: ${currentDbFile}` : message, true).split('\n').map((l) => `streamcheck: error: ${l}`).join('\n')}\n`);
+    process.stderr.write(`${terminalSafe(sqlite ? `${message}: ${currentDbFile}` : message, true).split('\n').map((l) => (l.startsWith('streamcheck: error: ') ? l : `streamcheck: error: ${l}`)).join('\n')}\n`);
     if (!usage && error instanceof Error && error.stack !== undefined && process.env.STREAMCHECK_DEBUG === '1') process.stderr.write(`${error.stack}\n`);
     process.exit(usage ? 2 : 1);
   },

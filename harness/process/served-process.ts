@@ -32,6 +32,9 @@ export class ServedProcess {
   private runsStarted = 0;
   private ready = false;
   private stderrTail = '';
+  /** A line past stdoutLineMaxBytes the process printed before any run (while starting): it was
+   *  killed for it, and the run it is given reports that breach, not a death without a cause. */
+  private tooLongBeforeRun: number | null = null;
   private readonly bounds: OutputBounds;
   readonly pid: number | undefined;
   /** Resolves when the process has exited and its last run (if any) has ended. */
@@ -68,7 +71,8 @@ export class ServedProcess {
     this.stderrTail = '';
     const run = new ServedRun(this, id, request);
     this.current = run;
-    if (this.ready) this.send(run);
+    if (this.tooLongBeforeRun !== null) run.lineTooLong(this.tooLongBeforeRun);
+    else if (this.ready) this.send(run);
     return run;
   }
 
@@ -131,7 +135,10 @@ export class ServedProcess {
             onLine,
             onTooLong: (seen) => {
               if (this.current !== null) this.current.lineTooLong(seen);
-              else this.kill();
+              else {
+                this.tooLongBeforeRun = seen;
+                this.kill();
+              }
             },
           });
     // The process's end is its exit, not the close of its stdout (a child may hold that open).
