@@ -62,7 +62,9 @@ export function crashSpace(p: FaultProfile, referenceEngine: boolean): Record<Co
   return {
     'crash-point': p.crashPoints && referenceEngine ? [...CRASH_POINT_NAMES] : [],
     'file-op': p.syscallCrashes ? [...RECOVERY_SYSCALLS] : [],
-    'power-loss': p.powerLoss ? [...POWER_LOSS_STATES] : [],
+    // A `process` state takes nothing back (it is what a SIGKILL leaves), so it never lands as a power
+    // loss: not a cell to hit.
+    'power-loss': p.powerLoss ? POWER_LOSS_STATES.filter((s) => s !== 'process') : [],
     phase: anyFault ? Array.from({ length: FAULTS_MAX }, (_, i) => phaseOf(i + 1)) : [],
   };
 }
@@ -91,7 +93,7 @@ export function parseCoverageCells(text: string, space: Record<CoverageDimension
       const ok =
         d === 'phase' ? /^(first-run|recovery-[1-9]\d*)$/.test(value)
         : d === 'file-op' ? /^[a-z][a-z0-9_]*$/.test(value)
-        : d === 'power-loss' ? (POWER_LOSS_STATES as readonly string[]).includes(value)
+        : d === 'power-loss' ? value !== 'process' && (POWER_LOSS_STATES as readonly string[]).includes(value)
         : known.length === 0 ? value !== '' : known.includes(value);
       if (!ok) throw bad(part, d === 'phase' ? 'phases are first-run, recovery-1, recovery-2, ...' : known.length > 0 ? `known ${d} values: ${known.join(', ')}` : d === 'file-op' ? 'expected a system call name' : `expected a ${d} value`);
       return { faultKind, dimension: d, value };
