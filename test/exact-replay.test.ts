@@ -45,8 +45,12 @@ test('a replay line carries every option that influenced the case', (t) => {
 });
 
 // Bugs a timed kill (L2) or the bug's own level catches within seconds, with the level to draw at.
-/** Replays of one failing case before its anomaly counts as not reproduced. */
-const REPLAY_TRIES = 3;
+/** Replays of one failing case before its anomaly counts as not reproduced. A replayed timed kill
+ *  strikes right after the recorded event line, and the SUT may move on a little before the signal
+ *  lands, so it replays close to, not always at, the original state (README, "Exact replay"): one
+ *  clean-clone CI run of three needed more than 3 replays (append-output-on-rerun, seed 1). Issue 12
+ *  stays open for replaying timed kills exactly (at crash points, for SUTs that have them). */
+const REPLAY_TRIES = 6;
 
 const CATALOGUE: readonly [BugName, Level][] = [
   ['append-output-on-rerun', 'L2'],
