@@ -35,7 +35,8 @@ test('an engine that forgets pending batches is stopped above L1, with its faili
   const r = await execa('node', [cli, 'conformance', '--sut', file, '--scenarios', 'stateful-word-count', '--cases-per-level', '8', '--seed', '11', '--shrink-budget', '10s', '--db', db], { cwd: root, reject: false });
   t.is(r.exitCode, 1, r.stdout + r.stderr);
   t.regex(r.stdout, /L1 failure-free\s+PASS/);
-  t.regex(r.stdout, /first failing case \(level L[234]\):\nFAIL scenario=stateful-word-count seed=\d+ path=\S+: /);
+  // A timed kill can land where the bug does not show on every re-run: then the case is FLAKY, still failing the level.
+  t.regex(r.stdout, /first failing case \(level L[234]\):\n(FAIL|FLAKY \(reproduced in \d of \d runs\)) scenario=stateful-word-count seed=\d+ path=\S+: /);
   const d = new Database(db, { readonly: true });
   const rows = d.prepare('SELECT level, outcome, replay_line FROM conformance_results ORDER BY id').all() as { level: string; outcome: string; replay_line: string | null }[];
   d.close();

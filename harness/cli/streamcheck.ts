@@ -77,7 +77,8 @@ function describeLevel(l: LevelOutcome): string {
     case 'pass':
       return `${l.level} ${name.padEnd(50)} PASS  (${l.cases} cases)`;
     case 'fail':
-      return `${l.level} ${name.padEnd(50)} FAIL  (after ${l.cases} cases): ${l.failure.result.verdict.anomaly?.kind ?? 'fail'}`;
+      // A flaky failure fails the level too (the SUT was seen losing), but says that its re-runs did not all fail.
+      return `${l.level} ${name.padEnd(50)} FAIL  (after ${l.cases} cases): ${l.failure.result.verdict.anomaly?.kind ?? 'fail'}${l.failure.outcome.type === 'flaky' ? ` (flaky: ${reproductionRate(l.failure.outcome)})` : ''}`;
     case 'unknown':
       return `${l.level} ${name.padEnd(50)} UNKNOWN: ${l.detail}`;
     case 'not-run':
