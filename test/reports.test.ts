@@ -247,7 +247,7 @@ test('a passing suite says PASS, and missing measurements read n/a', async (t) =
 });
 
 test('a report\'s replay line carries the level, bounds, serve mode and kill points the suite stored, so it replays the same case on any machine', (t) => {
-  const none = { manifestFile: null, level: null, bounds: null, serve: null };
+  const none = { manifestFile: null, level: null, bounds: null, serve: null, crashStatesDir: null };
   t.is(replayCommand({ scenario: 'join', seed: 7, path: '0:1' }, { ...none, level: 'L5' }), 'npx streamcheck replay --level L5 --scenario join --seed 7 --path "0:1"');
   t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, { ...none, manifestFile: '/m.json' }), 'npx streamcheck replay --sut /m.json --scenario join --seed 7 --path "0"');
   t.is(replayCommand({ scenario: 'join', seed: 7, path: '0' }, { ...none, level: 'L5; rm -rf /' }), 'npx streamcheck replay --scenario join --seed 7 --path "0"');

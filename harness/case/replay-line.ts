@@ -12,8 +12,11 @@ const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
 export interface KillAtEvent {
   attempt: number;
   event: number | null;
-  /** Milliseconds after that line the kill struck (0 when unknown). */
+  /** Milliseconds after that line the kill struck (0 when unknown): where a replay's first try strikes. */
   afterMs?: number;
+  /** The digest of the directories the kill left (crash-state-digest.ts): a replay re-runs the start
+   *  until its kill leaves the same state. */
+  state?: string;
 }
 
 export interface ReplaySpec {
@@ -30,23 +33,29 @@ export interface ReplaySpec {
   serve: boolean | null;
   /** Where the case's timed kills landed, by start. */
   killAtEvents: readonly KillAtEvent[];
+  /** Where the crash states those kills left are kept (crash-state-files.ts); null: none kept. */
+  crashStatesDir?: string | null;
 }
 
 const quote = (s: string): string => (SHELL_SAFE.test(s) ? s : JSON.stringify(s));
 
 export function formatKillAtEvents(k: readonly KillAtEvent[]): string {
-  return [...k].sort((a, b) => a.attempt - b.attempt).map((x) => `${x.attempt}:${x.event === null ? '-' : `${x.event}${(x.afterMs ?? 0) > 0 ? `+${x.afterMs}ms` : ''}`}`).join(',');
+  return [...k]
+    .sort((a, b) => a.attempt - b.attempt)
+    .map((x) => `${x.attempt}:${x.event === null ? '-' : `${x.event}${(x.afterMs ?? 0) > 0 ? `+${x.afterMs}ms` : ''}${x.state === undefined ? '' : `@${x.state}`}`}`)
+    .join(',');
 }
 
-/** Parses `1:5,3:-` (start 1 killed after its 5th event line, start 3's timed kill did not land); throws a message naming the flag. */
+/** Parses `1:5+20ms@3fa2c1d0b9e8,3:-` (start 1 killed 20 ms after its 5th event line, leaving the state
+ *  of that digest; start 3's timed kill did not land); throws a message naming the flag. */
 export function parseKillAtEvents(text: string): KillAtEvent[] {
   const out: KillAtEvent[] = [];
   for (const part of text.split(',').filter((p) => p.trim() !== '')) {
-    const m = /^(\d+):(?:(\d+)(?:\+(\d+)ms)?|(-))$/.exec(part.trim());
-    if (m === null || Number(m[1]) < 1) throw new Error(`--kill-at-events must look like 1:5+20ms,3:- (start:event line[+ms after it], or - for a kill that did not land), received ${JSON.stringify(text)}`);
+    const m = /^(\d+):(?:(\d+)(?:\+(\d+)ms)?(?:@([0-9a-f]{4,64}))?|(-))$/.exec(part.trim());
+    if (m === null || Number(m[1]) < 1) throw new Error(`--kill-at-events must look like 1:5+20ms@3fa2c1d0b9e8,3:- (start:event line[+ms after it][@digest of the state it left], or - for a kill that did not land), received ${JSON.stringify(text)}`);
     const attempt = Number(m[1]);
     if (out.some((x) => x.attempt === attempt)) throw new Error(`--kill-at-events names start ${attempt} twice in ${JSON.stringify(text)}`);
-    out.push(m[4] === '-' ? { attempt, event: null } : { attempt, event: Number(m[2]), ...(m[3] === undefined || Number(m[3]) === 0 ? {} : { afterMs: Number(m[3]) }) });
+    out.push(m[5] === '-' ? { attempt, event: null } : { attempt, event: Number(m[2]), ...(m[3] === undefined || Number(m[3]) === 0 ? {} : { afterMs: Number(m[3]) }), ...(m[4] === undefined ? {} : { state: m[4] }) });
   }
   return out;
 }
@@ -59,17 +68,19 @@ export function replayLine(s: ReplaySpec): string {
   if (s.bounds !== null) parts.push(`--run-timeout ${s.bounds.runTimeoutMs}ms`, `--case-timeout ${s.bounds.caseTimeoutMs}ms`, `--restarts-max ${s.bounds.restartsMax}`);
   if (s.serve === false) parts.push('--no-serve');
   if (s.killAtEvents.length > 0) parts.push(`--kill-at-events ${formatKillAtEvents(s.killAtEvents)}`);
+  if (s.crashStatesDir != null && s.killAtEvents.some((k) => k.state !== undefined)) parts.push(`--crash-states ${quote(s.crashStatesDir)}`);
   return parts.join(' ');
 }
 
 /** Where a case's timed kills landed, from its faulty run's fault records (timeline entries or stored rows). */
-export function killAtEventsOf(faults: readonly { attempt: number; kind: string; injected: boolean; eventLines?: number | null; afterMs?: number | null; event?: number | null }[]): KillAtEvent[] {
-  // The milliseconds a recorded kill struck after its last line are not carried over: they measure
-  // how busy the machine was as much as the SUT's progress (a replay that waited them saw the SUT
-  // finish first); the kill is replayed right after the line, between it and the next one.
+export function killAtEventsOf(faults: readonly { attempt: number; kind: string; injected: boolean; eventLines?: number | null; afterMs?: number | null; event?: number | null; state?: string | null }[]): KillAtEvent[] {
+  // The milliseconds a recorded kill struck after its last line measure how busy the machine was as
+  // much as the SUT's progress, so they are only where a replay's first try strikes; the state digest
+  // is what the replay must reproduce (kill-at-event-fault.ts tries other delays until it does).
+  const extra = (f: { afterMs?: number | null; state?: string | null }): Partial<KillAtEvent> => ({ ...(typeof f.afterMs === 'number' && f.afterMs > 0 ? { afterMs: Math.round(f.afterMs) } : {}), ...(typeof f.state === 'string' ? { state: f.state } : {}) });
   return faults.flatMap((f): KillAtEvent[] => {
-    if (f.kind === 'kill-after') return [f.injected && typeof f.eventLines === 'number' ? { attempt: f.attempt, event: f.eventLines } : { attempt: f.attempt, event: null }];
-    if (f.kind === 'kill-at-event') return [f.event == null ? { attempt: f.attempt, event: null } : { attempt: f.attempt, event: f.event, ...(typeof f.afterMs === 'number' && f.afterMs > 0 ? { afterMs: f.afterMs } : {}) }];
+    if (f.kind === 'kill-after') return [f.injected && typeof f.eventLines === 'number' ? { attempt: f.attempt, event: f.eventLines, ...extra(f) } : { attempt: f.attempt, event: null }];
+    if (f.kind === 'kill-at-event') return [f.event == null ? { attempt: f.attempt, event: null } : { attempt: f.attempt, event: f.event, ...extra(f) }];
     return [];
   });
 }

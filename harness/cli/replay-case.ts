@@ -35,6 +35,8 @@ export interface ReplayOptions {
   serve: boolean;
   /** Where the recorded run's timed kills landed (--kill-at-events): the replay kills there. */
   killAtEvents?: readonly KillAtEvent[];
+  /** Where the recorded run kept its timed kills' crash states (--crash-states). */
+  crashStatesDir?: string;
 }
 
 export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
@@ -49,7 +51,7 @@ export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; 
   let services: ServiceSet | null = null;
   try {
     services = await ServiceSet.start(o.sut.manifest, o.sut.cwd);
-    const result = await runCase({ seed: o.seed, path: o.path, drawn, killAtEvents: o.killAtEvents ?? [] }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, serve: o.serve, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined });
+    const result = await runCase({ seed: o.seed, path: o.path, drawn, killAtEvents: o.killAtEvents ?? [] }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, serve: o.serve, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined, ...(o.crashStatesDir === undefined ? {} : { crashStatesDir: o.crashStatesDir }) });
     return { drawn, result };
   } finally {
     await pool?.close();
@@ -96,6 +98,11 @@ export function describeReplay(o: Pick<ReplayOptions, 'scenario' | 'seed' | 'pat
     lines.push(`  ${name}: ${records.length} records: ${records.map((x) => `${x.offset}@${x.arrivalMs}=${JSON.stringify(x.value)}`).join(' ')}`);
   }
   lines.push(`fault plan (level ${o.level}): ${r.plan.faults.map(describeFault).join('; ') || 'none'}${(r.plan.wipeScratchBefore ?? []).length > 0 ? `; scratch wiped before start ${r.plan.wipeScratchBefore!.join(', ')}` : ''}${(r.plan.corruptCheckpointBefore ?? []).map((c) => `; newest metadata checkpoint ${c.how === 'truncate' ? 'truncated' : 'bit-flipped'} before start ${c.attempt}`).join('')}`);
+  // Where each replayed timed kill landed, and whether it left the recorded crash state: above the
+  // timeline, which a long run cuts off.
+  for (const e of r.timeline) {
+    if (e.type === 'fault' && e.run === 'faulty' && e.fault.kind === 'kill-at-event' && e.fault.event !== null) lines.push(`  start ${e.attempt}: ${e.injected ? (e.detail ?? 'killed') : `not injected: ${e.detail ?? 'the start ended first'}`}`);
+  }
   lines.push('', 'timeline (SUT events and injected faults on one clock):');
   const shown = faultyRunOnly ? r.timeline.filter((e) => e.run === 'faulty') : r.timeline;
   for (const e of shown.slice(0, timelineEventsMax)) lines.push(`  ${describeTimelineEntry(e)}`);

@@ -11,8 +11,10 @@ export type Fault =
   /** The harness SIGKILLs the SUT's process group delayMs after spawning it. */
   | { kind: 'kill-after'; delayMs: number }
   /** The harness SIGKILLs the SUT once the start has printed `event` event lines: a replayed timed
-   *  kill (kill-at-event-fault.ts). Null: the recorded timed kill did not land, so none is made. */
-  | { kind: 'kill-at-event'; event: number | null; afterMs?: number }
+   *  kill (kill-at-event-fault.ts). Null: the recorded timed kill did not land, so none is made.
+   *  state: the digest of the directories the recorded kill left (crash-state-digest.ts); the replay
+   *  runs the start again until its kill leaves the same state, or says that it did not. */
+  | { kind: 'kill-at-event'; event: number | null; afterMs?: number; state?: string }
   /** strace SIGKILLs the SUT as it enters the nth call of `syscall` in a thread: for the first start,
    *  its op-th file-changing operation in the failure-free run's trace. Null syscall: no trace to
    *  place it (the fault is then not injected, and says why). */
@@ -94,7 +96,7 @@ export function describeFault(fault: Fault): string {
     case 'kill-after':
       return `SIGKILL after ${fault.delayMs} ms`;
     case 'kill-at-event':
-      return fault.event === null ? 'no SIGKILL (the recorded timed kill did not land)' : `SIGKILL ${fault.afterMs ?? 0} ms after event line ${fault.event} (a replayed timed kill)`;
+      return fault.event === null ? 'no SIGKILL (the recorded timed kill did not land)' : `SIGKILL ${fault.afterMs ?? 0} ms after event line ${fault.event} (a replayed timed kill${fault.state === undefined ? '' : ` leaving state ${fault.state}`})`;
     case 'syscall-kill':
       return fault.syscall === null ? 'SIGKILL at a file operation (unplaced: no trace)' : `SIGKILL entering ${fault.syscall} #${fault.nth} of its thread${fault.op === null ? '' : ` (file operation ${fault.op} of the failure-free run)`}`;
     case 'power-loss':

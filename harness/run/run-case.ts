@@ -28,6 +28,8 @@ import { DEFAULT_RUN_BOUNDS, outputBoundsOf, type RunBounds } from './run-bounds
 import { makeRunDirs } from './run-dirs.js';
 import { strayEntries, type OutsideWrite } from './outside-writes.js';
 import { runUntilDone, type RunOutcome } from './run-until-done.js';
+import type { StateEntry } from './crash-state-digest.js';
+import { writeCrashStateFile } from '../store/crash-state-files.js';
 import type { TimelineEntry } from './timeline.js';
 
 export interface CaseSpec {
@@ -69,6 +71,9 @@ export interface RunCaseOptions {
   storage?: boolean;
   /** The manifest's running services (PROTOCOL.md §11), for its runs and the service-kill fault. */
   services?: ServiceSet | undefined;
+  /** Where the crash states a failing case's timed kills left are kept (crash-state-files.ts), and
+   *  where a replay finds the recorded ones; absent: none kept, none looked up. */
+  crashStatesDir?: string;
 }
 
 export interface CaseResult {
@@ -102,7 +107,7 @@ export function withKillsAtEvents(plan: FaultPlan, kills: readonly KillAtEvent[]
     const k = kills.find((x) => x.attempt === i + 1);
     if (k === undefined) return f;
     if (f.kind !== 'kill-after' && f.kind !== 'kill-at-event') throw new Error(`--kill-at-events names start ${k.attempt}, whose fault is not a timed kill: ${describeFault(f)}`);
-    return k.event === null ? { kind: 'kill-at-event', event: null } : { kind: 'kill-at-event', event: k.event, ...(k.afterMs === undefined ? {} : { afterMs: k.afterMs }) };
+    return k.event === null ? { kind: 'kill-at-event', event: null } : { kind: 'kill-at-event', event: k.event, ...(k.afterMs === undefined ? {} : { afterMs: k.afterMs }), ...(k.state === undefined ? {} : { state: k.state }) };
   });
   const beyond = kills.find((k) => k.attempt > plan.faults.length);
   if (beyond !== undefined) throw new Error(`--kill-at-events names start ${beyond.attempt}, but the case's plan has ${plan.faults.length} fault(s)`);
@@ -188,7 +193,9 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   const clock = () => Math.round(performance.now() - t0);
   const timeline: TimelineEntry[] = [];
   const dirs = makeRunDirs(work, 'faulty', c);
+  const crashStates = { captured: new Map<string, StateEntry[]>(), storedDir: o.crashStatesDir ?? null };
   const outcome = await runUntilDone({
+    crashStates,
     sut: o.sut,
     scenarioCase: c,
     bounds,
@@ -258,7 +265,11 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     if (caseOutcome.type === 'nondeterministic') stored.store.setCaseOutcome(stored.caseId, { outcome: 'nondeterministic', reruns: 0, reproduced: 0, detail: { hashes: caseOutcome.hashes, judged: judged.verdict } });
   }
   const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'kill-at-event' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error' || e.fault.kind === 'service-kill')).length;
-  const killAtEvents = killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, afterMs: e.fault.kind === 'kill-at-event' ? (e.fault.afterMs ?? null) : null, event: e.fault.kind === 'kill-at-event' ? e.fault.event : null }] : [])));
+  // A failing case keeps the states its timed kills left, so its replay line can put them back exactly.
+  if (verdict.verdict !== 'pass' && o.crashStatesDir !== undefined) {
+    for (const [digest, entries] of crashStates.captured) writeCrashStateFile(o.crashStatesDir, digest, entries);
+  }
+  const killAtEvents = killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, afterMs: e.fault.kind === 'kill-at-event' ? (e.fault.afterMs ?? null) : (e.afterMs ?? null), event: e.fault.kind === 'kill-at-event' ? e.fault.event : null, state: e.fault.kind === 'kill-at-event' ? (e.fault.state ?? null) : (e.stateDigest ?? null) }] : [])));
   return {
     verdict,
     plan,
@@ -275,6 +286,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       bounds,
       serve: o.serve ?? o.pool !== undefined,
       killAtEvents,
+      crashStatesDir: verdict.verdict === 'pass' ? null : (o.crashStatesDir ?? null),
     }),
     crashesInjected,
     failureFreeReused: reused,

@@ -77,7 +77,7 @@ export interface SuiteOptions {
 }
 
 /** What a suite stores as its options, and --resume reads back. */
-export type StoredSuiteOptions = Omit<SuiteOptions, 'sut' | 'dbFile'>;
+export type StoredSuiteOptions = Omit<SuiteOptions, 'sut' | 'dbFile'> & { crashStatesDir?: string };
 
 export type SuiteEvent =
   | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; why: string }[]; swept: { workRoots: string[]; processes: Survivor[] }; corpus: number }
@@ -165,13 +165,15 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
   let services: ServiceSet | null = null;
   // Cases that do not pass keep their directories beside the database, for inspection.
   const casesDir = `${o.dbFile.replace(/\.(sqlite|db)$/, '')}-cases`;
+  // The crash states failing cases' timed kills left, for their replay lines (crash-state-files.ts).
+  const crashStatesDir = path.resolve(`${o.dbFile.replace(/\.(sqlite|db)$/, '')}-crash-states`);
   let leased: number | null = null;
   const survivors: Survivor[] = [];
   let survivorCount = 0;
   const outside: OutsideWrite[] = [];
   let outsideCount = 0;
   // The SUT runs in its manifest's cwd (where its command lives); what appears there is reported.
-  const cwdWatch = new CwdWatch(o.sut.cwd, [path.dirname(path.resolve(o.dbFile)), path.resolve(casesDir)]);
+  const cwdWatch = new CwdWatch(o.sut.cwd, [path.dirname(path.resolve(o.dbFile)), path.resolve(casesDir), crashStatesDir]);
   fs.mkdirSync(casesDir, { recursive: true });
   try {
     const { scenarios, skipped } = supportedScenarios(o.sut.manifest, o.scenarios);
@@ -189,7 +191,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     } else {
       const lvl = o.level ?? highestRunnableLevel(o.sut.manifest);
       const space = crashSpace(faultProfile(lvl, o.sut.manifest), isReferenceEngine(o.sut.manifest.command));
-      const stored: StoredSuiteOptions = { ...(o.shard === undefined ? {} : { shard: o.shard }), crashSpace: space, corpus: o.corpus ?? [], corpusFile: o.corpusFile ?? null, level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, untilBudget: o.untilBudget, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve, reruns, checkDeterminism: o.checkDeterminism === true, maxFailures: o.maxFailures ?? null };
+      const stored: StoredSuiteOptions = { ...(o.shard === undefined ? {} : { shard: o.shard }), crashSpace: space, crashStatesDir, corpus: o.corpus ?? [], corpusFile: o.corpusFile ?? null, level: o.level, stopAtFirstFailure: o.stopAtFirstFailure, manifestFile: o.manifestFile, scenarios: o.scenarios, cases: o.cases, untilBudget: o.untilBudget, seed: o.seed, workers: o.workers, timeBudgetMs: o.timeBudgetMs, bounds: o.bounds, shrink: o.shrink, shrinkBudgetMs: o.shrinkBudgetMs, serve: o.serve, reruns, checkDeterminism: o.checkDeterminism === true, maxFailures: o.maxFailures ?? null };
       suiteId = store.beginSuite({ seed: o.seed, sutName: o.sut.manifest.name, manifest: o.sut.manifest, options: stored });
       store.setSuiteFingerprint(suiteId, suiteFingerprint(o.manifestFile, o.sut));
       store.takeSuiteLease(suiteId);
@@ -218,7 +220,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     let stoppedByBudget = false;
     let stoppedByMaxFailures = false;
     const t0 = Date.now();
-    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, manifestFile: o.manifestFile, level, bounds: o.bounds, store, suiteId, serve: o.serve, pool, storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined };
+    const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, crashStatesDir, manifestFile: o.manifestFile, level, bounds: o.bounds, store, suiteId, serve: o.serve, pool, storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined };
 
     const drawnAt0 = (scenario: Scenario, seed: number): DrawnCase => fc.sample(caseArbitrary(scenario, caps), { seed, numRuns: 1 })[0]!;
 

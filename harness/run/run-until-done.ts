@@ -10,7 +10,7 @@ import { crashPointEnv, crashPointInjected } from '../faults/crash-point-fault.j
 import { describeFault, mechanismOf, type Fault, type InjectedFault } from '../faults/fault.js';
 import { coverageCells } from '../case/crash-space.js';
 import { armKillAfter } from '../faults/kill-after-fault.js';
-import { armKillAtEvent } from '../faults/kill-at-event-fault.js';
+import { armKillAtEvent, KILL_STATE_TRIES_MAX, replayKillDelayMs } from '../faults/kill-at-event-fault.js';
 import { corruptNewestCheckpoint } from '../faults/corrupt-checkpoint-fault.js';
 import type { FaultPlan } from '../faults/fault.js';
 import { applyPowerLoss } from '../faults/power-loss-fault.js';
@@ -29,6 +29,8 @@ import { SutProcess } from '../process/sut-process.js';
 import type { RunRequest, SutRun } from '../process/sut-run.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import type { EventRow, RunKind, Store } from '../store/store.js';
+import { captureCrashState, restoreCrashState, STATE_DIGEST_BYTES_MAX, type StateEntry } from './crash-state-digest.js';
+import { readCrashStateFile } from '../store/crash-state-files.js';
 import { outputBoundsOf, type RunBounds } from './run-bounds.js';
 import { protocolEnv, type RunDirs } from './run-dirs.js';
 import type { TimelineEntry } from './timeline.js';
@@ -59,7 +61,14 @@ export interface RunUntilDoneOptions {
   /** The manifest's running services (PROTOCOL.md §11): their directories go into every start's
    *  environment, and the service-kill fault SIGKILLs and restarts them. */
   services?: ServiceSet | undefined;
+  /** Timed kills' crash states (crash-state-digest.ts): the states the faulty run's kills left, by
+   *  digest (so a failing case can keep them), and where a replay finds recorded ones. */
+  crashStates?: { captured: Map<string, StateEntry[]>; storedDir: string | null };
 }
+
+/** Bytes of a timed kill's crash state kept in memory until the case's verdict (crashStateKeptMaxBytes);
+ *  a larger state keeps only its digest. */
+export const CRASH_STATE_KEPT_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The watched roots of a run's directories, as strace prints them (real paths). */
 export function watchedRoots(dirs: RunDirs): WatchedRoot[] {
@@ -86,6 +95,12 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
   const runId = o.store?.store.beginRun(o.store.caseId, o.kind);
   const started = o.clock();
   const exits: ProcessExit[] = [];
+  // A replayed timed kill with a recorded state digest: the start is run again from a snapshot of the
+  // directories until its kill leaves that state (kill-at-event-fault.ts). stateTry counts the tries
+  // of the current start; a try that left another state is rolled back, directories and timeline.
+  let stateTry = 0;
+  let snapshot: StateEntry[] | null = null;
+  const stateTries: string[] = [];
   const finish = (outcome: RunOutcome): RunOutcome => {
     if (runId !== undefined) o.store!.store.finishRun(runId, outcome.type);
     return outcome;
@@ -107,7 +122,9 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const remainingMs = o.bounds.caseTimeoutMs - (o.clock() - started);
     if (remainingMs <= 0) return finish({ type: 'gave-up', attempts: attempt - 1, exits, reason: `caseTimeoutMs ${o.bounds.caseTimeoutMs} ms passed before start ${attempt}` });
     const fault = o.faults[attempt - 1];
-    if (o.wipeScratchBefore?.includes(attempt) === true) {
+    // Faults before the start were applied by the first try; the snapshot holds their result.
+    const retry = stateTry > 0;
+    if (!retry && o.wipeScratchBefore?.includes(attempt) === true) {
       emptyScratch();
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault: { kind: 'wipe-scratch' }, injected: true });
@@ -115,7 +132,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: 'wipe-scratch', fault: { kind: 'wipe-scratch' }, injected: true, atMs });
     }
     for (const c of o.corruptCheckpointBefore ?? []) {
-      if (c.attempt !== attempt) continue;
+      if (c.attempt !== attempt || retry) continue;
       const selector = o.sut.manifest.storageFaults;
       if (selector === undefined) throw new Error(`storage fault planned, but ${o.sut.manifest.name} declares no storageFaults in its manifest`);
       const r = corruptNewestCheckpoint(o.dirs.checkpointDir, selector, c.how, c.fraction);
@@ -151,6 +168,16 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const initial = traceFile === null ? null : readTree(roots);
     // A service killed between runs is back up before the start.
     const serviceKilledBefore: ServiceKillOutcome | null = fault?.kind === 'service-kill' && fault.delayMs === null ? await killServiceBefore(o.services, fault.service) : null;
+    // Whether this start is a replayed timed kill whose state is checked: not when it is traced (its
+    // trace is of one try), nor with services (their state is not in the directories to roll back).
+    const expectedState = fault?.kind === 'kill-at-event' && fault.event !== null && fault.state !== undefined && traceFile === null && o.services === undefined ? fault.state : null;
+    if (expectedState !== null && stateTry === 0) {
+      const before = captureCrashState(o.dirs, STATE_DIGEST_BYTES_MAX);
+      snapshot = before.type === 'digest' ? before.entries : null;
+    }
+    // Event lines a replayed start printed past the recorded line: the recorded start died before them.
+    let droppedLines = 0;
+    const timelineMark = o.timeline.length;
     const startAt = o.clock();
     // A start's events go to the store in one transaction when it ends, before its fault and exit rows.
     const eventRows: EventRow[] = [];
@@ -171,6 +198,10 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           if (line.event.event === 'crash-point' && typeof line.event['name'] === 'string') crashPointName = line.event['name'];
           if (killedAtMs === null) lastEventAtMs = atMs;
           onEventLine();
+          if (expectedState !== null && fault?.kind === 'kill-at-event' && fault.event !== null && eventLines > fault.event) {
+            droppedLines += 1;
+            return;
+          }
           o.timeline.push({ type: 'event', atMs: at, run: o.kind, attempt, event: line.event });
           if (runId !== undefined) eventRows.push({ runId, attempt, atMs: at, kind: 'event', name: line.event.event, json: line.event });
         } else {
@@ -192,7 +223,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     let disarm = (): void => {};
     if (fault?.kind === 'kill-after') disarm = armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs));
     if (fault?.kind === 'kill-at-event') {
-      const armed = armKillAtEvent(proc, fault.event, fault.afterMs ?? 0, (atMs) => (killedAtMs = startAt + atMs));
+      const armed = armKillAtEvent(proc, fault.event, expectedState === null ? (fault.afterMs ?? 0) : replayKillDelayMs(fault.afterMs ?? 0, stateTry), (atMs) => (killedAtMs = startAt + atMs));
       onEventLine = armed.onEvent;
       disarm = armed.disarm;
     }
@@ -202,6 +233,39 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     serviceKill?.disarm();
     // The next start waits for a killed service to be back up.
     const serviceKilled = serviceKill === null ? serviceKilledBefore : await serviceKill.outcome();
+    // What a landed timed kill left on disk (a replay must leave the same).
+    const killedByFault = (fault?.kind === 'kill-after' || fault?.kind === 'kill-at-event') && exit.type === 'killed-by-harness' && exit.overLimit === null;
+    const keepBytes = o.kind === 'faulty' && o.crashStates !== undefined ? CRASH_STATE_KEPT_MAX_BYTES : 0;
+    const captured = killedByFault ? captureCrashState(o.dirs, keepBytes) : null;
+    let stateDigest = captured?.type === 'digest' ? captured.digest : undefined;
+    if (captured?.type === 'digest' && captured.entries !== null && keepBytes > 0) o.crashStates!.captured.set(captured.digest, captured.entries);
+    let stateNote = '';
+    if (expectedState !== null) {
+      const left = !killedByFault ? 'no kill (the start ended first)' : (stateDigest ?? `no digest (${captured?.type === 'not-taken' ? captured.reason : '?'})`);
+      stateTries.push(left);
+      const tries = `${stateTries.length} ${stateTries.length === 1 ? 'try' : 'tries'}`;
+      const timeLeft = o.bounds.caseTimeoutMs - (o.clock() - started) > 0;
+      const stored = stateDigest === expectedState || !killedByFault || o.crashStates?.storedDir == null ? null : readCrashStateFile(o.crashStates.storedDir, expectedState);
+      if (stateDigest === expectedState) {
+        stateNote = `; the recorded crash state ${expectedState} reproduced exactly${stateTries.length > 1 ? ` (try ${stateTries.length}; earlier tries left ${stateTries.slice(0, -1).join(', ')})` : ''}`;
+      } else if (stored?.type === 'found') {
+        // The kill landed a little off: the state the recorded kill left is put back, exactly.
+        restoreCrashState(o.dirs, stored.entries);
+        const now = captureCrashState(o.dirs, 0);
+        stateNote = now.type === 'digest' && now.digest === expectedState ? `; this kill left ${left}, so the recorded crash state ${expectedState} was put back from ${o.crashStates!.storedDir}` : `; the stored crash state ${expectedState} did not restore to its digest (${now.type === 'digest' ? now.digest : now.reason}): the verdict may differ from the recorded run's`;
+        if (now.type === 'digest') stateDigest = now.digest;
+      } else if (snapshot !== null && stateTry + 1 < KILL_STATE_TRIES_MAX && timeLeft) {
+        // Another state and none stored: roll this try back and run the start again with the next delay.
+        restoreCrashState(o.dirs, snapshot);
+        o.timeline.length = timelineMark;
+        stateTry += 1;
+        attempt -= 1;
+        continue;
+      } else {
+        stateNote = `; the recorded crash state ${expectedState} NOT reproduced in ${tries} (left: ${stateTries.join(', ')})${stored === null ? '' : ` and ${stored.reason}`}: the verdict may differ from the recorded run's`;
+      }
+      if (droppedLines > 0) stateNote += `; ${droppedLines} event line(s) printed after line ${fault?.kind === 'kill-at-event' ? fault.event : '?'} dropped (the recorded start died before them)`;
+    }
     o.store?.store.recordEvents(eventRows);
     exits.push(exit);
     const endAt = o.clock();
@@ -226,7 +290,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           // Every line printed before the SIGKILL has been read by now (wait() resolves after the last).
           if (injected) {
             killedAfterLines = eventLines;
-            afterMs = killedAtMs === null ? 0 : Math.max(0, killedAtMs - startAt - lastEventAtMs);
+            afterMs = killedAtMs === null ? 0 : Math.max(0, Math.round(killedAtMs - startAt - lastEventAtMs));
           }
           break;
         case 'kill-at-event':
@@ -270,8 +334,8 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       }
       const atMs = injected ? (killedAtMs ?? endAt) : null;
       if (fault.kind !== 'power-loss') {
-        if (killedAfterLines !== undefined) detail = `${afterMs} ms after event line ${killedAfterLines} of the start`;
-        const lines = killedAfterLines === undefined ? {} : { eventLines: killedAfterLines, afterMs };
+        if (killedAfterLines !== undefined) detail = `${afterMs} ms after event line ${killedAfterLines} of the start${stateNote}`;
+        const lines = killedAfterLines === undefined ? {} : { eventLines: killedAfterLines, afterMs, ...(stateDigest === undefined ? {} : { stateDigest }) };
         if (injected) covered(fault, attempt, fault.kind === 'crash-point' ? crashPointName : null);
         o.timeline.push({ type: 'fault', atMs: atMs ?? endAt, run: o.kind, attempt, fault, injected, ...(detail === undefined ? {} : { detail }), ...lines });
         if (runId !== undefined) o.store!.store.recordFault({ caseId: o.store!.caseId, runId, attempt, kind: fault.kind, fault: { ...fault, ...(detail === undefined ? {} : { detail }), ...lines }, injected, atMs });
@@ -279,6 +343,10 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     }
     o.timeline.push({ type: 'exit', atMs: endAt, run: o.kind, attempt, exit });
     if (runId !== undefined) o.store!.store.recordExit(runId, attempt, exit);
+    // The start is settled: the next one takes its own snapshot, if it needs one.
+    snapshot = null;
+    stateTry = 0;
+    stateTries.length = 0;
     // Past an output bound, the start is stopped and the case judged on that: restarting would only repeat it.
     if (exit.overLimit !== null) {
       if (runId !== undefined) o.store!.store.recordEvents([{ runId, attempt, atMs: endAt, kind: 'garbage', name: null, json: { line: '', length: 0, reason: `output-too-large: ${exit.overLimit}` } }]);
