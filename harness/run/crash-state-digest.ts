@@ -34,7 +34,7 @@ function rootsOf(dirs: RunDirs): [string, string][] {
 export type StateDigest = { type: 'digest'; digest: string } | { type: 'not-taken'; reason: string };
 
 /** One entry of a captured crash state, labelled by its directory ("checkpoint/…", "output/…", "scratch/…"). */
-export type StateEntry = { path: string; type: 'dir' } | { path: string; type: 'file'; data: Buffer } | { path: string; type: 'symlink'; target: string };
+export type StateEntry = { path: string; type: 'dir' } | { path: string; type: 'file'; data: Buffer; mtimeMs: number } | { path: string; type: 'symlink'; target: string };
 
 /** What a kill left: its digest, and its entries when they are at most keepBytesMax bytes (null past it). */
 export type CapturedState = { type: 'digest'; digest: string; entries: StateEntry[] | null } | { type: 'not-taken'; reason: string };
@@ -64,14 +64,17 @@ export function captureCrashState(dirs: RunDirs, keepBytesMax: number): Captured
         const err = walk(a, l);
         if (err !== null) return err;
       } else if (e.isFile()) {
-        const size = fs.statSync(a).size;
-        bytes += size;
+        const st = fs.statSync(a);
+        bytes += st.size;
         if (bytes > STATE_DIGEST_BYTES_MAX) return `more than stateDigestBytesMax ${STATE_DIGEST_BYTES_MAX} bytes`;
         const data = fs.readFileSync(a);
         hash.update(`f ${JSON.stringify(l)} ${data.length}\n`);
         hash.update(data);
         hash.update('\n');
-        entries.push({ path: l, type: 'file', data });
+        // The modification time is kept, not digested: it differs on every run, but which file is
+        // newest decides what a corruption fault strikes (corrupt-checkpoint-fault.ts), so a state put
+        // back keeps the recorded times.
+        entries.push({ path: l, type: 'file', data, mtimeMs: st.mtimeMs });
       } else if (e.isSymbolicLink()) {
         const target = fs.readlinkSync(a);
         hash.update(`l ${JSON.stringify(l)} ${JSON.stringify(target)}\n`);
@@ -116,6 +119,7 @@ export function restoreCrashState(dirs: RunDirs, entries: readonly StateEntry[])
       case 'file':
         fs.mkdirSync(path.dirname(abs), { recursive: true });
         fs.writeFileSync(abs, e.data);
+        fs.utimesSync(abs, e.mtimeMs / 1000, e.mtimeMs / 1000);
         break;
       case 'symlink':
         fs.mkdirSync(path.dirname(abs), { recursive: true });

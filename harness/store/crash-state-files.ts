@@ -23,7 +23,7 @@ const fileSchema = z.object({
   entries: z.array(
     z.discriminatedUnion('type', [
       z.object({ type: z.literal('dir'), path: z.string().min(1) }),
-      z.object({ type: z.literal('file'), path: z.string().min(1), base64: z.string() }),
+      z.object({ type: z.literal('file'), path: z.string().min(1), base64: z.string(), mtimeMs: z.number().nonnegative() }),
       z.object({ type: z.literal('symlink'), path: z.string().min(1), target: z.string() }),
     ]),
   ),
@@ -45,7 +45,7 @@ export function writeCrashStateFile(dir: string, digest: string, entries: readon
         case 'dir':
           return { type: e.type, path: e.path };
         case 'file':
-          return { type: e.type, path: e.path, base64: e.data.toString('base64') };
+          return { type: e.type, path: e.path, base64: e.data.toString('base64'), mtimeMs: e.mtimeMs };
         case 'symlink':
           return { type: e.type, path: e.path, target: e.target };
         default: {
@@ -77,7 +77,7 @@ export function readCrashStateFile(dir: string, digest: string): { type: 'found'
     if (parsed.data.digest !== digest) return { type: 'unusable', reason: `${file} holds state ${parsed.data.digest}, not ${digest}` };
     return {
       type: 'found',
-      entries: parsed.data.entries.map((e): StateEntry => (e.type === 'file' ? { type: 'file', path: e.path, data: Buffer.from(e.base64, 'base64') } : e)),
+      entries: parsed.data.entries.map((e): StateEntry => (e.type === 'file' ? { type: 'file', path: e.path, data: Buffer.from(e.base64, 'base64'), mtimeMs: e.mtimeMs } : e)),
     };
   } catch (error) {
     return { type: 'unusable', reason: `${file}: ${(error as Error).message}` };
