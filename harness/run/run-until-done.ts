@@ -240,21 +240,35 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     let stateDigest = captured?.type === 'digest' ? captured.digest : undefined;
     if (captured?.type === 'digest' && captured.entries !== null && keepBytes > 0) o.crashStates!.captured.set(captured.digest, captured.entries);
     let stateNote = '';
+    // A replayed start that ran to its end before the kill could land, when the recorded kill struck
+    // after its last line: a SIGKILL then changes nothing on disk, so once its directories hold the
+    // recorded state it is restarted as the recorded run's was (and says so).
+    let endedAsRecorded = false;
     if (expectedState !== null) {
-      const left = !killedByFault ? 'no kill (the start ended first)' : (stateDigest ?? `no digest (${captured?.type === 'not-taken' ? captured.reason : '?'})`);
+      const ranToEnd = !killedByFault && exit.type === 'clean' && exit.overLimit === null;
+      const timeLeft = o.bounds.caseTimeoutMs - (o.clock() - started) > 0;
+      const lastTry = !(snapshot !== null && stateTry + 1 < KILL_STATE_TRIES_MAX && timeLeft);
+      if (ranToEnd) {
+        const now = captureCrashState(o.dirs, 0);
+        if (now.type === 'digest') stateDigest = now.digest;
+      }
+      const left = !killedByFault ? `no kill (the start ${ranToEnd ? 'ran to its end' : 'ended first'}${stateDigest === undefined ? '' : `, leaving ${stateDigest}`})` : (stateDigest ?? `no digest (${captured?.type === 'not-taken' ? captured.reason : '?'})`);
       stateTries.push(left);
       const tries = `${stateTries.length} ${stateTries.length === 1 ? 'try' : 'tries'}`;
-      const timeLeft = o.bounds.caseTimeoutMs - (o.clock() - started) > 0;
-      const stored = stateDigest === expectedState || !killedByFault || o.crashStates?.storedDir == null ? null : readCrashStateFile(o.crashStates.storedDir, expectedState);
-      if (stateDigest === expectedState) {
+      const canPutBack = killedByFault || (ranToEnd && lastTry);
+      const stored = stateDigest === expectedState || !canPutBack || o.crashStates?.storedDir == null ? null : readCrashStateFile(o.crashStates.storedDir, expectedState);
+      if (ranToEnd && (stateDigest === expectedState || stored?.type === 'found')) endedAsRecorded = true;
+      if (stateDigest === expectedState && ranToEnd) {
+        stateNote = `; the start ran to its end before the kill landed (the recorded kill struck after its last line) and left the recorded crash state ${expectedState} exactly, so it is restarted as the recorded run's was`;
+      } else if (stateDigest === expectedState) {
         stateNote = `; the recorded crash state ${expectedState} reproduced exactly${stateTries.length > 1 ? ` (try ${stateTries.length}; earlier tries left ${stateTries.slice(0, -1).join(', ')})` : ''}`;
       } else if (stored?.type === 'found') {
         // The kill landed a little off: the state the recorded kill left is put back, exactly.
         restoreCrashState(o.dirs, stored.entries);
         const now = captureCrashState(o.dirs, 0);
-        stateNote = now.type === 'digest' && now.digest === expectedState ? `; this kill left ${left}, so the recorded crash state ${expectedState} was put back from ${o.crashStates!.storedDir}` : `; the stored crash state ${expectedState} did not restore to its digest (${now.type === 'digest' ? now.digest : now.reason}): the verdict may differ from the recorded run's`;
+        stateNote = now.type === 'digest' && now.digest === expectedState ? `; this ${killedByFault ? 'kill' : 'start'} left ${left}, so the recorded crash state ${expectedState} was put back from ${o.crashStates!.storedDir}${killedByFault ? '' : ' and the start is restarted as the recorded run\'s was'}` : `; the stored crash state ${expectedState} did not restore to its digest (${now.type === 'digest' ? now.digest : now.reason}): the verdict may differ from the recorded run's`;
         if (now.type === 'digest') stateDigest = now.digest;
-      } else if (snapshot !== null && stateTry + 1 < KILL_STATE_TRIES_MAX && timeLeft) {
+      } else if (!lastTry && snapshot !== null) {
         // Another state and none stored: roll this try back and run the start again with the next delay.
         restoreCrashState(o.dirs, snapshot);
         o.timeline.length = timelineMark;
@@ -294,7 +308,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           }
           break;
         case 'kill-at-event':
-          injected = exit.type === 'killed-by-harness' && exit.overLimit === null;
+          injected = (exit.type === 'killed-by-harness' && exit.overLimit === null) || endedAsRecorded;
           if (injected) {
             killedAfterLines = fault.event ?? undefined;
             afterMs = fault.afterMs ?? 0;
@@ -353,7 +367,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       return finish({ type: 'gave-up', attempts: attempt, exits, reason: `start ${attempt}: ${exit.overLimit}`, overLimit: exit.overLimit });
     }
     // A start that ended in a power loss did not complete, however it exited: the next start recovers.
-    if (exit.type === 'clean' && !poweredOff) return finish({ type: 'completed', attempts: attempt, exits });
+    if (exit.type === 'clean' && !poweredOff && !endedAsRecorded) return finish({ type: 'completed', attempts: attempt, exits });
     // A bad program or input (2), or a checkpoint directory the SUT refuses (3, PROTOCOL.md §3), will
     // not get better by restarting over the same directories.
     if (exit.type === 'nonzero-exit' && (exit.exitCode === EXIT_BAD_INPUT || exit.exitCode === EXIT_BAD_CHECKPOINT || exit.exitCode === EXIT_UNSUPPORTED || exit.spawnError !== null)) {
