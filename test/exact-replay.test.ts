@@ -82,7 +82,7 @@ test.serial('replaying the printed line of a failing case of the bug catalogue g
         t.false(/a replayed timed kill[^)]*\) \(not injected/.test(replay.stdout), `${bug}: a replayed timed kill did not land`);
         const states = failure.result.killAtEvents.filter((k) => k.state !== undefined).length;
         t.false(/NOT reproduced/.test(replay.stdout), `${bug}: a recorded crash state was not reproduced:\n${replay.stdout.split('\n').filter((l) => l.includes('NOT reproduced')).join('\n')}`);
-        t.is((replay.stdout.match(/^ {2}start \d+: .*(reproduced exactly|was put back from)/gm) ?? []).length, states, `${bug}: each recorded crash state is reproduced or put back`);
+        t.is((replay.stdout.match(/^ {2}start \d+: .*crash state [0-9a-f]+ (reproduced exactly|put back from)/gm) ?? []).length, states, `${bug}: each recorded crash state is reproduced or put back:\n${lines.filter((l) => /^ {2}start \d+: /.test(l)).join('\n')}`);
         if (replay.exitCode === 1 && (lines[0] ?? '').startsWith(`FAIL scenario=${failure.scenario} seed=${failure.seed} path=${failure.path}: ${anomaly}`)) same += 1;
       }
       t.log(`${bug}: ${anomaly} in ${same} of ${REPLAYS} replays: ${failure.replayLine}`);

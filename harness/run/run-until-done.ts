@@ -259,14 +259,16 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       const stored = stateDigest === expectedState || !canPutBack || o.crashStates?.storedDir == null ? null : readCrashStateFile(o.crashStates.storedDir, expectedState);
       if (ranToEnd && (stateDigest === expectedState || stored?.type === 'found')) endedAsRecorded = true;
       if (stateDigest === expectedState && ranToEnd) {
-        stateNote = `; the start ran to its end before the kill landed (the recorded kill struck after its last line) and left the recorded crash state ${expectedState} exactly, so it is restarted as the recorded run's was`;
+        stateNote = `; crash state ${expectedState} reproduced exactly: the start ran to its end before the kill landed (the recorded kill struck after its last line), so it is restarted as the recorded run's was`;
       } else if (stateDigest === expectedState) {
-        stateNote = `; the recorded crash state ${expectedState} reproduced exactly${stateTries.length > 1 ? ` (try ${stateTries.length}; earlier tries left ${stateTries.slice(0, -1).join(', ')})` : ''}`;
+        stateNote = `; crash state ${expectedState} reproduced exactly${stateTries.length > 1 ? ` (try ${stateTries.length}; earlier tries left ${stateTries.slice(0, -1).join(', ')})` : ''}`;
       } else if (stored?.type === 'found') {
         // The kill landed a little off: the state the recorded kill left is put back, exactly.
         restoreCrashState(o.dirs, stored.entries);
         const now = captureCrashState(o.dirs, 0);
-        stateNote = now.type === 'digest' && now.digest === expectedState ? `; this ${killedByFault ? 'kill' : 'start'} left ${left}, so the recorded crash state ${expectedState} was put back from ${o.crashStates!.storedDir}${killedByFault ? '' : ' and the start is restarted as the recorded run\'s was'}` : `; the stored crash state ${expectedState} did not restore to its digest (${now.type === 'digest' ? now.digest : now.reason}): the verdict may differ from the recorded run's`;
+        stateNote = now.type === 'digest' && now.digest === expectedState
+          ? `; crash state ${expectedState} put back from ${o.crashStates!.storedDir}: this ${killedByFault ? 'kill' : 'start'} left ${left}${killedByFault ? '' : ', and the start is restarted as the recorded run\'s was'}`
+          : `; crash state ${expectedState} NOT reproduced: the stored state did not restore to its digest (${now.type === 'digest' ? now.digest : now.reason}), so the verdict may differ from the recorded run's`;
         if (now.type === 'digest') stateDigest = now.digest;
       } else if (!lastTry && snapshot !== null) {
         // Another state and none stored: roll this try back and run the start again with the next delay.
@@ -276,7 +278,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
         attempt -= 1;
         continue;
       } else {
-        stateNote = `; the recorded crash state ${expectedState} NOT reproduced in ${tries} (left: ${stateTries.join(', ')})${stored === null ? '' : ` and ${stored.reason}`}: the verdict may differ from the recorded run's`;
+        stateNote = `; crash state ${expectedState} NOT reproduced in ${tries} (left: ${stateTries.join(', ')})${stored === null ? '' : `, and ${stored.reason}`}: the verdict may differ from the recorded run's`;
       }
       if (droppedLines > 0) stateNote += `; ${droppedLines} event line(s) printed after line ${fault?.kind === 'kill-at-event' ? fault.event : '?'} dropped (the recorded start died before them)`;
     }
