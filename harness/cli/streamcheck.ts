@@ -359,6 +359,9 @@ async function main(argv: string[]): Promise<number> {
           checkDeterminism: o.checkDeterminism === true,
           maxFailures: o.maxFailures ?? null,
           corpusFile: o.corpus === false ? null : typeof o.corpus === 'string' ? path.resolve(o.corpus) : (o.db === undefined ? path.join(path.dirname(path.dirname(dbFile)), 'corpus.json') : path.join(path.dirname(dbFile), 'corpus.json')),
+          // Crash states of failing cases (crash-state-files.ts): in the results folder's root, shared by its
+          // runs, so the corpus's replays find the states of the runs that found them.
+          crashStatesDir: o.db === undefined ? path.join(path.dirname(path.dirname(dbFile)), 'crash-states') : `${dbFile.replace(/\.(sqlite|db)$/, '')}-crash-states`,
           ...(o.shard === undefined ? {} : { shard: o.shard as Shard }),
         };
         if (opts.corpusFile != null) {

@@ -70,6 +70,8 @@ export interface SuiteOptions {
   corpus?: CorpusEntry[];
   /** The corpus file every failing case found is added to (null or absent: none). */
   corpusFile?: string | null;
+  /** Where failing cases keep the crash states their timed kills left (default: <db>-crash-states beside the database). */
+  crashStatesDir?: string;
   /** The crash space the level could hit (crash-space.ts), stored so reports can name the cells never hit. */
   crashSpace?: Record<CoverageDimension, string[]>;
   /** Run only this machine's part of the cases (`--shard i/n`); every case when absent. */
@@ -77,7 +79,7 @@ export interface SuiteOptions {
 }
 
 /** What a suite stores as its options, and --resume reads back. */
-export type StoredSuiteOptions = Omit<SuiteOptions, 'sut' | 'dbFile'> & { crashStatesDir?: string };
+export type StoredSuiteOptions = Omit<SuiteOptions, 'sut' | 'dbFile'>;
 
 export type SuiteEvent =
   | { type: 'started'; suiteId: number; total: number; alreadyDone: number; scenarios: string[]; skipped: { name: string; why: string }[]; swept: { workRoots: string[]; processes: Survivor[] }; corpus: number }
@@ -166,7 +168,7 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
   // Cases that do not pass keep their directories beside the database, for inspection.
   const casesDir = `${o.dbFile.replace(/\.(sqlite|db)$/, '')}-cases`;
   // The crash states failing cases' timed kills left, for their replay lines (crash-state-files.ts).
-  const crashStatesDir = path.resolve(`${o.dbFile.replace(/\.(sqlite|db)$/, '')}-crash-states`);
+  const crashStatesDir = path.resolve(o.crashStatesDir ?? `${o.dbFile.replace(/\.(sqlite|db)$/, '')}-crash-states`);
   let leased: number | null = null;
   const survivors: Survivor[] = [];
   let survivorCount = 0;

@@ -1,5 +1,6 @@
-// The crash states a failing case's timed kills left, kept beside the database as one gzipped JSON
-// file each, named by digest (<db>-crash-states/<digest>.json.gz): `streamcheck replay --crash-states`
+// The crash states a failing case's timed kills left, kept as one gzipped JSON file each, named by
+// digest, in the folder the suite names (crash-states/ at the root of the results folder, shared by its
+// runs, or <db>-crash-states beside a --db database): `streamcheck replay --crash-states`
 // puts the exact state back when none of its own tries reproduces it (run-until-done.ts). Content-
 // addressed, so a state two cases share is written once. A state file is operator input when read
 // back: bounded, validated, and its contents must hash to the digest it is named by.
