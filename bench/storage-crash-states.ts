@@ -70,11 +70,15 @@ export const storageCrashStates: Benchmark = {
       }
       const reps = ctx.quick ? 1 : 3;
       const rates: number[] = [];
+      // CPU per state, this process (materialise, judge, supervise) apart from its children (the SUTs).
+      const cpu = { harness: [] as number[], children: [] as number[] };
       const verdicts = { pass: 0, fail: 0, unknown: 0, skipped: 0 };
       let landed = 0;
       for (let r = 0; r < reps; r++) {
         let next = 0;
         const t0 = performance.now();
+        const own0 = process.cpuUsage();
+        const children0 = childrenCpuMs();
         let verified = 0;
         await Promise.all(
           Array.from({ length: workers }, async () => {
@@ -90,7 +94,10 @@ export const storageCrashStates: Benchmark = {
           }),
         );
         rates.push(verified / ((performance.now() - t0) / 1000));
-        ctx.log(`  storage-crash-states: ${specs.length} states in round ${r + 1}: ${rates.at(-1)!.toFixed(1)} verified/s`);
+        const own = process.cpuUsage(own0);
+        cpu.harness.push((own.user + own.system) / 1000 / specs.length);
+        cpu.children.push((childrenCpuMs() - children0) / specs.length);
+        ctx.log(`  storage-crash-states: ${specs.length} states in round ${r + 1}: ${rates.at(-1)!.toFixed(1)} verified/s; CPU-ms per state: harness ${cpu.harness.at(-1)!.toFixed(0)}, SUT processes ${cpu.children.at(-1)!.toFixed(0)}`);
       }
       // Tracing overhead: the same failure-free run as a command, untraced and under strace.
       const runs = ctx.quick ? 2 : 8;
