@@ -84,6 +84,8 @@ export const storageCrashStates: Benchmark = {
       const cpu = { harness: [] as number[], children: [] as number[] };
       const verdicts = { pass: 0, fail: 0, unknown: 0, skipped: 0 };
       let landed = 0;
+      // Recoveries whose fresh process had not said ready yet (the spares started ahead did not keep up).
+      const waited0 = pool?.stats.runsWaitingForReady ?? 0;
       for (let r = 0; r < reps; r++) {
         let next = 0;
         const t0 = performance.now();
@@ -124,6 +126,7 @@ export const storageCrashStates: Benchmark = {
           (traced ? cost.tracedWall : cost.plainWall).push(performance.now() - t0);
         }
       }
+      const waited = (pool?.stats.runsWaitingForReady ?? 0) - waited0;
       // The floor under a state's SUT CPU: a fresh serving engine that starts, says ready, and exits
       // at the end of its stdin, serving nothing (as the pool starts it, with the manifest's env).
       const serve = sut.manifest.serve!.command;
@@ -145,12 +148,13 @@ export const storageCrashStates: Benchmark = {
         name: 'storage-crash-states',
         title: 'Storage crash states (L5): verified power-loss states per second, tracing overhead',
         method: `One ${SCENARIO} case (seed ${CASE_SEED}), its failure-free run traced once with strace (${total} file changes); then ${specs.length} power-loss states (${KINDS.length} state kinds × ${cuts} cuts each, evenly over the cuts where that kind takes something back from a SIGKILL's state: ${cutsPerKind.join(', ')} of ${total}), each materialised into fresh directories and recovered in a fresh serving engine, judged as a case, ${workers} at a time on ${cores} cores, ${reps} rounds. A state is verified when it landed and the case passed. CPU per state: this process's CPU and that of its children reaped during the round (the serving engines), over the round's states; what the CPU allows on idle cores is ${cores} × 1000 / (the two medians), a bound, not a measurement. A fresh engine start alone: the serve command with the manifest's env and stdin at its end, ${ctx.quick ? 3 : 15} times, child CPU. Tracing overhead: the same failure-free run as the engine command (snapshot), untraced and under strace, ${runs} times each, CPU of the child processes (strace's own included) and wall.`,
-        rows: [{ states: specs.length, fileChanges: total, verifiedPerS: rate, verdicts, landed, cpuMsPerState: { harness: harnessCpu, sutProcesses: sutCpu }, engineStartCpuMs: start, statesPerSCpuAllows: capacity, tracing: { plainCpuMs: plain, tracedCpuMs: traced, plainWallMs: summarize(cost.plainWall), tracedWallMs: summarize(cost.tracedWall) } }],
+        rows: [{ states: specs.length, fileChanges: total, verifiedPerS: rate, verdicts, landed, recoveriesThatWaitedForStart: waited, cpuMsPerState: { harness: harnessCpu, sutProcesses: sutCpu }, engineStartCpuMs: start, statesPerSCpuAllows: capacity, tracing: { plainCpuMs: plain, tracedCpuMs: traced, plainWallMs: summarize(cost.plainWall), tracedWallMs: summarize(cost.tracedWall) } }],
         table: {
           header: ['measure', 'median (min–max)'],
           rows: [
             ['verified crash states / s', `${rate.median.toFixed(1)} (${rate.min.toFixed(1)}–${rate.max.toFixed(1)})`],
             ['states landed / states run', `${landed} / ${specs.length * reps}`],
+            ['recoveries that waited for their process to start', `${waited} / ${specs.length * reps}`],
             ['CPU-ms per state, harness (materialise, spawn, supervise, judge)', `${harnessCpu.median.toFixed(0)} (${harnessCpu.min.toFixed(0)}–${harnessCpu.max.toFixed(0)})`],
             ['CPU-ms per state, SUT processes (start, recovery, exit)', `${sutCpu.median.toFixed(0)} (${sutCpu.min.toFixed(0)}–${sutCpu.max.toFixed(0)})`],
             ['CPU-ms of a fresh engine start alone (ready, then end of stdin)', `${start.median.toFixed(0)} (${start.min.toFixed(0)}–${start.max.toFixed(0)})`],

@@ -80,6 +80,19 @@ test('a restart runs in a process that has served no run, never in one that has'
   await p.close();
 });
 
+test('a restart finds its fresh process started ahead of time, once the spare has had time to start', async (t) => {
+  const p = pool();
+  await run(p, 'ok', true);
+  t.is(p.stats.runsWaitingForReady, 1, 'the first run waited: nothing had been started yet');
+  // The spare started when the first run took its process; wait (bounded) until it has said ready.
+  const deadline = performance.now() + 10_000;
+  while (p.readySpares < 1 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  t.is(p.readySpares, 1);
+  await run(p, 'ok', true);
+  t.is(p.stats.runsWaitingForReady, 1, 'the restart ran in the spare, already started');
+  await p.close();
+});
+
 test('a run of restarts leaves no more than usedIdleMax used processes waiting, however many it served', async (t) => {
   const p = pool();
   for (let i = 0; i < 6; i++) t.is((await run(p, 'ok', true)).exit.type, 'clean');

@@ -29,6 +29,8 @@ export interface ProcessPoolStats {
   /** Runs started, and how many of them went to a process that had served runs before. */
   runs: number;
   runsInUsedProcess: number;
+  /** Runs whose process had not yet said ready when the run was wanted (it waited for a start-up). */
+  runsWaitingForReady: number;
 }
 
 export class ProcessPool {
@@ -36,7 +38,7 @@ export class ProcessPool {
   private readonly used: ServedProcess[] = [];
   private readonly alive = new Set<ServedProcess>();
   private closed = false;
-  readonly stats: ProcessPoolStats = { processesStarted: 0, runs: 0, runsInUsedProcess: 0 };
+  readonly stats: ProcessPoolStats = { processesStarted: 0, runs: 0, runsInUsedProcess: 0, runsWaitingForReady: 0 };
 
   constructor(private readonly options: ProcessPoolOptions) {
     if (!Number.isSafeInteger(options.freshSparesMax) || options.freshSparesMax < 0) throw new Error(`ProcessPool: freshSparesMax must be a non-negative integer, received ${options.freshSparesMax}`);
@@ -50,6 +52,7 @@ export class ProcessPool {
     const proc = (request.restart ? undefined : this.take(this.used)) ?? this.take(this.fresh) ?? this.spawn();
     this.stats.runs++;
     if (proc.runs > 0) this.stats.runsInUsedProcess++;
+    if (!proc.isReady) this.stats.runsWaitingForReady++;
     const run = proc.run(request);
     this.topUp();
     return run;
@@ -102,6 +105,11 @@ export class ProcessPool {
 
   private topUp(): void {
     while (this.idleIn(this.fresh) < this.options.freshSparesMax) this.fresh.push(this.spawn());
+  }
+
+  /** Fresh processes started ahead of time that have said ready: restarts that will not wait. */
+  get readySpares(): number {
+    return this.fresh.filter((p) => p.state === 'idle' && p.isReady).length;
   }
 
   /** Serving processes started and not yet ended (busy, idle, or closing). */
