@@ -14,6 +14,8 @@ import type { Fault } from '../harness/faults/fault.js';
 import { FailureFreeRuns } from '../harness/run/failure-free-runs.js';
 import * as os from 'node:os';
 import * as fs from 'node:fs';
+import { validateProgram } from '../reference/program/validate.js';
+import { expectedOutputs } from '../scenarios/model/expected-outputs.js';
 
 const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-test-'));
 const failureFree = new FailureFreeRuns(path.join(workRoot, 'failure-free'));
@@ -44,6 +46,17 @@ for (const [scenario, seed, faults] of [
     t.log(`${result.replayLine}: ${injected} fault(s) injected, ${result.timeline.filter((e) => e.type === 'start').length} starts`);
   });
 }
+
+test('the cases sharing a failure-free run share the model\'s outputs, computed once for it', async (t) => {
+  const s = spec('word-count', 5, [{ kind: 'crash-point', n: 20 }]);
+  const own = new FailureFreeRuns(path.join(workRoot, 'failure-free-model'));
+  t.is((await runCase(s, { sut: reference, bounds, failureFree: own, workRoot })).verdict.verdict, 'pass');
+  const { run, reused } = await own.get(reference, s.drawn.scenarioCase, bounds);
+  t.true(reused);
+  const first = run.expected();
+  t.is(run.expected(), first, 'the second case gets the outputs the first computed, not a new computation');
+  t.deepEqual(first, expectedOutputs(validateProgram(s.drawn.scenarioCase.program), s.drawn.scenarioCase.input));
+});
 
 test('a SUT that deletes an output on recovery is caught as a lost batch, and the store says so', async (t) => {
   const d = await dir({ unsafeCleanup: true });

@@ -29,7 +29,7 @@ const pools: ProcessPool[] = [];
 test.after.always(() => Promise.all(pools.map((p) => p.close())));
 
 function pool(env: Record<string, string> = {}): ProcessPool {
-  const p = new ProcessPool({ command: [process.execPath, '-e', SERVER], cwd: process.cwd(), env, freshSparesMax: 1, runsPerProcessMax: 3 });
+  const p = new ProcessPool({ command: [process.execPath, '-e', SERVER], cwd: process.cwd(), env, freshSparesMax: 1, runsPerProcessMax: 3, usedIdleMax: 1 });
   pools.push(p);
   return p;
 }
@@ -80,6 +80,31 @@ test('a restart runs in a process that has served no run, never in one that has'
   await p.close();
 });
 
+test('a restart finds its fresh process started ahead of time, once the spare has had time to start', async (t) => {
+  const p = pool();
+  await run(p, 'ok', true);
+  t.is(p.stats.runsWaitingForReady, 1, 'the first run waited: nothing had been started yet');
+  // The spare started when the first run took its process; wait (bounded) until it has said ready.
+  const deadline = performance.now() + 10_000;
+  while (p.readySpares < 1 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  t.is(p.readySpares, 1);
+  await run(p, 'ok', true);
+  t.is(p.stats.runsWaitingForReady, 1, 'the restart ran in the spare, already started');
+  await p.close();
+});
+
+test('a run of restarts leaves no more than usedIdleMax used processes waiting, however many it served', async (t) => {
+  const p = pool();
+  for (let i = 0; i < 6; i++) t.is((await run(p, 'ok', true)).exit.type, 'clean');
+  // The ended ones are gone once their exit has been seen; wait for it, within a bound.
+  const deadline = performance.now() + 5_000;
+  while (p.aliveCount > 2 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  // One fresh spare and one used process; the other five used processes were ended.
+  t.is(p.aliveCount, 2);
+  t.is(p.stats.processesStarted, 7);
+  await p.close();
+});
+
 test('a planned kill is killed-by-harness; a hanging run is killed at its bound; both take the process', async (t) => {
   const p = pool();
   const r = p.start({ env: { MODE: 'hang' }, runTimeoutMs: 5_000, restart: false });
@@ -107,7 +132,7 @@ test('a serving process that never says ready: the run never begins and ends at 
 });
 
 test('closing the pool kills a serving process that ignores the end of its stdin, after a grace period', async (t) => {
-  const p = new ProcessPool({ command: [process.execPath, '-e', `${SERVER}; process.stdin.on('end', () => {}); setInterval(() => {}, 1000);`], cwd: process.cwd(), env: {}, freshSparesMax: 1, runsPerProcessMax: 3 });
+  const p = new ProcessPool({ command: [process.execPath, '-e', `${SERVER}; process.stdin.on('end', () => {}); setInterval(() => {}, 1000);`], cwd: process.cwd(), env: {}, freshSparesMax: 1, runsPerProcessMax: 3, usedIdleMax: 1 });
   pools.push(p);
   t.is((await run(p, 'ok')).exit.type, 'clean');
   const t0 = performance.now();

@@ -18,7 +18,7 @@ import { durabilityLint } from '../harness/check/durability-lint.js';
 import { metadataFiles } from '../harness/faults/corrupt-checkpoint-fault.js';
 import { tornCut } from '../harness/case/fault-plan-draw.js';
 import { recoveryReadLint } from '../harness/check/recovery-read-lint.js';
-import type { FileTrace } from '../harness/trace/file-op.js';
+import type { FileOp, FileTrace } from '../harness/trace/file-op.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'streamcheck-storage-'));
@@ -87,6 +87,40 @@ test('a torn write lands up to a sector boundary, the rest missing or zeros', (t
   t.is(zero.length, 1500);
   t.is(zero.subarray(0, 512).toString(), 'x'.repeat(512));
   t.true(zero.subarray(512).every((b) => b === 0));
+});
+
+test('a crash state\'s file is its writes and truncations replayed byte for byte: zeros in gaps, nothing left of what a truncation cut (property)', (t) => {
+  const origin = { syscall: 'test', tid: 1, nth: 1, batchTimeMs: null };
+  const step = fc.oneof(
+    fc.record({ type: fc.constant('write' as const), offset: fc.nat(300), data: fc.uint8Array({ minLength: 1, maxLength: 200 }) }),
+    fc.record({ type: fc.constant('truncate' as const), length: fc.nat(400) }),
+  );
+  fc.assert(
+    fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+      const ops: FileOp[] = [{ ...origin, seq: 1, type: 'create', path: 'checkpoint/f', ino: 2, dirIno: 1 }];
+      let expected = Buffer.alloc(0);
+      for (const s of steps) {
+        const seq = ops.length + 1;
+        if (s.type === 'write') {
+          const data = Buffer.from(s.data);
+          ops.push({ ...origin, seq, type: 'write', path: 'checkpoint/f', ino: 2, offset: s.offset, data });
+          const next = Buffer.alloc(Math.max(expected.length, s.offset + data.length));
+          expected.copy(next);
+          data.copy(next, s.offset);
+          expected = next;
+        } else {
+          ops.push({ ...origin, seq, type: 'truncate', path: 'checkpoint/f', ino: 2, length: s.length });
+          const next = Buffer.alloc(s.length);
+          expected.copy(next, 0, 0, Math.min(expected.length, s.length));
+          expected = next;
+        }
+      }
+      const trace: FileTrace = { ops, initial: { dirs: [], files: [] }, incomplete: [], killedIn: null, errorIn: null, embedsRoots: false, outside: [] };
+      return crashState(trace, ops.length, { type: 'process' }).image.files.get('checkpoint/f')?.equals(expected) === true;
+    }),
+    { numRuns: 300 },
+  );
+  t.pass();
 });
 
 test('every crash state keeps what was durable and never invents data (property over a real-looking trace)', (t) => {

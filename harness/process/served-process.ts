@@ -59,6 +59,11 @@ export class ServedProcess {
     return this.end !== null ? 'dead' : this.current !== null ? 'busy' : 'idle';
   }
 
+  /** Whether the process has printed its ready line (a run given to it now starts at once). */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   /** Runs started in this process so far (0: a fresh process). */
   get runs(): number {
     return this.runsStarted;

@@ -2,12 +2,16 @@
 // cases of a suite that share one, and above all by the many candidates of a shrink, which change
 // only the fault plan most of the time. Kept on disk under the suite's work directory, at most
 // failureFreeRunsKeptMax of them, least recently used first out. With checkDeterminism, each is run
-// a second time (unstored, in its own directories) and the two output hashes compared.
+// a second time (unstored, in its own directories) and the two output hashes compared. The model's
+// expected outputs depend on the program and input alone, so each run keeps them for its cases.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { canonical, type Value } from '../../reference/program/value.js';
+import { validateProgram } from '../../reference/program/validate.js';
+import type { BatchOutput } from '../../reference/sink/batch-output.js';
+import { expectedOutputs } from '../../scenarios/model/expected-outputs.js';
 import type { ScenarioCase } from '../../scenarios/scenario.js';
 import { observeRun, type ObservedRun } from '../check/observed-run.js';
 import type { SutEvent } from '../protocol/event-line.js';
@@ -40,6 +44,24 @@ export interface FailureFreeRun {
   /** The durability lint of that trace, found once for every case that shares the run. */
   lint: LintFinding[];
   determinism: Determinism;
+  /** The model's outputs for this program and input: computed on the first call, then the same for
+   *  every case sharing the run (a model that throws throws the same error each time). */
+  expected: () => BatchOutput[];
+}
+
+function once<T>(f: () => T): () => T {
+  let kept: { value: T } | { error: unknown } | null = null;
+  return () => {
+    if (kept === null) {
+      try {
+        kept = { value: f() };
+      } catch (error) {
+        kept = { error };
+      }
+    }
+    if ('error' in kept) throw kept.error;
+    return kept.value;
+  };
 }
 
 /** Whether two failure-free runs of one case committed the same outputs (--check-determinism). */
@@ -102,7 +124,7 @@ export class FailureFreeRuns {
       if (r.type === 'linted') lint.push(...r.findings);
     }
     const determinism = this.checkDeterminism && outcome.type === 'completed' ? await this.runAgain(root, outputHash(dirs.outputDir), sut, c, bounds, pool) : { type: 'unchecked' as const, reason: this.checkDeterminism ? 'the failure-free run did not complete' : 'not asked (--check-determinism)' };
-    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events, outputBoundsOf(bounds).outputFileMaxBytes), crashPoints, durationMs, timeline, trace: result, lint, determinism };
+    return { key, dirs, outcome, observed: observeRun(dirs.outputDir, events, outputBoundsOf(bounds).outputFileMaxBytes), crashPoints, durationMs, timeline, trace: result, lint, determinism, expected: once(() => expectedOutputs(validateProgram(c.program), c.input)) };
   }
 
   /** The same failure-free run once more, untraced and unstored, compared by output hash with the first. */

@@ -5,8 +5,6 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { validateProgram } from '../../reference/program/validate.js';
-import { expectedOutputs } from '../../scenarios/model/expected-outputs.js';
 import type { LintFinding } from '../check/durability-lint.js';
 import { judge } from '../check/judge.js';
 import { observeRun } from '../check/observed-run.js';
@@ -216,7 +214,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
 
   const judged = judge({
     guarantee: o.sut.manifest.outputGuarantee,
-    expected: () => expectedOutputs(validateProgram(c.program), c.input),
+    expected: ff.expected,
     failureFree: { outcome: ff.outcome, observed: ff.observed },
     faulty: { outcome, observed: observeRun(dirs.outputDir, events, outputBoundsOf(bounds).outputFileMaxBytes) },
     statefulOutputs: statefulOutputs(c.program),

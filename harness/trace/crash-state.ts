@@ -174,22 +174,38 @@ function describeShort(op: FileOp): string {
 function apply(trace: FileTrace, ops: readonly FileOp[], keep: readonly boolean[], torn: { index: number; upTo: number; zeroFill: boolean } | null): FsImage {
   const names = new Map<string, number>();
   const dirInos = new Set<number>();
-  const data = new Map<number, Buffer>();
+  // A file's bytes are buf[0, length): a write past the end grows buf geometrically, so a file built
+  // from many small appends costs its size, not its size times its writes. Every buffer here is this
+  // function's own copy (a link shares the inode, not a buffer with another one).
+  const data = new Map<number, { buf: Buffer; length: number }>();
   for (const d of trace.initial.dirs) {
     names.set(d.path, d.ino);
     dirInos.add(d.ino);
   }
   for (const f of trace.initial.files) {
     names.set(f.path, f.ino);
-    data.set(f.ino, Buffer.from(f.data));
+    data.set(f.ino, { buf: Buffer.from(f.data), length: f.data.length });
   }
-  const bytes = (ino: number) => data.get(ino) ?? Buffer.alloc(0);
+  const file = (ino: number) => {
+    let d = data.get(ino);
+    if (d === undefined) data.set(ino, (d = { buf: Buffer.alloc(0), length: 0 }));
+    return d;
+  };
+  /** Makes the file exactly `length` bytes: new bytes are zeros, bytes past it are gone. */
+  const resize = (d: { buf: Buffer; length: number }, length: number): void => {
+    if (length > d.buf.length) {
+      const next = Buffer.alloc(Math.max(length, 2 * d.buf.length));
+      d.buf.copy(next, 0, 0, d.length);
+      d.buf = next;
+    } else if (length > d.length) d.buf.fill(0, d.length, length);
+    d.length = length;
+  };
   ops.forEach((op, i) => {
     if (!keep[i]) return;
     switch (op.type) {
       case 'create':
         names.set(op.path, op.ino);
-        if (!data.has(op.ino)) data.set(op.ino, Buffer.alloc(0));
+        file(op.ino);
         break;
       case 'mkdir':
         names.set(op.path, op.ino);
@@ -201,21 +217,15 @@ function apply(trace: FileTrace, ops: readonly FileOp[], keep: readonly boolean[
           const landed = Math.max(0, torn.upTo - op.offset);
           chunk = torn.zeroFill ? Buffer.concat([op.data.subarray(0, landed), Buffer.alloc(op.data.length - landed)]) : op.data.subarray(0, landed);
         }
-        const old = bytes(op.ino);
+        const d = file(op.ino);
         const end = op.offset + chunk.length;
-        const next = Buffer.alloc(Math.max(old.length, end));
-        old.copy(next);
-        chunk.copy(next, op.offset);
-        data.set(op.ino, next);
+        if (end > d.length) resize(d, end);
+        chunk.copy(d.buf, op.offset);
         break;
       }
-      case 'truncate': {
-        const old = bytes(op.ino);
-        const next = Buffer.alloc(op.length);
-        old.copy(next, 0, 0, Math.min(old.length, op.length));
-        data.set(op.ino, next);
+      case 'truncate':
+        resize(file(op.ino), op.length);
         break;
-      }
       case 'rename':
         if (names.get(op.from) === op.ino) names.delete(op.from);
         names.set(op.to, op.ino);
@@ -255,6 +265,10 @@ function apply(trace: FileTrace, ops: readonly FileOp[], keep: readonly boolean[
     return !parent.includes('/') || (dirSet.has(parent) && reachable(parent));
   };
   const files = new Map<string, Buffer>();
-  for (const [n, ino] of names) if (!dirInos.has(ino) && reachable(n)) files.set(n, bytes(ino));
+  for (const [n, ino] of names) {
+    if (dirInos.has(ino) || !reachable(n)) continue;
+    const d = data.get(ino);
+    files.set(n, d === undefined ? Buffer.alloc(0) : d.buf.subarray(0, d.length));
+  }
   return { dirs: dirs.filter(reachable).sort(), files };
 }
