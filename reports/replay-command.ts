@@ -2,7 +2,7 @@
 // which imports nothing of the runner): the suite's manifest file, level, run bounds and serve mode from
 // its stored options, the case's seed and path, and where its timed kills landed from its fault rows.
 
-import { killAtEventsOf, replayLine } from '../harness/case/replay-line.js';
+import { corruptFilesOf, killAtEventsOf, replayLine } from '../harness/case/replay-line.js';
 
 export interface StoredReplayOptions {
   manifestFile: string | null;
@@ -27,7 +27,7 @@ export function storedReplayOptions(options: unknown, manifestFile: string | nul
 export function replayCommand(c: { scenario: string; seed: number; path: string }, o: StoredReplayOptions, faults: readonly { attempt: number; kind: string; injected: boolean; fault: unknown }[] = []): string {
   const rows = faults.map((f) => {
     const j = typeof f.fault === 'object' && f.fault !== null ? (f.fault as Record<string, unknown>) : {};
-    return { attempt: f.attempt, kind: f.kind, injected: f.injected, eventLines: typeof j['eventLines'] === 'number' ? j['eventLines'] : null, afterMs: typeof j['afterMs'] === 'number' ? j['afterMs'] : null, event: typeof j['event'] === 'number' ? j['event'] : null, state: f.kind === 'kill-at-event' ? (typeof j['state'] === 'string' ? j['state'] : null) : typeof j['stateDigest'] === 'string' ? j['stateDigest'] : null };
+    return { attempt: f.attempt, kind: f.kind, injected: f.injected, eventLines: typeof j['eventLines'] === 'number' ? j['eventLines'] : null, afterMs: typeof j['afterMs'] === 'number' ? j['afterMs'] : null, event: typeof j['event'] === 'number' ? j['event'] : null, state: f.kind === 'kill-at-event' ? (typeof j['state'] === 'string' ? j['state'] : null) : typeof j['stateDigest'] === 'string' ? j['stateDigest'] : null, file: typeof j['file'] === 'string' ? j['file'] : null };
   });
-  return replayLine({ scenario: c.scenario, seed: c.seed, path: c.path, ...o, killAtEvents: killAtEventsOf(rows) });
+  return replayLine({ scenario: c.scenario, seed: c.seed, path: c.path, ...o, killAtEvents: killAtEventsOf(rows), corruptFiles: corruptFilesOf(rows) });
 }

@@ -12,7 +12,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { execa } from 'execa';
 import type { BugName } from '../reference/engine/bugs.js';
-import { formatKillAtEvents, parseKillAtEvents, replayLine } from '../harness/case/replay-line.js';
+import { formatCorruptFiles, formatKillAtEvents, parseCorruptFiles, parseKillAtEvents, replayLine } from '../harness/case/replay-line.js';
 import { DEFAULT_RUN_BOUNDS } from '../harness/run/run-bounds.js';
 import { runSuite } from '../harness/run/run-suite.js';
 import { BUG_SCENARIOS } from '../harness/selftest/bug-scenarios.js';
@@ -39,6 +39,17 @@ test('--kill-at-events round-trips through its printed form', (t) => {
   );
   t.throws(() => parseKillAtEvents('1:5,1:6'), { message: /names start 1 twice/ });
   t.throws(() => parseKillAtEvents('0:5'), { message: /--kill-at-events must look like/ });
+});
+
+test('--corrupt-files round-trips through its printed form, whatever the SUT named its files', (t) => {
+  fc.assert(
+    fc.property(fc.uniqueArray(fc.record({ attempt: fc.integer({ min: 2, max: 11 }), file: fc.string({ minLength: 1, maxLength: 30, unit: 'binary' }) }), { selector: (k) => k.attempt }), (files) => {
+      const text = formatCorruptFiles(files);
+      t.regex(text, /^[\w@%+=:,./!~*'()-]*$/);
+      t.deepEqual(parseCorruptFiles(text), [...files].sort((a, b) => a.attempt - b.attempt));
+    }),
+  );
+  t.throws(() => parseCorruptFiles('1:checkpoint-1'), { message: /--corrupt-files must look like/ });
 });
 
 test('a replay line carries every option that influenced the case', (t) => {
@@ -70,6 +81,8 @@ test.serial('replaying the printed line of a failing case of the bug catalogue g
       t.deepEqual(words.slice(0, 3), ['npx', 'streamcheck', 'replay']);
       // A timed kill of a start that ran (one the run never reached, after the SUT gave up, needs no place).
       if (failure.result.timeline.some((e) => e.type === 'fault' && e.run === 'faulty' && e.fault.kind === 'kill-after')) t.true(words.includes('--kill-at-events'), failure.replayLine);
+      // A corruption that landed names the file it struck ("newest" ties within a tick of the file system's clock).
+      if (failure.result.timeline.some((e) => e.type === 'fault' && e.run === 'faulty' && e.fault.kind === 'corrupt-checkpoint' && e.injected)) t.true(words.includes('--corrupt-files'), failure.replayLine);
       // Every replay prints the same line back, leaves every recorded crash state exactly, and fails the same way.
       const kept = path.join(tmp, 'kept');
       const firsts: string[] = [];

@@ -19,6 +19,13 @@ export interface KillAtEvent {
   state?: string;
 }
 
+/** Which metadata checkpoint file a corruption before a start struck: "newest by modification time"
+ *  is ambiguous within a tick of the file system's coarse clock, so a replay strikes the recorded one. */
+export interface CorruptedFile {
+  attempt: number;
+  file: string;
+}
+
 export interface ReplaySpec {
   scenario: string;
   seed: number;
@@ -35,6 +42,8 @@ export interface ReplaySpec {
   killAtEvents: readonly KillAtEvent[];
   /** Where the crash states those kills left are kept (crash-state-files.ts); null: none kept. */
   crashStatesDir?: string | null;
+  /** The files the case's corruptions struck, by start. */
+  corruptFiles?: readonly CorruptedFile[];
 }
 
 const quote = (s: string): string => (SHELL_SAFE.test(s) ? s : JSON.stringify(s));
@@ -60,6 +69,35 @@ export function parseKillAtEvents(text: string): KillAtEvent[] {
   return out;
 }
 
+/** `2:checkpoint-28000,4:sub%2Fcheckpoint-9` (file names URI-encoded: a SUT names its files). */
+export function formatCorruptFiles(c: readonly CorruptedFile[]): string {
+  return [...c].sort((a, b) => a.attempt - b.attempt).map((x) => `${x.attempt}:${encodeURIComponent(x.file)}`).join(',');
+}
+
+/** Parses formatCorruptFiles' form; throws a message naming the flag. */
+export function parseCorruptFiles(text: string): CorruptedFile[] {
+  const out: CorruptedFile[] = [];
+  for (const part of text.split(',').filter((p) => p.trim() !== '')) {
+    const m = /^(\d+):(.+)$/.exec(part.trim());
+    let file: string | null = null;
+    try {
+      file = m === null ? null : decodeURIComponent(m[2]!);
+    } catch {
+      file = null;
+    }
+    if (m === null || Number(m[1]) < 2 || file === null || file === '') throw new Error(`--corrupt-files must look like 2:checkpoint-28000,4:checkpoint-9000 (start:file struck before it, URI-encoded), received ${JSON.stringify(text)}`);
+    const attempt = Number(m[1]);
+    if (out.some((x) => x.attempt === attempt)) throw new Error(`--corrupt-files names start ${attempt} twice in ${JSON.stringify(text)}`);
+    out.push({ attempt, file });
+  }
+  return out;
+}
+
+/** The files a case's corruptions struck, from its faulty run's fault records. */
+export function corruptFilesOf(faults: readonly { attempt: number; kind: string; injected: boolean; file?: string | null }[]): CorruptedFile[] {
+  return faults.flatMap((f) => (f.kind === 'corrupt-checkpoint' && f.injected && typeof f.file === 'string' && f.file !== '' ? [{ attempt: f.attempt, file: f.file }] : []));
+}
+
 export function replayLine(s: ReplaySpec): string {
   const parts = ['npx streamcheck replay'];
   if (s.manifestFile !== null) parts.push(`--sut ${quote(s.manifestFile)}`);
@@ -69,6 +107,7 @@ export function replayLine(s: ReplaySpec): string {
   if (s.serve === false) parts.push('--no-serve');
   if (s.killAtEvents.length > 0) parts.push(`--kill-at-events ${formatKillAtEvents(s.killAtEvents)}`);
   if (s.crashStatesDir != null && s.killAtEvents.some((k) => k.state !== undefined)) parts.push(`--crash-states ${quote(s.crashStatesDir)}`);
+  if ((s.corruptFiles ?? []).length > 0) parts.push(`--corrupt-files ${quote(formatCorruptFiles(s.corruptFiles!))}`);
   return parts.join(' ');
 }
 

@@ -18,7 +18,7 @@ import { failureLine } from '../run/run-suite.js';
 import type { TimelineEntry } from '../run/timeline.js';
 import { describeFault, describeInjectedFault } from '../faults/fault.js';
 import { faultProfile, type Level } from '../case/conformance-level.js';
-import type { KillAtEvent } from '../case/replay-line.js';
+import type { CorruptedFile, KillAtEvent } from '../case/replay-line.js';
 
 export interface ReplayOptions {
   sut: LoadedManifest;
@@ -37,6 +37,8 @@ export interface ReplayOptions {
   killAtEvents?: readonly KillAtEvent[];
   /** Where the recorded run kept its timed kills' crash states (--crash-states). */
   crashStatesDir?: string;
+  /** The files the recorded run's corruptions struck (--corrupt-files). */
+  corruptFiles?: readonly CorruptedFile[];
 }
 
 export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; result: CaseResult }> {
@@ -51,7 +53,7 @@ export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; 
   let services: ServiceSet | null = null;
   try {
     services = await ServiceSet.start(o.sut.manifest, o.sut.cwd);
-    const result = await runCase({ seed: o.seed, path: o.path, drawn, killAtEvents: o.killAtEvents ?? [] }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, serve: o.serve, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined, ...(o.crashStatesDir === undefined ? {} : { crashStatesDir: o.crashStatesDir }) });
+    const result = await runCase({ seed: o.seed, path: o.path, drawn, killAtEvents: o.killAtEvents ?? [], corruptFiles: o.corruptFiles ?? [] }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, serve: o.serve, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined, ...(o.crashStatesDir === undefined ? {} : { crashStatesDir: o.crashStatesDir }) });
     return { drawn, result };
   } finally {
     await pool?.close();

@@ -39,7 +39,7 @@ import { referenceManifestFile } from '../protocol/reference-manifest-file.js';
 import { levelReached, runConformance, type LevelOutcome } from '../conformance/run-conformance.js';
 import { describeLanded } from '../conformance/level-evidence.js';
 import { describeFault, describeInjectedFault } from '../faults/fault.js';
-import { parseKillAtEvents, type KillAtEvent } from '../case/replay-line.js';
+import { parseCorruptFiles, parseKillAtEvents, type CorruptedFile, type KillAtEvent } from '../case/replay-line.js';
 import { CorpusError, mergeCorpus, readCorpusFile, writeCorpusFile, type CorpusEntry } from '../store/corpus-file.js';
 import { corpusEntriesFor } from '../run/corpus-entries-for.js';
 import Database from 'better-sqlite3';
@@ -88,6 +88,14 @@ function describeLevel(l: LevelOutcome): string {
       const never: never = l;
       return JSON.stringify(never);
     }
+  }
+}
+
+function corruptFilesArg(text: string): CorruptedFile[] {
+  try {
+    return parseCorruptFiles(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
   }
 }
 
@@ -469,13 +477,14 @@ async function main(argv: string[]): Promise<number> {
     .option('--restarts-max <n>', 'restarts before giving up', nonNegativeInt('--restarts-max'))
     .option('--no-serve', 'start the SUT command for every run, even if its manifest declares serve (PROTOCOL.md §9)')
     .option('--kill-at-events <list>', 'where the recorded run\'s timed kills landed, as start:event-line[+ms][@state digest] (- for one that did not land), e.g. 1:5+3ms@3fa2c1d0b9e8,3:-; printed by the failure', killAtEventsArg)
+    .option('--corrupt-files <list>', 'which metadata checkpoint file each recorded corruption struck, as start:file (URI-encoded), e.g. 2:checkpoint-28000; printed by the failure', corruptFilesArg)
     .option('--crash-states <dir>', 'where the recorded run kept the crash states its timed kills left (printed by the failure): put back exactly when no try reproduces one (a state missing there is said so, and the replay goes on)')
     .action(async (o) => {
       if (!scenarioNames().includes(o.scenario)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(o.scenario)} (known: ${scenarioNames().join(', ')})`);
       if (!/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 0:1:3, received ${JSON.stringify(o.path)}`);
       const manifestFile = sutFile(o.sut);
       const sut = manifestAt(manifestFile);
-      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean, killAtEvents: (o.killAtEvents ?? []) as KillAtEvent[], ...(o.crashStates === undefined ? {} : { crashStatesDir: path.resolve(o.crashStates as string) }) };
+      const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean, killAtEvents: (o.killAtEvents ?? []) as KillAtEvent[], corruptFiles: (o.corruptFiles ?? []) as CorruptedFile[], ...(o.crashStates === undefined ? {} : { crashStatesDir: path.resolve(o.crashStates as string) }) };
       const { drawn, result } = await replayCase(options);
       say(`${describeReplay(options, drawn, result)}\n`);
       exitCode = result.verdict.verdict === 'pass' ? 0 : result.verdict.verdict === 'fail' ? 1 : 3;

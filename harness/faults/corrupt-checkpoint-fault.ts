@@ -3,6 +3,10 @@
 // directory, or globs relative to it at any depth) is truncated to half its size or has one bit
 // flipped. Only injected when another metadata checkpoint file exists, so a SUT that falls back to
 // an older checkpoint, as Spark's CheckpointReader does, can always recover.
+//
+// File systems stamp modification times from a coarse clock (a few ms a tick here), so files written
+// within one tick tie and "newest" is then decided by name: which file that is depends on timing. The
+// file struck is therefore recorded, and a replay strikes the recorded file (`--corrupt-files`).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -45,13 +49,20 @@ export function metadataFiles(checkpointDir: string, selector: Selector): string
   return out;
 }
 
-export function corruptNewestCheckpoint(checkpointDir: string, selector: Selector, how: CorruptHow, fraction: number): CorruptResult {
+export function corruptNewestCheckpoint(checkpointDir: string, selector: Selector, how: CorruptHow, fraction: number, recorded?: string): CorruptResult {
   const files = metadataFiles(checkpointDir, selector)
     .map((name) => ({ name, stat: fs.statSync(path.join(checkpointDir, name)) }))
     .filter((f) => f.stat.size > 0);
   if (files.length < 2) return { injected: false, file: null, detail: `${files.length} metadata checkpoint file(s): nothing older to fall back to` };
   files.sort((a, b) => a.stat.mtimeMs - b.stat.mtimeMs || (a.name < b.name ? -1 : 1));
-  const newest = files.at(-1)!;
+  const named = recorded === undefined ? undefined : files.find((f) => f.name === recorded);
+  const newest = named ?? files.at(-1)!;
+  const which = recorded === undefined ? '' : named !== undefined ? ' (the recorded file)' : ` (the recorded file ${recorded} is not there, so the newest)`;
+  const r = strike(checkpointDir, newest, how, fraction);
+  return { ...r, detail: `${r.detail}${which}` };
+}
+
+function strike(checkpointDir: string, newest: { name: string; stat: fs.Stats }, how: CorruptHow, fraction: number): CorruptResult {
   const file = path.join(checkpointDir, newest.name);
   if (how === 'truncate') {
     fs.truncateSync(file, Math.floor(newest.stat.size / 2));

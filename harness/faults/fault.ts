@@ -35,8 +35,9 @@ export type Fault =
 /** A fault between two starts rather than during one. */
 export type BetweenStartsFault =
   | { kind: 'wipe-scratch' }
-  /** Truncate or flip a bit of the newest metadata checkpoint file (level L4). */
-  | { kind: 'corrupt-checkpoint'; how: 'truncate' | 'bitflip'; fraction: number };
+  /** Truncate or flip a bit of the newest metadata checkpoint file (level L4); file: the one struck
+   *  (a replay strikes the recorded one: corrupt-checkpoint-fault.ts). */
+  | { kind: 'corrupt-checkpoint'; how: 'truncate' | 'bitflip'; fraction: number; file?: string };
 export type InjectedFault = Fault | BetweenStartsFault;
 
 export interface FaultPlan {
@@ -45,7 +46,7 @@ export interface FaultPlan {
    *  checkpoint directory ("reliable storage") survives. */
   wipeScratchBefore?: number[];
   /** Starts before which the newest metadata checkpoint file is corrupted. */
-  corruptCheckpointBefore?: { attempt: number; how: 'truncate' | 'bitflip'; fraction: number }[];
+  corruptCheckpointBefore?: { attempt: number; how: 'truncate' | 'bitflip'; fraction: number; file?: string }[];
 }
 
 /** The crash mechanism a SUT must declare for the harness to inject this fault. */
@@ -118,7 +119,7 @@ export function describeInjectedFault(f: InjectedFault): string {
     case 'wipe-scratch':
       return 'scratch directory wiped';
     case 'corrupt-checkpoint':
-      return `newest metadata checkpoint ${f.how === 'truncate' ? 'truncated' : 'bit-flipped'}`;
+      return `newest metadata checkpoint${f.file === undefined ? '' : ` ${f.file}`} ${f.how === 'truncate' ? 'truncated' : 'bit-flipped'}`;
     default:
       return describeFault(f);
   }

@@ -12,7 +12,7 @@ import { statefulOutputs } from '../check/stateful-outputs.js';
 import { skippedVerdict, type Verdict } from '../check/verdict.js';
 import type { CaseOutcome } from '../check/case-outcome.js';
 import { describeFault, type Fault, type FaultPlan } from '../faults/fault.js';
-import { killAtEventsOf, replayLine, type KillAtEvent } from '../case/replay-line.js';
+import { corruptFilesOf, killAtEventsOf, replayLine, type CorruptedFile, type KillAtEvent } from '../case/replay-line.js';
 import { resolveFaultPlan } from '../case/fault-plan-draw.js';
 import type { DrawnCase } from '../case/case-arbitrary.js';
 import type { SutEvent } from '../protocol/event-line.js';
@@ -39,6 +39,8 @@ export interface CaseSpec {
   plan?: FaultPlan;
   /** Replay: the timed kills of these starts strike after the recorded event line instead (replay-line.ts). */
   killAtEvents?: readonly KillAtEvent[];
+  /** Replay: the corruptions before these starts strike the recorded files. */
+  corruptFiles?: readonly CorruptedFile[];
 }
 
 export interface RunCaseOptions {
@@ -85,6 +87,8 @@ export interface CaseResult {
   replayLine: string;
   /** Where the faulty run's timed kills landed (the replay line's --kill-at-events). */
   killAtEvents: KillAtEvent[];
+  /** The files its corruptions struck (the replay line's --corrupt-files). */
+  corruptFiles: CorruptedFile[];
   /** Starts of the faulty run that a fault ended (crashes that really happened). */
   crashesInjected: number;
   failureFreeReused: boolean;
@@ -110,6 +114,18 @@ export function withKillsAtEvents(plan: FaultPlan, kills: readonly KillAtEvent[]
   const beyond = kills.find((k) => k.attempt > plan.faults.length);
   if (beyond !== undefined) throw new Error(`--kill-at-events names start ${beyond.attempt}, but the case's plan has ${plan.faults.length} fault(s)`);
   return { ...plan, faults };
+}
+
+/** The plan with the corruptions before the named starts striking the recorded files. */
+export function withCorruptFiles(plan: FaultPlan, files: readonly CorruptedFile[]): FaultPlan {
+  if (files.length === 0) return plan;
+  const planned = plan.corruptCheckpointBefore ?? [];
+  const stray = files.find((f) => !planned.some((c) => c.attempt === f.attempt));
+  if (stray !== undefined) throw new Error(`--corrupt-files names start ${stray.attempt}, before which the case's plan corrupts nothing`);
+  return { ...plan, corruptCheckpointBefore: planned.map((c) => {
+    const f = files.find((x) => x.attempt === c.attempt);
+    return f === undefined ? c : { ...c, file: f.file };
+  }) };
 }
 
 let caseCounter = 0;
@@ -144,6 +160,7 @@ function skipCase(
     timeline: x.timeline,
     workDir: null,
     caseId: x.caseId,
+    corruptFiles: [],
     killAtEvents: [],
     replayLine: replayLine({ scenario: c.scenario, seed: spec.seed, path: spec.path, manifestFile: o.manifestFile ?? null, level: o.level ?? null, bounds: o.bounds ?? DEFAULT_RUN_BOUNDS, serve: o.serve ?? o.pool !== undefined, killAtEvents: [] }),
     crashesInjected: 0,
@@ -180,7 +197,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   const declined = declinedBy(ff.outcome);
   if (declined !== null) return skipCase(spec, o, { work, caseId, stored, reused, ffMs: ff.durationMs, timeline: reused ? [] : ff.timeline, reason: declined });
   const ffTrace = ff.trace?.type === 'traced' ? ff.trace.trace : null;
-  const plan = withKillsAtEvents(spec.plan ?? resolveFaultPlan(spec.drawn.plan, { ...ff, trace: ffTrace }), spec.killAtEvents ?? []);
+  const plan = withCorruptFiles(withKillsAtEvents(spec.plan ?? resolveFaultPlan(spec.drawn.plan, { ...ff, trace: ffTrace }), spec.killAtEvents ?? []), spec.corruptFiles ?? []);
   const lint = ff.lint;
   if (stored !== undefined && storage) {
     stored.store.recordTrace(stored.caseId, ff.trace === null ? { type: 'untraced', reason: 'strace is not installed' } : ff.trace, reused, lint);
@@ -268,10 +285,12 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     for (const [digest, entries] of crashStates.captured) writeCrashStateFile(o.crashStatesDir, digest, entries);
   }
   const killAtEvents = killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, afterMs: e.fault.kind === 'kill-at-event' ? (e.fault.afterMs ?? null) : (e.afterMs ?? null), event: e.fault.kind === 'kill-at-event' ? e.fault.event : null, state: e.fault.kind === 'kill-at-event' ? (e.fault.state ?? null) : (e.stateDigest ?? null) }] : [])));
+  const corruptFiles = corruptFilesOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' && e.fault.kind === 'corrupt-checkpoint' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, file: e.fault.file ?? null }] : [])));
   return {
     verdict,
     plan,
     killAtEvents,
+    corruptFiles,
     timeline: [...(reused ? [] : ff.timeline), ...timeline],
     workDir: keptDir,
     caseId,
@@ -285,6 +304,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
       serve: o.serve ?? o.pool !== undefined,
       killAtEvents,
       crashStatesDir: verdict.verdict === 'pass' ? null : (o.crashStatesDir ?? null),
+      corruptFiles,
     }),
     crashesInjected,
     failureFreeReused: reused,

@@ -135,8 +135,8 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
       if (c.attempt !== attempt || retry) continue;
       const selector = o.sut.manifest.storageFaults;
       if (selector === undefined) throw new Error(`storage fault planned, but ${o.sut.manifest.name} declares no storageFaults in its manifest`);
-      const r = corruptNewestCheckpoint(o.dirs.checkpointDir, selector, c.how, c.fraction);
-      const fault = { kind: 'corrupt-checkpoint' as const, how: c.how, fraction: c.fraction };
+      const r = corruptNewestCheckpoint(o.dirs.checkpointDir, selector, c.how, c.fraction, c.file);
+      const fault = { kind: 'corrupt-checkpoint' as const, how: c.how, fraction: c.fraction, ...(r.file === null ? {} : { file: r.file }) };
       const atMs = o.clock();
       o.timeline.push({ type: 'fault', atMs, run: o.kind, attempt, fault, injected: r.injected });
       if (r.injected) covered(fault, attempt);
