@@ -75,7 +75,7 @@ export function renderMarkdown(r: SuiteReport): string {
   }
 
   if (r.counterexamples.length > 0) {
-    out.push(`## Counterexamples (${r.counterexamples.length}, shrunk)`, '');
+    out.push(`## Counterexamples (${r.counterexamples.length}, ${r.counterexamples.every((x) => x.shrunk) ? 'shrunk' : r.counterexamples.some((x) => x.shrunk) ? 'some shrunk' : 'as drawn: shrinking was off'})`, '');
     for (const x of r.counterexamples) {
       const note = x.mayNotBeMinimal ? ' (shrinking stopped at its budget: this case failed when re-run, but may not be minimal)' : '';
       out.push(`- case ${x.caseIndex}, ${cell(x.scenario)}, seed ${x.seed}, path ${code(x.path)}${note}:`, '', fence(x.replayLine, 'sh', '  '), '');

@@ -1,7 +1,8 @@
 // The plain-text summary the CLI prints when a suite ends: one screen (at most SUMMARY_LINES_MAX
-// lines) with the verdict first, then what did not pass grouped by signature (outcome, anomaly kind,
-// checker, scenario): each group once, with its count and the replay line of its smallest
-// counterexample. The Markdown report has every case.
+// lines, save that the first SUMMARY_GROUPS_MIN failure groups are always shown) with the verdict
+// first, then what did not pass grouped by signature (outcome, anomaly kind, checker, scenario):
+// each group once, with its count and the replay line of its smallest counterexample. The Markdown
+// report has every case.
 
 import { formatMs, formatRatio, formatStats } from './format.js';
 import { describeCoverage } from './crash-coverage.js';
@@ -9,6 +10,8 @@ import type { CaseProblem, Counterexample, SuiteReport } from './suite-report.js
 import { verdictLine } from './verdict-line.js';
 
 export const SUMMARY_LINES_MAX = 25;
+/** Failure groups the summary always shows, however long it already is. */
+const SUMMARY_GROUPS_MIN = 3;
 const SCENARIO_LINES_MAX = 4;
 const MESSAGE_CHARS_MAX = 100;
 /** Reasons for skipped cases shown; the Markdown report has them all. */
@@ -56,7 +59,9 @@ export function renderSummary(r: SuiteReport): string {
   if (problems.length > 0) {
     const groups = problemGroups(problems, r.counterexamples);
     // Three lines per group, plus a blank line, a heading and possibly an "and N more" line.
-    const room = Math.max(0, Math.floor((SUMMARY_LINES_MAX - lines.length - 3) / 3));
+    // However long the lines above, the first SUMMARY_GROUPS_MIN groups are shown: a summary that says
+    // "not passed" must name at least what failed.
+    const room = Math.max(SUMMARY_GROUPS_MIN, Math.floor((SUMMARY_LINES_MAX - lines.length - 3) / 3));
     const shown = groups.slice(0, room);
     lines.push('', `not passed (${problems.length} ${problems.length === 1 ? 'case' : 'cases'}, ${groups.length} ${groups.length === 1 ? 'signature' : 'signatures'}):`);
     for (const g of shown) {

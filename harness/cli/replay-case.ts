@@ -53,7 +53,7 @@ export async function replayCase(o: ReplayOptions): Promise<{ drawn: DrawnCase; 
   let services: ServiceSet | null = null;
   try {
     services = await ServiceSet.start(o.sut.manifest, o.sut.cwd);
-    const result = await runCase({ seed: o.seed, path: o.path, drawn, killAtEvents: o.killAtEvents ?? [], corruptFiles: o.corruptFiles ?? [] }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, serve: o.serve, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined, ...(o.crashStatesDir === undefined ? {} : { crashStatesDir: o.crashStatesDir }) });
+    const result = await runCase({ seed: o.seed, path: o.path, drawn, killAtEvents: o.killAtEvents ?? [], corruptFiles: o.corruptFiles ?? [] }, { sut: o.sut, manifestFile: o.manifestFile, level: o.level, serve: o.serve, failureFree, workRoot: o.keepDir, bounds: o.bounds, pool, keepWorkDir: 'always', storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined, ...(o.crashStatesDir === undefined ? {} : { crashStatesDir: o.crashStatesDir, crashStatesWrite: false }) });
     return { drawn, result };
   } finally {
     await pool?.close();

@@ -178,7 +178,7 @@ function progressPrinter(cases: number, untilBudget = false): { onEvent: (e: Sui
           finished = e.alreadyDone;
           total = e.total;
           for (const s of e.skipped) line(`skipping scenario ${s.name}: ${s.why}`);
-          if (e.corpus > 0) line(`replaying ${e.corpus} stored failure(s) from the corpus first (cases ${e.total - e.corpus}..${e.total - 1})`);
+          if (e.corpus > 0) line(`corpus: replaying ${e.corpus} stored failure(s) of this SUT first, as cases ${e.total - e.corpus}..${e.total - 1}`);
           if (e.alreadyDone > 0) line(`resuming suite ${e.suiteId}: ${e.alreadyDone} of ${e.total} cases already done`);
           if (e.swept.workRoots.length > 0) line(`removed ${e.swept.workRoots.length} work root(s) of streamcheck processes that no longer run: ${e.swept.workRoots.join(', ')}`);
           if (e.swept.processes.length > 0) line(`killed ${e.swept.processes.length} SUT process(es) left by streamcheck processes that no longer run: ${e.swept.processes.map((p) => `${p.pid} ${p.command}`).join('; ')}`);
@@ -203,8 +203,8 @@ function progressPrinter(cases: number, untilBudget = false): { onEvent: (e: Sui
         case 'shrunk':
           line(
             !e.shrink.verified
-              ? `  shrinking found no case that failed again after ${e.shrink.candidates} candidates: no counterexample`
-              : `  shrunk after ${e.shrink.candidates} candidates${e.shrink.ending === 'budget-ended' ? ' (stopped at the shrink budget: the smallest case re-run and seen failing, which may not be minimal)' : ''}: path ${e.shrink.path}`,
+              ? `case ${e.index} (scenario=${e.scenario} seed=${e.seed}): shrinking found no case that failed again after ${e.shrink.candidates} candidates: no counterexample`
+              : `case ${e.index} (scenario=${e.scenario} seed=${e.seed}) shrunk after ${e.shrink.candidates} candidates${e.shrink.ending === 'budget-ended' ? ' (stopped at the shrink budget: the smallest case re-run and seen failing, which may not be minimal)' : ''}: path ${e.shrink.path}`,
           );
           break;
         case 'budget-exhausted':
@@ -375,7 +375,6 @@ async function main(argv: string[]): Promise<number> {
         if (opts.corpusFile != null) {
           const { replay, skipped } = corpusEntriesFor(readCorpusFile(opts.corpusFile, true), manifestAt(manifestFile).manifest);
           opts.corpus = replay;
-          if (replay.length > 0) process.stdout.write(`corpus: replaying ${replay.length} stored failure(s) of this SUT from ${path.relative(process.cwd(), opts.corpusFile)} first\n`);
           for (const x of skipped) process.stdout.write(`corpus: not replaying ${x.entry.scenario} seed ${x.entry.seed} path ${x.entry.path} (${x.entry.level}): ${x.why}\n`);
         }
       }
@@ -478,14 +477,23 @@ async function main(argv: string[]): Promise<number> {
     .option('--no-serve', 'start the SUT command for every run, even if its manifest declares serve (PROTOCOL.md §9)')
     .option('--kill-at-events <list>', 'where the recorded run\'s timed kills landed, as start:event-line[+ms][@state digest] (- for one that did not land), e.g. 1:5+3ms@3fa2c1d0b9e8,3:-; printed by the failure', killAtEventsArg)
     .option('--corrupt-files <list>', 'which metadata checkpoint file each recorded corruption struck, as start:file (URI-encoded), e.g. 2:checkpoint-28000; printed by the failure', corruptFilesArg)
-    .option('--crash-states <dir>', 'where the recorded run kept the crash states its timed kills left (printed by the failure): put back exactly when no try reproduces one (a state missing there is said so, and the replay goes on)')
+    .option('--crash-states <dir>', 'where the recorded run kept the crash states its timed kills left (printed by the failure): put back exactly when the replayed kill leaves another state (a state missing there is said so, and the replay re-runs the start for it instead); read only')
     .action(async (o) => {
       if (!scenarioNames().includes(o.scenario)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(o.scenario)} (known: ${scenarioNames().join(', ')})`);
       if (!/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 0:1:3, received ${JSON.stringify(o.path)}`);
       const manifestFile = sutFile(o.sut);
       const sut = manifestAt(manifestFile);
+      if (o.crashStates !== undefined && fs.existsSync(o.crashStates) && !fs.statSync(o.crashStates).isDirectory()) throw new UsageError(`--crash-states: ${JSON.stringify(o.crashStates)} is not a directory`);
       const options = { sut, manifestFile, scenario: o.scenario, seed: o.seed, path: o.path, level: (o.level ?? highestRunnableLevel(sut.manifest)) as Level, bounds: bounds(o), keepDir: path.resolve(o.keep), serve: o.serve as boolean, killAtEvents: (o.killAtEvents ?? []) as KillAtEvent[], corruptFiles: (o.corruptFiles ?? []) as CorruptedFile[], ...(o.crashStates === undefined ? {} : { crashStatesDir: path.resolve(o.crashStates as string) }) };
-      const { drawn, result } = await replayCase(options);
+      let replayed: Awaited<ReturnType<typeof replayCase>>;
+      try {
+        replayed = await replayCase(options);
+      } catch (error) {
+        // Kill points or corrupted files that name starts the case does not have: the operator's line is wrong.
+        if (/^--(kill-at-events|corrupt-files) /.test((error as Error).message)) throw new UsageError((error as Error).message);
+        throw error;
+      }
+      const { drawn, result } = replayed;
       say(`${describeReplay(options, drawn, result)}\n`);
       exitCode = result.verdict.verdict === 'pass' ? 0 : result.verdict.verdict === 'fail' ? 1 : 3;
     });

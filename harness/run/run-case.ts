@@ -74,6 +74,8 @@ export interface RunCaseOptions {
   /** Where the crash states a failing case's timed kills left are kept (crash-state-files.ts), and
    *  where a replay finds the recorded ones; absent: none kept, none looked up. */
   crashStatesDir?: string;
+  /** Whether a failing case writes its states there (default true; false: only read, as replays do). */
+  crashStatesWrite?: boolean;
 }
 
 export interface CaseResult {
@@ -281,7 +283,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   }
   const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'kill-at-event' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error' || e.fault.kind === 'service-kill')).length;
   // A failing case keeps the states its timed kills left, so its replay line can put them back exactly.
-  if (verdict.verdict !== 'pass' && o.crashStatesDir !== undefined) {
+  if (verdict.verdict !== 'pass' && o.crashStatesDir !== undefined && o.crashStatesWrite !== false) {
     for (const [digest, entries] of crashStates.captured) writeCrashStateFile(o.crashStatesDir, digest, entries);
   }
   const killAtEvents = killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, afterMs: e.fault.kind === 'kill-at-event' ? (e.fault.afterMs ?? null) : (e.afterMs ?? null), event: e.fault.kind === 'kill-at-event' ? e.fault.event : null, state: e.fault.kind === 'kill-at-event' ? (e.fault.state ?? null) : (e.stateDigest ?? null) }] : [])));

@@ -293,11 +293,14 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
         counts[result.outcome.type] += 1;
         return;
       }
-      // Re-run the very case (unstored: these are not cases of the suite) to see whether it reproduces.
+      // Re-run the very case (unstored: these are not cases of the suite) to see whether it reproduces,
+      // as its replay line would: its timed kills at the recorded points and states, its corruptions
+      // on the recorded files. A FLAKY verdict is then about the SUT given the same crashes, not about
+      // where a new delay happened to land.
       let reproduced = 0;
       const seen: { verdict: string; anomaly: string | null; checker: string | null }[] = [];
       for (let k = 0; k < reruns; k++) {
-        const again = await runCase({ seed, path: '0', drawn }, { ...common, store: undefined, keepWorkDir: 'never' });
+        const again = await runCase({ seed, path: '0', drawn, killAtEvents: result.killAtEvents, corruptFiles: result.corruptFiles }, { ...common, store: undefined, keepWorkDir: 'never', crashStatesWrite: false });
         seen.push({ verdict: again.verdict.verdict, anomaly: again.verdict.anomaly?.kind ?? null, checker: again.verdict.anomaly?.checker ?? null });
         if (sameFailure(result, again)) reproduced += 1;
       }

@@ -53,8 +53,9 @@ export function manifestHash(manifest: unknown): string {
   return createHash('sha256').update(JSON.stringify(sorted(manifest))).digest('hex');
 }
 
-/** Identity of an entry: the same case of the same SUT is kept once. */
-export const corpusKey = (e: CorpusEntry): string => JSON.stringify([e.sut, e.scenario, e.seed, e.path, e.level, e.killAtEvents]);
+/** Identity of an entry: the same case of the same SUT is kept once, with the kill points it was first
+ *  found with (a later run of that case kills elsewhere: not a new failure to keep). */
+export const corpusKey = (e: CorpusEntry): string => JSON.stringify([e.sut, e.scenario, e.seed, e.path, e.level]);
 
 /** Reads and validates a corpus file; a missing file is an empty corpus when `missingOk`. */
 export function readCorpusFile(file: string, missingOk: boolean): CorpusEntry[] {
