@@ -101,6 +101,8 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
   let stateTry = 0;
   let snapshot: StateEntry[] | null = null;
   const stateTries: string[] = [];
+  // The first start whose recorded state was not reproduced: later starts begin from another state.
+  let offTrackFrom: number | null = null;
   const finish = (outcome: RunOutcome): RunOutcome => {
     if (runId !== undefined) o.store!.store.finishRun(runId, outcome.type);
     return outcome;
@@ -278,7 +280,8 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
         attempt -= 1;
         continue;
       } else {
-        stateNote = `; crash state ${expectedState} NOT reproduced in ${tries} (left: ${stateTries.join(', ')})${stored === null ? '' : `, and ${stored.reason}`}: the verdict may differ from the recorded run's`;
+        stateNote = `; crash state ${expectedState} NOT reproduced in ${tries} (left: ${stateTries.join(', ')})${stored === null ? '' : `, and ${stored.reason}`}${offTrackFrom === null ? '' : ` (start ${offTrackFrom}'s state was not reproduced either, so this start began from another state)`}: the verdict may differ from the recorded run's; --crash-states with the folder the recorded run kept its states in puts them back`;
+        offTrackFrom ??= attempt;
       }
       if (droppedLines > 0) stateNote += `; ${droppedLines} event line(s) printed after line ${fault?.kind === 'kill-at-event' ? fault.event : '?'} dropped (the recorded start died before them)`;
     }
