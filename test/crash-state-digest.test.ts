@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import test from 'ava';
 import fc from 'fast-check';
-import { captureCrashState, crashStateDigest, restoreCrashState } from '../harness/run/crash-state-digest.js';
+import { captureCrashState, restoreCrashState } from '../harness/run/crash-state-digest.js';
 import type { RunDirs } from '../harness/run/run-dirs.js';
 import { readCrashStateFile, writeCrashStateFile } from '../harness/store/crash-state-files.js';
 
@@ -39,7 +39,7 @@ const treeArb: fc.Arbitrary<Tree> = fc.uniqueArray(
 );
 
 const digestOf = (dirs: RunDirs): string => {
-  const d = crashStateDigest(dirs);
+  const d = captureCrashState(dirs, 0);
   if (d.type !== 'digest') throw new Error(d.reason);
   return d.digest;
 };

@@ -5,7 +5,7 @@
 // start that long after it has read that many lines — and at the latest when the next line arrives,
 // so it never lets the SUT past the recorded stretch — and, when a digest was recorded, compares the
 // state its kill left: if it differs (the SUT moved on a little more or less before the signal
-// landed), run-until-done restores the directories and runs the start again with the next delay of
+// landed), replayed-kill-states.ts puts back the kept state or restores the directories and runs the start again with the next delay of
 // replayKillDelayMs, up to KILL_STATE_TRIES_MAX tries, then says whether the state was reproduced.
 
 import type { SutRun } from '../process/sut-run.js';

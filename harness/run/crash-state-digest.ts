@@ -1,8 +1,8 @@
 // What a timed kill left on disk, as a short digest: how a replay knows that it reproduced the
 // recorded crash state exactly and not merely came close. A SIGKILL keeps every byte that reached the
 // page cache, so the state is the checkpoint, output and scratch directories' names, kinds and
-// contents at the moment of the kill. A replay kills after the same event line, compares digests, and
-// re-runs the start from a snapshot of its directories until they match (run-until-done.ts).
+// contents at the moment of the kill. A replay kills after the same event line and compares digests
+// (replayed-kill-states.ts).
 //
 // When a case fails, the states its kills left are kept beside the database (crash-state-files.ts),
 // so its replay can put the exact state back when no try of its own reproduces it.
@@ -31,18 +31,11 @@ function rootsOf(dirs: RunDirs): [string, string][] {
   ];
 }
 
-export type StateDigest = { type: 'digest'; digest: string } | { type: 'not-taken'; reason: string };
-
 /** One entry of a captured crash state, labelled by its directory ("checkpoint/…", "output/…", "scratch/…"). */
 export type StateEntry = { path: string; type: 'dir' } | { path: string; type: 'file'; data: Buffer; mtimeMs: number } | { path: string; type: 'symlink'; target: string };
 
 /** What a kill left: its digest, and its entries when they are at most keepBytesMax bytes (null past it). */
 export type CapturedState = { type: 'digest'; digest: string; entries: StateEntry[] | null } | { type: 'not-taken'; reason: string };
-
-export function crashStateDigest(dirs: RunDirs): StateDigest {
-  const c = captureCrashState(dirs, 0);
-  return c.type === 'digest' ? { type: 'digest', digest: c.digest } : c;
-}
 
 /** The digest of the directories, and their entries (kept when their bytes are at most keepBytesMax). */
 export function captureCrashState(dirs: RunDirs, keepBytesMax: number): CapturedState {

@@ -10,7 +10,7 @@ import { crashPointEnv, crashPointInjected } from '../faults/crash-point-fault.j
 import { describeFault, mechanismOf, type Fault, type InjectedFault } from '../faults/fault.js';
 import { coverageCells } from '../case/crash-space.js';
 import { armKillAfter } from '../faults/kill-after-fault.js';
-import { armKillAtEvent, KILL_STATE_TRIES_MAX, replayKillDelayMs } from '../faults/kill-at-event-fault.js';
+import { armKillAtEvent, replayKillDelayMs } from '../faults/kill-at-event-fault.js';
 import { corruptNewestCheckpoint } from '../faults/corrupt-checkpoint-fault.js';
 import type { FaultPlan } from '../faults/fault.js';
 import { applyPowerLoss } from '../faults/power-loss-fault.js';
@@ -29,8 +29,8 @@ import { SutProcess } from '../process/sut-process.js';
 import type { RunRequest, SutRun } from '../process/sut-run.js';
 import type { LoadedManifest } from '../protocol/manifest.js';
 import type { EventRow, RunKind, Store } from '../store/store.js';
-import { captureCrashState, restoreCrashState, STATE_DIGEST_BYTES_MAX, type StateEntry } from './crash-state-digest.js';
-import { readCrashStateFile } from '../store/crash-state-files.js';
+import { captureCrashState, type StateEntry } from './crash-state-digest.js';
+import { ReplayedKillStates } from './replayed-kill-states.js';
 import { outputBoundsOf, type RunBounds } from './run-bounds.js';
 import { protocolEnv, type RunDirs } from './run-dirs.js';
 import type { TimelineEntry } from './timeline.js';
@@ -95,14 +95,9 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
   const runId = o.store?.store.beginRun(o.store.caseId, o.kind);
   const started = o.clock();
   const exits: ProcessExit[] = [];
-  // A replayed timed kill with a recorded state digest: the start is run again from a snapshot of the
-  // directories until its kill leaves that state (kill-at-event-fault.ts). stateTry counts the tries
-  // of the current start; a try that left another state is rolled back, directories and timeline.
-  let stateTry = 0;
-  let snapshot: StateEntry[] | null = null;
-  const stateTries: string[] = [];
-  // The first start whose recorded state was not reproduced: later starts begin from another state.
-  let offTrackFrom: number | null = null;
+  // Replayed timed kills with a recorded state digest: a try that left another state is rolled back,
+  // directories (by replayed) and timeline (here), and the start run again (replayed-kill-states.ts).
+  const replayed = new ReplayedKillStates(o.dirs, o.crashStates?.storedDir ?? null);
   const finish = (outcome: RunOutcome): RunOutcome => {
     if (runId !== undefined) o.store!.store.finishRun(runId, outcome.type);
     return outcome;
@@ -125,7 +120,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     if (remainingMs <= 0) return finish({ type: 'gave-up', attempts: attempt - 1, exits, reason: `caseTimeoutMs ${o.bounds.caseTimeoutMs} ms passed before start ${attempt}` });
     const fault = o.faults[attempt - 1];
     // Faults before the start were applied by the first try; the snapshot holds their result.
-    const retry = stateTry > 0;
+    const retry = replayed.tryIndex > 0;
     if (!retry && o.wipeScratchBefore?.includes(attempt) === true) {
       emptyScratch();
       const atMs = o.clock();
@@ -172,11 +167,8 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const serviceKilledBefore: ServiceKillOutcome | null = fault?.kind === 'service-kill' && fault.delayMs === null ? await killServiceBefore(o.services, fault.service) : null;
     // Whether this start is a replayed timed kill whose state is checked: not when it is traced (its
     // trace is of one try), nor with services (their state is not in the directories to roll back).
-    const expectedState = fault?.kind === 'kill-at-event' && fault.event !== null && fault.state !== undefined && traceFile === null && o.services === undefined ? fault.state : null;
-    if (expectedState !== null && stateTry === 0) {
-      const before = captureCrashState(o.dirs, STATE_DIGEST_BYTES_MAX);
-      snapshot = before.type === 'digest' ? before.entries : null;
-    }
+    const expected = fault?.kind === 'kill-at-event' && fault.event !== null && fault.state !== undefined && traceFile === null && o.services === undefined ? { state: fault.state, lines: fault.event } : null;
+    if (expected !== null) replayed.beforeTry();
     // Event lines a replayed start printed past the recorded line: the recorded start died before them.
     let droppedLines = 0;
     const timelineMark = o.timeline.length;
@@ -200,7 +192,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
           if (line.event.event === 'crash-point' && typeof line.event['name'] === 'string') crashPointName = line.event['name'];
           if (killedAtMs === null) lastEventAtMs = atMs;
           onEventLine();
-          if (expectedState !== null && fault?.kind === 'kill-at-event' && fault.event !== null && eventLines > fault.event) {
+          if (expected !== null && eventLines > expected.lines) {
             droppedLines += 1;
             return;
           }
@@ -225,7 +217,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     let disarm = (): void => {};
     if (fault?.kind === 'kill-after') disarm = armKillAfter(proc, fault.delayMs, (atMs) => (killedAtMs = startAt + atMs));
     if (fault?.kind === 'kill-at-event') {
-      const armed = armKillAtEvent(proc, fault.event, expectedState === null ? (fault.afterMs ?? 0) : replayKillDelayMs(fault.afterMs ?? 0, stateTry), (atMs) => (killedAtMs = startAt + atMs));
+      const armed = armKillAtEvent(proc, fault.event, expected === null ? (fault.afterMs ?? 0) : replayKillDelayMs(fault.afterMs ?? 0, replayed.tryIndex), (atMs) => (killedAtMs = startAt + atMs));
       onEventLine = armed.onEvent;
       disarm = armed.disarm;
     }
@@ -242,48 +234,17 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     let stateDigest = captured?.type === 'digest' ? captured.digest : undefined;
     if (captured?.type === 'digest' && captured.entries !== null && keepBytes > 0) o.crashStates!.captured.set(captured.digest, captured.entries);
     let stateNote = '';
-    // A replayed start that ran to its end before the kill could land, when the recorded kill struck
-    // after its last line: a SIGKILL then changes nothing on disk, so once its directories hold the
-    // recorded state it is restarted as the recorded run's was (and says so).
     let endedAsRecorded = false;
-    if (expectedState !== null) {
-      const ranToEnd = !killedByFault && exit.type === 'clean' && exit.overLimit === null;
-      const timeLeft = o.bounds.caseTimeoutMs - (o.clock() - started) > 0;
-      const lastTry = !(snapshot !== null && stateTry + 1 < KILL_STATE_TRIES_MAX && timeLeft);
-      if (ranToEnd) {
-        const now = captureCrashState(o.dirs, 0);
-        if (now.type === 'digest') stateDigest = now.digest;
-      }
-      const left = !killedByFault ? `no kill (the start ${ranToEnd ? 'ran to its end' : 'ended first'}${stateDigest === undefined ? '' : `, leaving ${stateDigest}`})` : (stateDigest ?? `no digest (${captured?.type === 'not-taken' ? captured.reason : '?'})`);
-      stateTries.push(left);
-      const tries = `${stateTries.length} ${stateTries.length === 1 ? 'try' : 'tries'}`;
-      const canPutBack = killedByFault || (ranToEnd && lastTry);
-      const stored = stateDigest === expectedState || !canPutBack || o.crashStates?.storedDir == null ? null : readCrashStateFile(o.crashStates.storedDir, expectedState);
-      if (ranToEnd && (stateDigest === expectedState || stored?.type === 'found')) endedAsRecorded = true;
-      if (stateDigest === expectedState && ranToEnd) {
-        stateNote = `; crash state ${expectedState} reproduced exactly: the start ran to its end before the kill landed (the recorded kill struck after its last line), so it is restarted as the recorded run's was`;
-      } else if (stateDigest === expectedState) {
-        stateNote = `; crash state ${expectedState} reproduced exactly${stateTries.length > 1 ? ` (try ${stateTries.length}; earlier tries left ${stateTries.slice(0, -1).join(', ')})` : ''}`;
-      } else if (stored?.type === 'found') {
-        // The kill landed a little off: the state the recorded kill left is put back, exactly.
-        restoreCrashState(o.dirs, stored.entries);
-        const now = captureCrashState(o.dirs, 0);
-        stateNote = now.type === 'digest' && now.digest === expectedState
-          ? `; crash state ${expectedState} put back from ${o.crashStates!.storedDir}: this ${killedByFault ? 'kill' : 'start'} left ${left}${killedByFault ? '' : ', and the start is restarted as the recorded run\'s was'}`
-          : `; crash state ${expectedState} NOT reproduced: the stored state did not restore to its digest (${now.type === 'digest' ? now.digest : now.reason}), so the verdict may differ from the recorded run's`;
-        if (now.type === 'digest') stateDigest = now.digest;
-      } else if (!lastTry && snapshot !== null) {
-        // Another state and none stored: roll this try back and run the start again with the next delay.
-        restoreCrashState(o.dirs, snapshot);
+    if (expected !== null) {
+      const settled = replayed.afterTry({ attempt, expected: expected.state, killed: killedByFault, ranToEnd: !killedByFault && exit.type === 'clean' && exit.overLimit === null, captured, timeLeft: o.bounds.caseTimeoutMs - (o.clock() - started) > 0 });
+      if (settled.type === 'retry') {
         o.timeline.length = timelineMark;
-        stateTry += 1;
         attempt -= 1;
         continue;
-      } else {
-        stateNote = `; crash state ${expectedState} NOT reproduced in ${tries} (left: ${stateTries.join(', ')})${stored === null ? '' : `, and ${stored.reason}`}${offTrackFrom === null ? '' : ` (start ${offTrackFrom}'s state was not reproduced either, so this start began from another state)`}: the verdict may differ from the recorded run's; --crash-states with the folder the recorded run kept its states in puts them back`;
-        offTrackFrom ??= attempt;
       }
-      if (droppedLines > 0) stateNote += `; ${droppedLines} event line(s) printed after line ${fault?.kind === 'kill-at-event' ? fault.event : '?'} dropped (the recorded start died before them)`;
+      ({ stateDigest, endedAsRecorded } = settled);
+      stateNote = settled.note;
+      if (droppedLines > 0) stateNote += `; ${droppedLines} event line(s) printed after line ${expected.lines} dropped (the recorded start died before them)`;
     }
     o.store?.store.recordEvents(eventRows);
     exits.push(exit);
@@ -363,9 +324,7 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     o.timeline.push({ type: 'exit', atMs: endAt, run: o.kind, attempt, exit });
     if (runId !== undefined) o.store!.store.recordExit(runId, attempt, exit);
     // The start is settled: the next one takes its own snapshot, if it needs one.
-    snapshot = null;
-    stateTry = 0;
-    stateTries.length = 0;
+    replayed.endStart();
     // Past an output bound, the start is stopped and the case judged on that: restarting would only repeat it.
     if (exit.overLimit !== null) {
       if (runId !== undefined) o.store!.store.recordEvents([{ runId, attempt, atMs: endAt, kind: 'garbage', name: null, json: { line: '', length: 0, reason: `output-too-large: ${exit.overLimit}` } }]);
