@@ -9,8 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import fc from 'fast-check';
-import { caseArbitrary } from '../harness/case/case-arbitrary.js';
+import { drawnAtPath } from '../harness/case/drawn-at-path.js';
 import { faultProfile } from '../harness/case/conformance-level.js';
 import { processPoolFor } from '../harness/process/process-pool.js';
 import { loadManifest } from '../harness/protocol/manifest.js';
@@ -52,7 +51,7 @@ export const storageCrashStates: Benchmark = {
     // and that wait overlaps with another case's work.
     const workers = 2 * cores;
     const scenario = scenarioNamed(SCENARIO);
-    const drawn = fc.sample(caseArbitrary(scenario, faultProfile('L5', sut.manifest)), { seed: CASE_SEED, numRuns: 1 })[0]!;
+    const drawn = drawnAtPath(scenario, faultProfile('L5', sut.manifest), CASE_SEED, '0')!;
     const work = freshDir(ctx.scratch, 'storage-');
     const failureFree = new FailureFreeRuns(path.join(work, 'ff'));
     const pool = processPoolFor(sut, workers);

@@ -35,7 +35,7 @@ export interface ObservedRun {
 export const outputKey = (output: string, batchTimeMs: number): string => `${output}@${batchTimeMs}`;
 
 /** Temporary files a SUT may leave while committing atomically. */
-const isTemporary = (name: string): boolean => name.startsWith('.') || name.endsWith('.tmp');
+export const isTemporary = (name: string): boolean => name.startsWith('.') || name.endsWith('.tmp');
 
 /** Reads a file of at most maxBytes, or says how large it is (a SUT's 1 GB file must not become a string). */
 function readBounded(file: string, maxBytes: number): { text: string } | { tooLargeBytes: number } {

@@ -113,6 +113,27 @@ export function describeFault(fault: Fault): string {
   }
 }
 
+/** Whether the fault, landed, crashed a start (a crash that really happened): not a fault between starts. */
+export function crashesStart(f: InjectedFault): boolean {
+  switch (f.kind) {
+    case 'crash-point':
+    case 'kill-after':
+    case 'kill-at-event':
+    case 'syscall-kill':
+    case 'power-loss':
+    case 'io-error':
+    case 'service-kill':
+      return true;
+    case 'wipe-scratch':
+    case 'corrupt-checkpoint':
+      return false;
+    default: {
+      const never: never = f;
+      throw new Error(`unknown fault ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 /** A fault of the timeline, between starts or during one, in words. */
 export function describeInjectedFault(f: InjectedFault): string {
   switch (f.kind) {

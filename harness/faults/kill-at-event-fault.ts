@@ -24,13 +24,14 @@ export function replayKillDelayMs(recordedAfterMs: number, tryIndex: number): nu
   return tryIndex === 0 ? recordedAfterMs : Math.round(f * base);
 }
 
-export interface KillAtEvent {
+/** An armed kill of one start (not the replay line's record of where a kill landed: replay-line.ts). */
+export interface ArmedKillAtEvent {
   /** Call for every event line of the start, in order. */
   onEvent(): void;
   disarm(): void;
 }
 
-export function armKillAtEvent(proc: SutRun, event: number | null, afterMs: number, onKill: (atMs: number) => void): KillAtEvent {
+export function armKillAtEvent(proc: SutRun, event: number | null, afterMs: number, onKill: (atMs: number) => void): ArmedKillAtEvent {
   if (event !== null && (!Number.isSafeInteger(event) || event < 0)) throw new Error(`kill-at-event fault: expected a non-negative event count, received ${event}`);
   let seen = 0;
   let disarmed = event === null;

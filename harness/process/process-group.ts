@@ -125,7 +125,6 @@ export const processAlive = (pid: number): boolean => {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 };
-const alive = processAlive;
 
 /** Reads /proc once: kills and returns every marked process whose group has ended (this harness's) or whose
  *  harness is dead (orphans: a harness SIGKILLed while its SUT ran); processes of live groups are left. */
@@ -156,7 +155,7 @@ export function survivorSweep(): Survivor[] {
     const marker = environ.toString('utf8', at + needle.length, end === -1 ? environ.length : end);
     const harnessPid = Number(marker.split(':')[0]);
     const ours = harnessPid === process.pid;
-    if (ours ? live.has(marker) : alive(harnessPid)) continue;
+    if (ours ? live.has(marker) : processAlive(harnessPid)) continue;
     let command = '';
     try {
       command = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 200);

@@ -5,18 +5,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { isTemporary } from '../check/observed-run.js';
 
-/** Files hashed at most; a SUT that writes more gets a hash over the first ones and a note. */
-export const outputFilesHashedMax = 100_000;
-
-const isTemporary = (name: string): boolean => name.startsWith('.') || name.endsWith('.tmp');
+/** Files hashed at most (outputFilesHashedMax); a SUT that writes more gets a hash over the first ones. */
+const OUTPUT_FILES_HASHED_MAX = 100_000;
 
 export function outputHash(outputDir: string): string {
   const hash = createHash('sha256');
   const files: string[] = [];
   const walk = (rel: string): void => {
     for (const entry of fs.readdirSync(path.join(outputDir, rel), { withFileTypes: true })) {
-      if (isTemporary(entry.name) || files.length >= outputFilesHashedMax) continue;
+      if (isTemporary(entry.name) || files.length >= OUTPUT_FILES_HASHED_MAX) continue;
       const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(child);
       else if (entry.isFile()) files.push(child);

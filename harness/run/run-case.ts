@@ -11,7 +11,7 @@ import { observeRun } from '../check/observed-run.js';
 import { statefulOutputs } from '../check/stateful-outputs.js';
 import { skippedVerdict, type Verdict } from '../check/verdict.js';
 import type { CaseOutcome } from '../check/case-outcome.js';
-import { describeFault, type Fault, type FaultPlan } from '../faults/fault.js';
+import { crashesStart, describeFault, type Fault, type FaultPlan } from '../faults/fault.js';
 import { corruptFilesOf, killAtEventsOf, replayLine, type CorruptedFile, type KillAtEvent } from '../case/replay-line.js';
 import { resolveFaultPlan } from '../case/fault-plan-draw.js';
 import type { DrawnCase } from '../case/case-arbitrary.js';
@@ -281,7 +281,7 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
     });
     if (caseOutcome.type === 'nondeterministic') stored.store.setCaseOutcome(stored.caseId, { outcome: 'nondeterministic', reruns: 0, reproduced: 0, detail: { hashes: caseOutcome.hashes, judged: judged.verdict } });
   }
-  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && (e.fault.kind === 'crash-point' || e.fault.kind === 'kill-after' || e.fault.kind === 'kill-at-event' || e.fault.kind === 'syscall-kill' || e.fault.kind === 'power-loss' || e.fault.kind === 'io-error' || e.fault.kind === 'service-kill')).length;
+  const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && crashesStart(e.fault)).length;
   // A failing case keeps the states its timed kills left, so its replay line can put them back exactly.
   if (verdict.verdict !== 'pass' && o.crashStatesDir !== undefined && o.crashStatesWrite !== false) {
     for (const [digest, entries] of crashStates.captured) writeCrashStateFile(o.crashStatesDir, digest, entries);

@@ -8,9 +8,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import fc from 'fast-check';
 import type { Scenario } from '../../scenarios/scenario.js';
-import { caseArbitrary, caseSeed, type DrawnCase } from '../case/case-arbitrary.js';
+import { caseSeed, type DrawnCase } from '../case/case-arbitrary.js';
 import { suiteFingerprint } from './suite-fingerprint.js';
 import { scenarioForSut, supportedScenarios } from '../case/supported-scenarios.js';
 import { faultProfile, highestRunnableLevel, levelUnavailable, levelUnsupported, type Level } from '../case/conformance-level.js';
@@ -224,7 +223,8 @@ export async function runSuite(o: SuiteOptions, onEvent: (e: SuiteEvent) => void
     const t0 = Date.now();
     const common = { sut: o.sut, failureFree, workRoot, keepRoot: casesDir, crashStatesDir, manifestFile: o.manifestFile, level, bounds: o.bounds, store, suiteId, serve: o.serve, pool, storage: caps.powerLoss || caps.syscallCrashes, services: services ?? undefined };
 
-    const drawnAt0 = (scenario: Scenario, seed: number): DrawnCase => fc.sample(caseArbitrary(scenario, caps), { seed, numRuns: 1 })[0]!;
+    // Path '0' is the case as first drawn: the one place a case is drawn is drawnAtPath.
+    const drawnAt0 = (scenario: Scenario, seed: number): DrawnCase => drawnAtPath(scenario, caps, seed, '0')!;
 
     /** Shrinks a FAIL (or continues an interrupted shrink) and returns the failure to print, or null when nothing failed again. */
     const shrinkFailure = async (index: number, scenario: Scenario, seed: number, caseId: number | null, original: { drawn: DrawnCase; result: CaseResult | null }, outcome: Extract<CaseOutcome, { type: 'fail' }>, resumeFrom?: { path: string; candidates: number }): Promise<SuiteFailure | null> => {

@@ -34,8 +34,6 @@ export interface ShrinkResult {
   candidates: number;
   /** 'minimal': shrinking ended at a local minimum; 'budget-ended': at its budget, so the counterexample may not be minimal. */
   ending: 'minimal' | 'budget-ended';
-  /** Whether shrinking stopped at its time budget rather than at a local minimum. */
-  interrupted: boolean;
   /** Paths of smaller candidates that had failed once but passed when re-run (flaky steps). */
   unverified: string[];
 }
@@ -118,24 +116,24 @@ export async function shrinkCase(
     if (t.path === '0' && original.result !== null) {
       // The original case: seen failing by its own run (and the suite's re-runs); not run again.
       progress('0', ending, '0');
-      return { verified: true, path: '0', drawn, result: original.result, candidates, ending, interrupted: details.interrupted, unverified };
+      return { verified: true, path: '0', drawn, result: original.result, candidates, ending, unverified };
     }
     const result = await runCase({ seed, path: t.path, drawn }, { ...o, keepWorkDir: 'unless-pass' });
     last = { path: t.path, drawn, result };
     if (result.verdict.verdict === 'fail') {
       progress(t.path, ending, t.path);
-      return { verified: true, ...last, candidates, ending, interrupted: details.interrupted, unverified };
+      return { verified: true, ...last, candidates, ending, unverified };
     }
     unverified.push(t.path);
   }
   if (original.result !== null) {
     progress('0', ending, '0');
-    return { verified: true, path: '0', drawn: original.drawn, result: original.result, candidates, ending, interrupted: details.interrupted, unverified };
+    return { verified: true, path: '0', drawn: original.drawn, result: original.result, candidates, ending, unverified };
   }
   progress(failing.at(-1)?.path ?? base, ending, null);
   if (last === undefined) {
     const result = await runCase({ seed, path: '0', drawn: original.drawn }, { ...o, keepWorkDir: 'never' });
     last = { path: '0', drawn: original.drawn, result };
   }
-  return { verified: false, ...last, candidates, ending, interrupted: details.interrupted, unverified };
+  return { verified: false, ...last, candidates, ending, unverified };
 }

@@ -11,8 +11,6 @@ const PREFIX = 'streamcheck-suite-';
 const live = new Set<string>();
 let exitHookInstalled = false;
 
-const alive = processAlive;
-
 /** Makes a suite's work root; it is removed by removeSuiteWorkRoot, or at the latest when this process exits. */
 export function makeSuiteWorkRoot(parent = fastTempRoot()): string {
   if (!exitHookInstalled) {
@@ -41,8 +39,8 @@ export function sweepDeadWorkRoots(parent = fastTempRoot()): string[] {
   }
   const swept: string[] = [];
   for (const name of names) {
-    const m = /^streamcheck-suite-(\d+)-/.exec(name);
-    if (m === null || alive(Number(m[1]))) continue;
+    const m = name.startsWith(PREFIX) ? /^(\d+)-/.exec(name.slice(PREFIX.length)) : null;
+    if (m === null || processAlive(Number(m[1]))) continue;
     const dir = path.join(parent, name);
     fs.rmSync(dir, { recursive: true, force: true });
     swept.push(dir);

@@ -110,6 +110,6 @@ export async function runVariant(o: VariantOptions, onEvent: (e: SuiteEvent) => 
     shrunk:
       shrunk === undefined || shrink === undefined
         ? null
-        : { path: shrunk.path, line: shrunk.line, replayLine: shrunk.replayLine, inputRecords: inputRecords(shrunk), faults: faultsInjected(shrunk.result), candidates: shrink.candidates, interrupted: shrink.interrupted },
+        : { path: shrunk.path, line: shrunk.line, replayLine: shrunk.replayLine, inputRecords: inputRecords(shrunk), faults: faultsInjected(shrunk.result), candidates: shrink.candidates, interrupted: shrink.ending === 'budget-ended' },
   };
 }

@@ -10,6 +10,7 @@ import { lintShape, type LintFinding } from '../check/durability-lint.js';
 import { describeOp, isChange } from '../trace/file-op.js';
 import type { TraceResult } from '../trace/read-trace.js';
 import type { CorpusEntry } from './corpus-file.js';
+import { processAlive } from '../process/process-group.js';
 
 /** A stored trace keeps at most this many operations (their descriptions, not their data). */
 export const TRACE_OPS_STORED_MAX = 5000;
@@ -106,15 +107,6 @@ export class StoreError extends Error {
 }
 
 const now = (): string => new Date().toISOString();
-
-const processAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
