@@ -131,12 +131,18 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: EngineI
   } catch (error) {
     // A checkpoint directory the engine cannot write (read-only, full, not a directory) is an unusable one.
     const e = error as NodeJS.ErrnoException;
-    if (checkpointDir !== undefined && typeof e.code === 'string' && typeof e.path === 'string' && UNWRITABLE.has(e.code) && path.resolve(e.path).startsWith(checkpointDir)) {
+    if (checkpointDir !== undefined && typeof e.code === 'string' && typeof e.path === 'string' && UNWRITABLE.has(e.code) && within(checkpointDir, e.path)) {
       throw new CheckpointError(`cannot write the checkpoint directory ${checkpointDir}: ${e.code} on ${e.path}`, { cause: error });
     }
     throw error;
   }
   return 0;
+}
+
+/** Whether file is dir or below it (a sibling such as <dir>2 is not: a plain prefix test would say so). */
+function within(dir: string, file: string): boolean {
+  const rel = path.relative(path.resolve(dir), path.resolve(file));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** File-system errors that mean a directory cannot be written. */
