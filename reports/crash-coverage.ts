@@ -5,8 +5,7 @@
 // --min-coverage.
 
 import type Database from 'better-sqlite3';
-
-export const DIMENSIONS = ['crash-point', 'file-op', 'power-loss', 'phase'] as const;
+import { COVERAGE_DIMENSIONS as DIMENSIONS } from '../harness/case/crash-space.js';
 
 export interface CrashCoverage {
   /** Per dimension: each cell hit, with the number of cases and the fault kinds that hit it. */
