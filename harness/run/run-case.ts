@@ -210,7 +210,9 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   const clock = () => Math.round(performance.now() - t0);
   const timeline: TimelineEntry[] = [];
   const dirs = makeRunDirs(work, 'faulty', c);
-  const crashStates = { captured: new Map<string, StateEntry[]>(), storedDir: o.crashStatesDir ?? null };
+  // States are held until the verdict only where a failing case would keep them.
+  const keepStates = o.crashStatesDir !== undefined && o.crashStatesWrite !== false;
+  const crashStates = { captured: keepStates ? new Map<string, StateEntry[]>() : null, storedDir: o.crashStatesDir ?? null };
   const outcome = await runUntilDone({
     crashStates,
     sut: o.sut,
@@ -283,8 +285,8 @@ export async function runCase(spec: CaseSpec, o: RunCaseOptions): Promise<CaseRe
   }
   const crashesInjected = timeline.filter((e) => e.type === 'fault' && e.injected && crashesStart(e.fault)).length;
   // A failing case keeps the states its timed kills left, so its replay line can put them back exactly.
-  if (verdict.verdict !== 'pass' && o.crashStatesDir !== undefined && o.crashStatesWrite !== false) {
-    for (const [digest, entries] of crashStates.captured) writeCrashStateFile(o.crashStatesDir, digest, entries);
+  if (verdict.verdict !== 'pass' && crashStates.captured !== null) {
+    for (const [digest, entries] of crashStates.captured) writeCrashStateFile(o.crashStatesDir!, digest, entries);
   }
   const killAtEvents = killAtEventsOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, eventLines: e.eventLines ?? null, afterMs: e.fault.kind === 'kill-at-event' ? (e.fault.afterMs ?? null) : (e.afterMs ?? null), event: e.fault.kind === 'kill-at-event' ? e.fault.event : null, state: e.fault.kind === 'kill-at-event' ? (e.fault.state ?? null) : (e.stateDigest ?? null) }] : [])));
   const corruptFiles = corruptFilesOf(timeline.flatMap((e) => (e.type === 'fault' && e.run === 'faulty' && e.fault.kind === 'corrupt-checkpoint' ? [{ attempt: e.attempt, kind: e.fault.kind, injected: e.injected, file: e.fault.file ?? null }] : [])));

@@ -63,7 +63,7 @@ export interface RunUntilDoneOptions {
   services?: ServiceSet | undefined;
   /** Timed kills' crash states (crash-state-digest.ts): the states the faulty run's kills left, by
    *  digest (so a failing case can keep them), and where a replay finds recorded ones. */
-  crashStates?: { captured: Map<string, StateEntry[]>; storedDir: string | null };
+  crashStates?: { captured: Map<string, StateEntry[]> | null; storedDir: string | null };
 }
 
 /** Bytes of a timed kill's crash state kept in memory until the case's verdict (crashStateKeptMaxBytes);
@@ -229,10 +229,10 @@ export async function runUntilDone(o: RunUntilDoneOptions): Promise<RunOutcome> 
     const serviceKilled = serviceKill === null ? serviceKilledBefore : await serviceKill.outcome();
     // What a landed timed kill left on disk (a replay must leave the same).
     const killedByFault = (fault?.kind === 'kill-after' || fault?.kind === 'kill-at-event') && exit.type === 'killed-by-harness' && exit.overLimit === null;
-    const keepBytes = o.kind === 'faulty' && o.crashStates !== undefined ? CRASH_STATE_KEPT_MAX_BYTES : 0;
+    const keepBytes = o.kind === 'faulty' && o.crashStates?.captured != null ? CRASH_STATE_KEPT_MAX_BYTES : 0;
     const captured = killedByFault ? captureCrashState(o.dirs, keepBytes) : null;
     let stateDigest = captured?.type === 'digest' ? captured.digest : undefined;
-    if (captured?.type === 'digest' && captured.entries !== null && keepBytes > 0) o.crashStates!.captured.set(captured.digest, captured.entries);
+    if (captured?.type === 'digest' && captured.entries !== null && keepBytes > 0) o.crashStates!.captured!.set(captured.digest, captured.entries);
     let stateNote = '';
     let endedAsRecorded = false;
     if (expected !== null) {
