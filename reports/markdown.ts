@@ -78,7 +78,8 @@ export function renderMarkdown(r: SuiteReport): string {
     out.push(`## Counterexamples (${r.counterexamples.length}, ${r.counterexamples.every((x) => x.shrunk) ? 'shrunk' : r.counterexamples.some((x) => x.shrunk) ? 'some shrunk' : 'as drawn: shrinking was off'})`, '');
     for (const x of r.counterexamples) {
       const note = x.mayNotBeMinimal ? ' (shrinking stopped at its budget: this case failed when re-run, but may not be minimal)' : '';
-      out.push(`- case ${x.caseIndex}, ${cell(x.scenario)}, seed ${x.seed}, path ${code(x.path)}${note}:`, '', fence(x.replayLine, 'sh', '  '), '');
+      const failed = x.shrunkFailure === null ? '' : `, ${cell(x.shrunkFailure.anomaly ?? 'failed')}${x.shrunkFailure.firstBatchMs === null ? '' : ` at batch ${x.shrunkFailure.firstBatchMs} ms`}`;
+      out.push(`- case ${x.caseIndex}, ${cell(x.scenario)}, seed ${x.seed}, path ${code(x.counterexamplePath)}${failed}${note}:`, '', fence(x.replayLine, 'sh', '  '), '');
     }
   }
 

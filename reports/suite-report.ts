@@ -143,6 +143,10 @@ export interface Counterexample {
   mayNotBeMinimal: boolean;
   /** The shrunk case, as stored. */
   shrunkCase: unknown;
+  /** The counterexample's own path (the shrunk case's; the drawn case's when not shrunk). */
+  counterexamplePath: string;
+  /** How the shrunk case itself failed, when its row is stored (it may differ from the drawn case's). */
+  shrunkFailure: { anomaly: string | null; firstBatchMs: number | null; message: string | null } | null;
 }
 
 export interface CaseLine {
@@ -381,8 +385,12 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
   }));
 
   const counterexamples = all<CounterexampleRow>(
-    `SELECT x.case_id, c.case_index, c.scenario, c.seed, c.path, x.replay_line, x.case_json, p.state AS shrink_state
-     FROM counterexamples x JOIN cases c ON c.id = x.case_id LEFT JOIN shrink_progress p ON p.case_id = c.id WHERE c.suite_id = ? ORDER BY c.case_index, x.id`,
+    // The shrunk case's own row (a shrink candidate at the verified path that failed), where stored.
+    `SELECT x.case_id, c.case_index, c.scenario, c.seed, c.path, x.replay_line, x.case_json, p.state AS shrink_state, p.verified_path,
+            s.id AS shrunk_found, s.anomaly AS shrunk_anomaly, s.first_batch_ms AS shrunk_first_batch_ms, s.message AS shrunk_message
+     FROM counterexamples x JOIN cases c ON c.id = x.case_id LEFT JOIN shrink_progress p ON p.case_id = c.id
+     LEFT JOIN cases s ON ${hasRole ? "s.id = (SELECT max(id) FROM cases WHERE parent_case_id = c.id AND role = 'shrink' AND path = p.verified_path AND verdict = 'fail')" : '0'}
+     WHERE c.suite_id = ? ORDER BY c.case_index, x.id`,
     id,
   ).map((r): Counterexample => ({
     caseId: r.case_id,
@@ -394,6 +402,8 @@ function reportFrom(db: Database.Database, suiteIdArg: number | undefined, sourc
     shrunk: !(isRecord(options) && options['shrink'] === false),
     mayNotBeMinimal: r.shrink_state === 'budget-ended',
     shrunkCase: parseJson(r.case_json),
+    counterexamplePath: r.verified_path ?? r.path,
+    shrunkFailure: r.shrunk_found === null ? null : { anomaly: r.shrunk_anomaly, firstBatchMs: r.shrunk_first_batch_ms, message: r.shrunk_message },
   }));
 
   // Recovery cost only where there was a recovery to pay for, and a failure-free run to compare with:
@@ -552,6 +562,11 @@ interface CounterexampleRow {
   replay_line: string;
   case_json: string;
   shrink_state: string | null;
+  verified_path: string | null;
+  shrunk_anomaly: string | null;
+  shrunk_first_batch_ms: number | null;
+  shrunk_message: string | null;
+  shrunk_found: number | null;
 }
 
 interface CaseDbRow {

@@ -68,7 +68,7 @@ export function renderSummary(r: SuiteReport): string {
       const p = g.smallest.problem;
       const rate = p.outcome === 'flaky' && p.reproduction !== null ? `, reproduced in ${p.reproduction.reproduced} of ${p.reproduction.runs} runs` : '';
       lines.push(`  ${p.outcome.toUpperCase()} ${g.what} in ${p.scenario}: ${g.members.length} ${g.members.length === 1 ? 'case' : 'cases'} (${g.members.map((m) => m.caseIndex).join(', ')})${rate}`);
-      lines.push(`    smallest, case ${p.caseIndex}${g.smallest.note}${headlineTail(p)}`, `    ${g.smallest.replayLine}`);
+      lines.push(`    smallest, case ${p.caseIndex}${g.smallest.note}${g.smallest.tail}`, `    ${g.smallest.replayLine}`);
     }
     const more = groups.length - shown.length;
     if (more > 0) lines.push(`  and ${more} more ${more === 1 ? 'signature' : 'signatures'}: see the Markdown report`);
@@ -79,7 +79,8 @@ export function renderSummary(r: SuiteReport): string {
 interface Group {
   what: string;
   members: CaseProblem[];
-  smallest: { problem: CaseProblem; replayLine: string; note: string; size: number };
+  /** tail: how the case the replay line runs failed (the shrunk case's own failure, not the drawn case's). */
+  smallest: { problem: CaseProblem; replayLine: string; note: string; size: number; tail: string };
 }
 
 const OUTCOME_ORDER = ['fail', 'flaky', 'nondeterministic', 'unknown'];
@@ -99,7 +100,12 @@ function problemGroups(problems: CaseProblem[], counterexamples: Counterexample[
     const key = JSON.stringify([p.outcome, what, p.scenario]);
     const x = newest.get(p.caseId);
     const size = x === undefined ? Number.MAX_SAFE_INTEGER : (inputRecords(x.shrunkCase) ?? Number.MAX_SAFE_INTEGER);
-    const candidate = { problem: p, replayLine: x?.replayLine ?? p.replayLine, note: x === undefined ? ' (as drawn)' : x.mayNotBeMinimal ? ' (shrinking stopped at its budget: may not be minimal)' : x.shrunk ? ' (shrunk)' : '', size };
+    // The replay line runs the counterexample, so the line above it says how that case failed: the
+    // shrunk case's own anomaly where its row is stored, else the drawn case's, said to be the drawn one's.
+    const tail = x === undefined || x.counterexamplePath === p.path ? headlineTail(p)
+      : x.shrunkFailure !== null ? `${x.shrunkFailure.anomaly !== null && x.shrunkFailure.anomaly !== p.anomaly ? `: ${x.shrunkFailure.anomaly}` : ''}${headlineTail(x.shrunkFailure)}`
+      : `; as drawn${headlineTail(p)}`;
+    const candidate = { problem: p, replayLine: x?.replayLine ?? p.replayLine, note: x === undefined ? ' (as drawn)' : x.mayNotBeMinimal ? ' (shrinking stopped at its budget: may not be minimal)' : x.shrunk ? ' (shrunk)' : '', size, tail };
     const g = groups.get(key);
     if (g === undefined) groups.set(key, { what, members: [p], smallest: candidate });
     else {
@@ -111,7 +117,7 @@ function problemGroups(problems: CaseProblem[], counterexamples: Counterexample[
   return [...groups.values()].sort((a, b) => rank(a) - rank(b) || b.members.length - a.members.length);
 }
 
-function headlineTail(p: CaseProblem): string {
+function headlineTail(p: { firstBatchMs: number | null; message: string | null }): string {
   const at = p.firstBatchMs === null ? '' : ` at batch ${p.firstBatchMs} ms`;
   const message = p.message === null ? '' : `: ${oneLine(p.message)}`;
   return `${at}${message}`;

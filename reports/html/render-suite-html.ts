@@ -83,6 +83,11 @@ export function renderSuiteHtml(d: HtmlSuiteData): string {
   const rest = [...r.failures, ...r.flaky, ...r.nondeterministic, ...r.unknowns].filter((p) => !detailed.has(p.caseIndex)).sort((a, b) => a.caseIndex - b.caseIndex);
   if (rest.length > 0) out.push(`<h3>${rest.length} more, by replay line</h3>`, `<pre>${e(rest.map((p) => `${p.replayLine}  # case ${p.caseIndex}: ${p.outcome === 'fail' || p.outcome === 'unknown' ? (p.anomaly ?? p.verdict) : `${p.outcome} ${p.anomaly ?? ''}`}`).join('\n'))}</pre>`);
 
+  if (r.skips.length > 0) {
+    out.push('<h2 id="skipped">Skipped: declined by the SUT</h2>', '<p>The SUT exited 4 (PROTOCOL.md §3) on the failure-free run: it does not implement the program. These cases were neither passed nor failed.</p>');
+    out.push(table(['Scenario', 'Cases', "Reason (the SUT's stderr)"], r.skips.map((k) => [e(k.scenario), num(k.cases), `<code>${e(cut(k.reason))}</code>`])));
+  }
+
   out.push('<h2 id="runs">Runs and process exits</h2>');
   out.push(table(['Run', 'Runs', 'Completed', 'Gave up', 'Unfinished'], r.runs.map((x) => [x.kind, num(x.runs), num(x.completed), num(x.gaveUp), num(x.unfinished)])));
   out.push(table(['Exit', 'Failure-free runs', 'Faulty runs', 'Total'], r.exits.map((x) => [`<code>${x.type}</code>`, num(x.failureFree), num(x.faulty), num(x.total)])));
@@ -181,7 +186,7 @@ function caseSection(x: CaseDetail): string {
   out.push(
     table(
       ['Run', 'Start', 'Exit', 'Code / signal', 'Duration', 'stderr (tail)'],
-      x.exits.map((ex) => [ex.run, num(ex.attempt), `<code>${e(ex.type)}</code>`, e(ex.signal ?? String(ex.exitCode ?? NA)), formatMs(ex.durationMs), ex.stderrTail === '' ? '<span class="muted">empty</span>' : `<pre class="stderr">${e(cut(ex.stderrTail))}</pre>`]),
+      x.exits.map((ex) => [ex.run, num(ex.attempt), `<code>${e(ex.type)}</code>`, e(ex.signal ?? String(ex.exitCode ?? NA)), formatMs(ex.durationMs), ex.stderrTail === '' ? '<span class="muted">empty</span>' : `<pre class="stderr">${e(cutTail(ex.stderrTail))}</pre>`]),
     ),
   );
   const events = x.marks.filter((m) => m.type === 'event' || m.type === 'garbage' || m.type === 'fault').sort((m, n) => (m.run === n.run ? m.atMs - n.atMs : m.run === 'failure-free' ? -1 : 1));
@@ -259,6 +264,11 @@ function json(v: unknown): string {
 
 function cut(text: string): string {
   return text.length <= VALUE_CHARS_MAX ? text : `${text.slice(0, VALUE_CHARS_MAX)}… (${text.length} chars)`;
+}
+
+/** A tail keeps its end (the last lines a SUT printed before it died are the ones that explain it). */
+function cutTail(text: string): string {
+  return text.length <= VALUE_CHARS_MAX ? text : `(${text.length} chars) …${text.slice(-VALUE_CHARS_MAX)}`;
 }
 
 function record(v: unknown): Record<string, unknown> {
